@@ -1,0 +1,37 @@
+namespace OrderOps.Core.Ports;
+
+/// <summary>
+/// Every inbound payload exactly as it arrived, kept before anything else happens to it, so nothing that was
+/// acknowledged can be lost and any ingest can be replayed.
+/// </summary>
+public interface IRawArchive
+{
+    /// <summary>Stores the payload under its id; storing the same id again keeps the first copy.</summary>
+    Task ArchiveAsync(RawPayload payload, CancellationToken cancellationToken);
+
+    Task<RawPayload?> GetAsync(string id, CancellationToken cancellationToken);
+}
+
+/// <summary>An inbound payload with the transport details needed to replay it.</summary>
+public sealed record RawPayload
+{
+    /// <summary>Deterministic where the channel gives a delivery id, e.g. "shopify:{shop}:{webhookId}".</summary>
+    public required string Id { get; init; }
+
+    public required string Channel { get; init; }
+
+    /// <summary>The channel account the payload came from, when known before parsing.</summary>
+    public string? Account { get; init; }
+
+    /// <summary>What the payload is: a Shopify topic, "getOrders", "x12"...</summary>
+    public required string Kind { get; init; }
+
+    public required DateTimeOffset ReceivedAt { get; init; }
+
+    public string? ContentType { get; init; }
+
+    /// <summary>Transport headers worth keeping (never secrets).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    public required ReadOnlyMemory<byte> Body { get; init; }
+}
