@@ -1,0 +1,32 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrderOps.Core.Ports;
+using OrderOps.Storage.Embedded.Archive;
+using OrderOps.Storage.Embedded.Keys;
+using OrderOps.Storage.Embedded.Messaging;
+using OrderOps.Storage.Embedded.Orders;
+
+namespace OrderOps.Storage.Embedded;
+
+public static class EmbeddedStorageServiceCollectionExtensions
+{
+    /// <summary>Registers every port on the embedded SQLite backend.</summary>
+    public static IServiceCollection AddEmbeddedStorage(this IServiceCollection services, EmbeddedStorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(new QueueRetryPolicy());
+        services.AddSingleton(options);
+        services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<EmbeddedStorageOptions>()));
+        services.AddSingleton<QueueSignal>();
+        services.AddSingleton<SqliteMessageQueue>();
+        services.AddSingleton<IMessageQueue>(sp => sp.GetRequiredService<SqliteMessageQueue>());
+        services.AddSingleton<IQueueReceiver>(sp => sp.GetRequiredService<SqliteMessageQueue>());
+        services.AddSingleton<IOrderStore, SqliteOrderStore>();
+        services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
+        services.AddSingleton<ICheckpointStore, SqliteCheckpointStore>();
+        services.AddSingleton<IRawArchive, SqliteRawArchive>();
+        services.AddSingleton<IIngestFailureStore, SqliteIngestFailureStore>();
+        return services;
+    }
+}

@@ -1,0 +1,220 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using OrderOps.Core.Orders;
+using OrderOps.Core.Ports;
+using OrderOps.Core.Serialization;
+
+namespace OrderOps.Storage.Embedded.Orders;
+
+/// <summary>Orders and their events in two tables; a save writes both in one transaction.</summary>
+public sealed class SqliteOrderStore(SqliteDatabase database, TimeProvider time) : IOrderStore
+{
+    private const string Columns = "order_id, status, version, created_at, modified_at, document, process_state";
+
+    public async Task<OrderRecord?> GetAsync(string orderId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM orders WHERE order_id = $id";
+        command.Parameters.AddWithValue("$id", orderId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadRecord(reader) : null;
+    }
+
+    public Task<OrderRecord> SaveAsync(OrderRecord record, string? expectedETag, IReadOnlyList<OrderEvent> newEvents, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(newEvents);
+        return database.WriteAsync(async (connection, transaction) =>
+        {
+            var now = time.GetUtcNow();
+            var document = OrderOpsJson.Serialize(record.Order);
+            long version;
+            DateTimeOffset createdAt;
+            if (expectedETag is null)
+            {
+                version = 1;
+                createdAt = now;
+                await using var insert = Command(connection, transaction, """
+                    INSERT INTO orders (order_id, channel, status, version, created_at, modified_at, document, process_state)
+                    VALUES ($id, $channel, $status, 1, $now, $now, $document, $state)
+                    ON CONFLICT (order_id) DO NOTHING
+                    """);
+                AddRecordParameters(insert, record, document, now);
+                if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
+                {
+                    throw new ConcurrencyConflictException(record.OrderId);
+                }
+            }
+            else
+            {
+                if (!long.TryParse(expectedETag, NumberStyles.None, CultureInfo.InvariantCulture, out var expectedVersion))
+                {
+                    throw new ConcurrencyConflictException(record.OrderId);
+                }
+
+                version = expectedVersion + 1;
+                createdAt = record.CreatedAt;
+                await using var update = Command(connection, transaction, """
+                    UPDATE orders SET status = $status, version = version + 1, modified_at = $now, document = $document,
+                        process_state = $state, channel = $channel
+                    WHERE order_id = $id AND version = $expected
+                    RETURNING created_at
+                    """);
+                AddRecordParameters(update, record, document, now);
+                update.Parameters.AddWithValue("$expected", expectedVersion);
+                var stored = await update.ExecuteScalarAsync(cancellationToken);
+                if (stored is not long createdMs)
+                {
+                    throw new ConcurrencyConflictException(record.OrderId);
+                }
+
+                createdAt = UnixTime.FromMs(createdMs);
+            }
+
+            if (newEvents.Count > 0)
+            {
+                await AppendEventsAsync(connection, transaction, record.OrderId, newEvents, cancellationToken);
+            }
+
+            return record with { ETag = version.ToString(CultureInfo.InvariantCulture), CreatedAt = createdAt, ModifiedAt = now };
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<OrderEvent>> GetEventsAsync(string orderId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sequence, type, at, actor, cause, data FROM order_events WHERE order_id = $id ORDER BY sequence";
+        command.Parameters.AddWithValue("$id", orderId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<OrderEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(new OrderEvent
+            {
+                Sequence = reader.GetInt64(0),
+                Type = reader.GetString(1),
+                At = UnixTime.FromMs(reader.GetInt64(2)),
+                Actor = reader.GetString(3),
+                Cause = reader.IsDBNull(4) ? null : reader.GetString(4),
+                Data = reader.IsDBNull(5) ? null : reader.GetString(5),
+            });
+        }
+
+        return events;
+    }
+
+    public async Task<OrderPage> ListAsync(OrderQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var pageSize = Math.Clamp(query.PageSize, 1, 1000);
+        var sql = new StringBuilder($"SELECT {Columns} FROM orders WHERE 1 = 1");
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        if (query.Channel is not null)
+        {
+            sql.Append(" AND channel = $channel");
+            command.Parameters.AddWithValue("$channel", query.Channel);
+        }
+
+        if (query.Status is not null)
+        {
+            sql.Append(" AND status = $status");
+            command.Parameters.AddWithValue("$status", query.Status);
+        }
+
+        if (query.ModifiedSince is { } since)
+        {
+            sql.Append(" AND modified_at >= $since");
+            command.Parameters.AddWithValue("$since", UnixTime.ToMs(since));
+        }
+
+        if (OrderContinuation.TryDecode(query.Continuation, out var after))
+        {
+            sql.Append(" AND (modified_at > $afterMs OR (modified_at = $afterMs AND order_id > $afterId))");
+            command.Parameters.AddWithValue("$afterMs", UnixTime.ToMs(after.ModifiedAt));
+            command.Parameters.AddWithValue("$afterId", after.OrderId);
+        }
+
+        sql.Append(" ORDER BY modified_at, order_id LIMIT $limit");
+        command.Parameters.AddWithValue("$limit", pageSize + 1);
+        command.CommandText = sql.ToString();
+
+        var records = new List<OrderRecord>(pageSize + 1);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                records.Add(ReadRecord(reader));
+            }
+        }
+
+        if (records.Count <= pageSize)
+        {
+            return new OrderPage(records, null);
+        }
+
+        records.RemoveAt(records.Count - 1);
+        var last = records[^1];
+        return new OrderPage(records, OrderContinuation.Encode(new(last.ModifiedAt, last.OrderId)));
+    }
+
+    private static async Task AppendEventsAsync(SqliteConnection connection, SqliteTransaction transaction, string orderId, IReadOnlyList<OrderEvent> events, CancellationToken cancellationToken)
+    {
+        await using var next = Command(connection, transaction, "SELECT COALESCE(MAX(sequence), 0) FROM order_events WHERE order_id = $id");
+        next.Parameters.AddWithValue("$id", orderId);
+        var sequence = (long)(await next.ExecuteScalarAsync(cancellationToken))!;
+
+        await using var insert = Command(connection, transaction, """
+            INSERT INTO order_events (order_id, sequence, type, at, actor, cause, data)
+            VALUES ($id, $seq, $type, $at, $actor, $cause, $data)
+            """);
+        var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
+        var type = insert.Parameters.Add("$type", SqliteType.Text);
+        var at = insert.Parameters.Add("$at", SqliteType.Integer);
+        var actor = insert.Parameters.Add("$actor", SqliteType.Text);
+        var cause = insert.Parameters.Add("$cause", SqliteType.Text);
+        var data = insert.Parameters.Add("$data", SqliteType.Text);
+        insert.Parameters.AddWithValue("$id", orderId);
+        foreach (var e in events)
+        {
+            seq.Value = ++sequence;
+            type.Value = e.Type;
+            at.Value = UnixTime.ToMs(e.At);
+            actor.Value = e.Actor;
+            cause.Value = (object?)e.Cause ?? DBNull.Value;
+            data.Value = (object?)e.Data ?? DBNull.Value;
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static void AddRecordParameters(SqliteCommand command, OrderRecord record, string document, DateTimeOffset now)
+    {
+        command.Parameters.AddWithValue("$id", record.OrderId);
+        command.Parameters.AddWithValue("$channel", record.Order.Channel);
+        command.Parameters.AddWithValue("$status", record.Status);
+        command.Parameters.AddWithValue("$now", UnixTime.ToMs(now));
+        command.Parameters.AddWithValue("$document", document);
+        command.Parameters.AddWithValue("$state", (object?)record.ProcessState ?? DBNull.Value);
+    }
+
+    private static OrderRecord ReadRecord(SqliteDataReader reader) => new()
+    {
+        Status = reader.GetString(1),
+        ETag = reader.GetInt64(2).ToString(CultureInfo.InvariantCulture),
+        CreatedAt = UnixTime.FromMs(reader.GetInt64(3)),
+        ModifiedAt = UnixTime.FromMs(reader.GetInt64(4)),
+        Order = OrderOpsJson.Deserialize<CanonicalOrder>(reader.GetString(5)),
+        ProcessState = reader.IsDBNull(6) ? null : reader.GetString(6),
+    };
+}
