@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
 using OrderOps.Functions.Http;
@@ -88,5 +89,6 @@ public static class OrderEndpoints
 
     public sealed record OrderSummaryView(string OrderId, string Status, DateTimeOffset ModifiedAt, CanonicalOrder Order);
 
-    public sealed record OrderListView(IReadOnlyList<OrderSummaryView> Orders, string? Continuation);
+    /// <summary>A page; <c>continuation</c> is always present, null on the last page.</summary>
+    public sealed record OrderListView(IReadOnlyList<OrderSummaryView> Orders, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Continuation);
 }
