@@ -109,7 +109,13 @@ public sealed class OrderIngestor(
                 if (incoming.Cancellation is not null && existing.Order.Cancellation is null)
                 {
                     changes.Add(CancelledEvent(incoming, now, actor, cause));
-                    newStatus = OrderStatuses.Cancelled;
+
+                    // Once the lifecycle owns the order, a channel cancel is its business (compensations run there);
+                    // before that, nothing is owed and the status simply follows the channel.
+                    if (existing.ProcessState is null)
+                    {
+                        newStatus = OrderStatuses.Cancelled;
+                    }
                 }
 
                 await orders.SaveAsync(existing with { Order = incoming, Status = newStatus }, existing.ETag, changes, cancellationToken);

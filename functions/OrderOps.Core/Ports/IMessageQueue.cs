@@ -29,4 +29,7 @@ public static class QueueNames
 {
     /// <summary>Inbound channel payloads waiting to become canonical orders.</summary>
     public const string Ingest = "ingest";
+
+    /// <summary>Things that happened to an order, for its lifecycle process manager.</summary>
+    public const string Lifecycle = "lifecycle";
 }

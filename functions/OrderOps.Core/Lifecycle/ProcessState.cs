@@ -1,0 +1,105 @@
+using OrderOps.Core.Ports;
+using OrderOps.Core.Serialization;
+
+namespace OrderOps.Core.Lifecycle;
+
+/// <summary>
+/// The orchestration's own state, stored as JSON in <see cref="OrderRecord.ProcessState"/> and saved with the order
+/// under its ETag: the allocation, what was released where, the compensations owed, shipments, pending timers and
+/// exceptions, and the keys of the messages already applied.
+/// </summary>
+public sealed class ProcessState
+{
+    public const int MaxRememberedKeys = 200;
+
+    public string State { get; set; } = LifecycleStates.Received;
+
+    public List<PlannedLine> Allocation { get; set; } = [];
+
+    public List<string> ReleasedLocations { get; set; } = [];
+
+    public List<string> AcknowledgedLocations { get; set; } = [];
+
+    /// <summary>Compensations owed, in the order the steps were done; run in reverse.</summary>
+    public List<OwedCompensation> Owed { get; set; } = [];
+
+    public List<ShipmentRecord> Shipments { get; set; } = [];
+
+    public bool DeliveryReported { get; set; }
+
+    public bool AcceptanceAcknowledged { get; set; }
+
+    public bool CancellationAcknowledged { get; set; }
+
+    /// <summary>The channel's own cancellation (on the canonical order) has been acted on once.</summary>
+    public bool ChannelCancellationSeen { get; set; }
+
+    public string? CancelReason { get; set; }
+
+    public bool CancelledByChannel { get; set; }
+
+    /// <summary>Checks an operator chose to skip: "validation", "review".</summary>
+    public List<string> Overrides { get; set; } = [];
+
+    public List<PendingTimer> Timers { get; set; } = [];
+
+    public List<LifecycleException> Exceptions { get; set; } = [];
+
+    public int TimerSequence { get; set; }
+
+    public int ExceptionSequence { get; set; }
+
+    /// <summary>Attempts per timer kind under the Retry policy.</summary>
+    public Dictionary<string, int> RetryAttempts { get; set; } = [];
+
+    public List<string> AppliedKeys { get; set; } = [];
+
+    public static ProcessState Parse(string? json) => string.IsNullOrEmpty(json) ? new ProcessState() : OrderOpsJson.Deserialize<ProcessState>(json);
+
+    public string ToJson() => OrderOpsJson.Serialize(this);
+
+    public IEnumerable<LifecycleException> OpenExceptions => Exceptions.Where(e => e.IsOpen);
+
+    public bool IsBlocked => OpenExceptions.Any(e => ExceptionKinds.Blocks(e.Kind));
+
+    public void Remember(string key)
+    {
+        AppliedKeys.Add(key);
+        if (AppliedKeys.Count > MaxRememberedKeys)
+        {
+            AppliedKeys.RemoveRange(0, AppliedKeys.Count - MaxRememberedKeys);
+        }
+    }
+
+    /// <summary>Units reserved and not yet shipped, per (location, SKU): what this order should hold in stock.</summary>
+    public IEnumerable<AllocationLine> OpenAllocation()
+    {
+        if (Owed.All(o => o.Kind != OwedCompensation.ReleaseReservation))
+        {
+            return [];
+        }
+
+        var shipped = Shipments.SelectMany(s => s.Lines.Select(l => (s.LocationId, l.Sku, l.Quantity)))
+            .GroupBy(x => (x.LocationId, x.Sku)).ToDictionary(g => g.Key, g => g.Sum(x => x.Quantity));
+        return Allocation.GroupBy(a => (a.LocationId, a.Sku))
+            .Select(g => new AllocationLine(g.Key.LocationId, g.Key.Sku, Math.Max(0, g.Sum(a => a.Quantity) - shipped.GetValueOrDefault(g.Key))))
+            .Where(a => a.Quantity > 0);
+    }
+}
+
+public sealed record PlannedLine(string LineId, string Sku, string LocationId, int Quantity);
+
+public sealed record OwedCompensation(string Kind, string? LocationId = null)
+{
+    public const string ReleaseReservation = "release-reservation";
+    public const string CancelAtLocation = "cancel-at-location";
+}
+
+public sealed record ShipmentRecord(string ShipmentId, string LocationId, string? Carrier, string? TrackingNumber, string? TrackingUrl, DateTimeOffset At, IReadOnlyList<ShipmentRecordLine> Lines)
+{
+    public bool ChannelNotified { get; set; }
+}
+
+public sealed record ShipmentRecordLine(string LineId, string Sku, int Quantity);
+
+public sealed record PendingTimer(string TimerId, string Kind, DateTimeOffset DueAt, string? LocationId = null);

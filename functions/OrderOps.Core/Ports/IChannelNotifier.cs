@@ -1,0 +1,52 @@
+using OrderOps.Core.Orders;
+
+namespace OrderOps.Core.Ports;
+
+/// <summary>
+/// Tells a sales channel what happened to its order: one implementation per channel (<see cref="Channel"/>). Calls
+/// are repeated after crashes, so implementations make them idempotent (e.g. Shopify: skip a tracking number the
+/// order already has).
+/// </summary>
+/// <remarks>
+/// Wired: Shopify (fulfillmentCreate with tracking, orderCancel). Seams for merge: Amazon (SP-API confirmShipment,
+/// needs the LWA token provider of the Amazon branch) and EDI (855 on acceptance, 856 on shipment, needs the X12 writer
+/// of the EDI branch). Until those are registered the lifecycle raises a "channel-notification-not-wired" exception
+/// instead of pretending the channel was told.
+/// </remarks>
+public interface IChannelNotifier
+{
+    string Channel { get; }
+
+    /// <summary>The order was validated and accepted (EDI: 855 purchase order acknowledgement).</summary>
+    Task<ChannelNotifyResult> AcknowledgeAcceptanceAsync(CanonicalOrder order, CancellationToken cancellationToken);
+
+    /// <summary>One shipment left (Shopify fulfillment, Amazon confirmShipment, EDI 856).</summary>
+    Task<ChannelNotifyResult> ConfirmShipmentAsync(CanonicalOrder order, ShipmentNotice shipment, CancellationToken cancellationToken);
+
+    /// <summary>The order was cancelled here; <paramref name="requestedByChannel"/> true when the channel asked for it.</summary>
+    Task<ChannelNotifyResult> AcknowledgeCancellationAsync(CanonicalOrder order, string reason, bool requestedByChannel, CancellationToken cancellationToken);
+}
+
+/// <param name="Lines">Shipped quantities by the channel's line id.</param>
+public sealed record ShipmentNotice(string ShipmentId, string LocationId, string? Carrier, string? TrackingNumber, string? TrackingUrl, IReadOnlyList<ShippedLine> Lines, DateTimeOffset ShippedAt);
+
+public sealed record ShippedLine(string LineId, string? Sku, int Quantity);
+
+public enum ChannelNotifyStatus
+{
+    Done,
+
+    /// <summary>Nothing to tell this channel for this action (e.g. Shopify has no acceptance message).</summary>
+    NotApplicable,
+
+    Failed,
+}
+
+public sealed record ChannelNotifyResult(ChannelNotifyStatus Status, string? Detail = null)
+{
+    public static ChannelNotifyResult Done { get; } = new(ChannelNotifyStatus.Done);
+
+    public static ChannelNotifyResult NotApplicable { get; } = new(ChannelNotifyStatus.NotApplicable);
+
+    public static ChannelNotifyResult Failed(string detail) => new(ChannelNotifyStatus.Failed, detail);
+}
