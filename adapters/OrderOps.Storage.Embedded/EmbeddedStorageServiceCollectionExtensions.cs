@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrderOps.Core.Ports;
+using OrderOps.Storage.Embedded.Allocation;
 using OrderOps.Storage.Embedded.Archive;
 using OrderOps.Storage.Embedded.Keys;
+using OrderOps.Storage.Embedded.Lifecycle;
 using OrderOps.Storage.Embedded.Messaging;
 using OrderOps.Storage.Embedded.Orders;
 
@@ -27,6 +29,10 @@ public static class EmbeddedStorageServiceCollectionExtensions
         services.AddSingleton<ICheckpointStore, SqliteCheckpointStore>();
         services.AddSingleton<IRawArchive, SqliteRawArchive>();
         services.AddSingleton<IIngestFailureStore, SqliteIngestFailureStore>();
+        services.AddSingleton<SqliteStockAllocator>();
+        services.AddSingleton<IStockAllocator>(sp => sp.GetRequiredService<SqliteStockAllocator>());
+        services.AddSingleton<ITimerStore, SqliteTimerStore>();
+        services.AddSingleton<ILifecycleExceptionStore, SqliteLifecycleExceptionStore>();
         return services;
     }
 }

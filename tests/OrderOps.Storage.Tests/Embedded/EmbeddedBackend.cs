@@ -2,8 +2,10 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 using OrderOps.Core.Ports;
 using OrderOps.Storage.Embedded;
+using OrderOps.Storage.Embedded.Allocation;
 using OrderOps.Storage.Embedded.Archive;
 using OrderOps.Storage.Embedded.Keys;
+using OrderOps.Storage.Embedded.Lifecycle;
 using OrderOps.Storage.Embedded.Messaging;
 using OrderOps.Storage.Embedded.Orders;
 using OrderOps.Storage.Tests.Contracts;
@@ -11,8 +13,10 @@ using OrderOps.Storage.Tests.Contracts;
 namespace OrderOps.Storage.Tests.Embedded;
 
 /// <summary>The embedded backend on a fresh SQLite file per test.</summary>
-public sealed class EmbeddedBackend : IStorageBackend
+public sealed class EmbeddedBackend : IStorageBackend, ILifecycleStorageBackend
 {
+    private readonly SqliteStockAllocator _stock;
+
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "orderops-storage-tests", Guid.NewGuid().ToString("N"));
     private readonly SqliteDatabase _database;
 
@@ -27,7 +31,22 @@ public sealed class EmbeddedBackend : IStorageBackend
         Failures = new SqliteIngestFailureStore(_database);
         Queue = queue;
         Receiver = queue;
+        _stock = new SqliteStockAllocator(_database);
+        Timers = new SqliteTimerStore(_database);
+        Exceptions = new SqliteLifecycleExceptionStore(_database);
     }
+
+    public IStockAllocator Stock => _stock;
+
+    public ITimerStore Timers { get; }
+
+    public ILifecycleExceptionStore Exceptions { get; }
+
+    public Task SetOnHandAsync(string locationId, string sku, int onHand) => _stock.SetOnHandAsync(locationId, sku, onHand, default);
+
+    public Task<IReadOnlyList<(string LocationId, string Sku, int OnHand, int Reserved)>> GetStockAsync() => _stock.GetStockAsync(default);
+
+    public static Task<ILifecycleStorageBackend> CreateLifecycleAsync() => Task.FromResult<ILifecycleStorageBackend>(new EmbeddedBackend());
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
 
@@ -69,4 +88,19 @@ public sealed class EmbeddedMessageQueueTests : MessageQueueContract
 public sealed class EmbeddedKeyValueTests : KeyValueContracts
 {
     protected override Task<IStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateAsync();
+}
+
+public sealed class EmbeddedStockAllocatorTests : StockAllocatorContract
+{
+    protected override Task<ILifecycleStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateLifecycleAsync();
+}
+
+public sealed class EmbeddedTimerStoreTests : TimerStoreContract
+{
+    protected override Task<ILifecycleStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateLifecycleAsync();
+}
+
+public sealed class EmbeddedLifecycleExceptionStoreTests : LifecycleExceptionStoreContract
+{
+    protected override Task<ILifecycleStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateLifecycleAsync();
 }
