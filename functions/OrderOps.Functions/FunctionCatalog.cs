@@ -1,5 +1,6 @@
 using OrderOps.Core.Ports;
 using OrderOps.Functions.Ingest;
+using OrderOps.Functions.Lifecycle;
 using OrderOps.Functions.Operations;
 using OrderOps.Functions.Orders;
 using OrderOps.Functions.Webhooks;
@@ -20,6 +21,12 @@ public static class FunctionCatalog
         .AddHttp("ListOrders", "api/orders", "GET", HttpAuthLevel.Function, OrderEndpoints.ListAsync)
         .AddHttp("ListIngestFailures", "api/ingest/failures", "GET", HttpAuthLevel.Function, IngestFailureEndpoints.ListAsync)
         .AddHttp("ListDeadLetters", "api/queues/{queueName}/deadletters", "GET", HttpAuthLevel.Function, DeadLetterEndpoints.ListAsync)
-        .AddQueue<IngestOrderFunction>("IngestOrder", new QueueTrigger(QueueNames.Ingest))
+        .AddHttp("FulfillmentEvents", "api/fulfillment/events", "POST", HttpAuthLevel.Function, LifecycleEndpoints.FulfillmentEventAsync)
+        .AddHttp("ListExceptions", "api/exceptions", "GET", HttpAuthLevel.Function, LifecycleEndpoints.ListExceptionsAsync)
+        .AddHttp("ResolveException", "api/exceptions/{exceptionId}/resolve", "POST", HttpAuthLevel.Function, LifecycleEndpoints.ResolveExceptionAsync)
+        .AddHttp("CancelOrder", "api/orders/{orderId}/cancel", "POST", HttpAuthLevel.Function, LifecycleEndpoints.CancelOrderAsync)
+        .AddQueue<IngestOrderFunction>("IngestOrder", new QueueTrigger(QueueNames.Ingest), new QueueOutput(IngestOrderFunction.LifecycleOutput, QueueNames.Lifecycle))
+        .AddQueue<LifecycleFunction>("Lifecycle", new QueueTrigger(QueueNames.Lifecycle))
+        .AddTimer<SweepTimersFunction>("SweepTimers", new TimerTrigger(SweepTimersFunction.DefaultSchedule, SweepTimersFunction.ScheduleSetting))
         .AddTimer<PurgeIdempotencyKeysFunction>("PurgeIdempotencyKeys", new TimerTrigger("0 17 3 * * *"));
 }

@@ -1,7 +1,11 @@
 using Microsoft.Extensions.Options;
+using OrderOps.Adapters.Fulfillment;
 using OrderOps.Adapters.Shopify;
+using OrderOps.Adapters.Shopify.Fulfillment;
 using OrderOps.Adapters.Shopify.Orders;
 using OrderOps.Core.Ingest;
+using OrderOps.Core.Lifecycle;
+using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
 using OrderOps.Storage.Embedded;
 
@@ -36,6 +40,19 @@ public static class OrderOpsServiceCollectionExtensions
 
         services.Configure<ShopifyOptions>(configuration.GetSection("Channels:Shopify"));
         services.AddSingleton<IChannelOrderMapper, ShopifyOrderMapper>();
+
+        // The order lifecycle: its engine, routing policy, fulfillment locations and channel notifiers.
+        services.AddSingleton(configuration.GetSection("OrderOps:Lifecycle").Get<LifecycleOptions>() ?? new LifecycleOptions());
+        services.AddSingleton<IRoutingPolicy, MinimalShipmentsRoutingPolicy>();
+        services.AddSingleton<LifecycleEngine>();
+        services.AddSingleton<TimerSweeper>();
+        services.Configure<FulfillmentOptions>(configuration.GetSection("Fulfillment"));
+        services.AddHttpFulfillmentLocations();
+        services.AddShopifyChannelNotifier();
+
+        // Seams wired at merge: the Amazon adapter's confirmShipment and the EDI X12 writer's 855/856 replace these.
+        services.AddSingleton<IChannelNotifier>(NotWiredChannelNotifier.Amazon());
+        services.AddSingleton<IChannelNotifier>(NotWiredChannelNotifier.Edi());
         return services;
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using OrderOps.Core.Lifecycle;
 using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
 using OrderOps.Functions.Http;
@@ -12,7 +13,10 @@ public static class OrderEndpoints
 {
     public const int MaxPageSize = 200;
 
-    /// <summary><c>GET /api/orders/{orderId}</c>: the canonical order, its status and its whole history.</summary>
+    /// <summary>
+    /// <c>GET /api/orders/{orderId}</c>: the canonical order, its status, its lifecycle (allocation, shipments, pending
+    /// timers, open exceptions, compensations owed) and its whole history.
+    /// </summary>
     public static async Task<IResult> GetAsync(string orderId, IOrderStore orders, CancellationToken cancellationToken)
     {
         var record = await orders.GetAsync(orderId, cancellationToken);
@@ -22,11 +26,21 @@ public static class OrderEndpoints
         }
 
         var events = await orders.GetEventsAsync(orderId, cancellationToken);
+        var process = ProcessState.Parse(record.ProcessState);
+        var lifecycle = new LifecycleView(
+            process.State,
+            process.Allocation,
+            process.ReleasedLocations,
+            process.Shipments.Select(s => new ShipmentView(s.ShipmentId, s.LocationId, s.Carrier, s.TrackingNumber, s.TrackingUrl, s.At, s.Lines, s.ChannelNotified)).ToList(),
+            process.Timers,
+            process.OpenExceptions.Select(Lifecycle.LifecycleEndpoints.ExceptionView.From).ToList(),
+            process.Owed);
         return Results.Ok(new OrderView(
             record.Order,
             record.Status,
             record.CreatedAt,
             record.ModifiedAt,
+            lifecycle,
             events.Select(e => new EventView(e.Sequence, e.Type, e.At, e.Actor, e.Cause, e.Data is null ? null : JsonNode.Parse(e.Data))).ToList()));
     }
 
@@ -83,7 +97,12 @@ public static class OrderEndpoints
         return Results.Ok(new OrderListView(page.Orders.Select(r => new OrderSummaryView(r.OrderId, r.Status, r.ModifiedAt, r.Order)).ToList(), page.Continuation));
     }
 
-    public sealed record OrderView(CanonicalOrder Order, string Status, DateTimeOffset CreatedAt, DateTimeOffset ModifiedAt, IReadOnlyList<EventView> Events);
+    public sealed record OrderView(CanonicalOrder Order, string Status, DateTimeOffset CreatedAt, DateTimeOffset ModifiedAt, LifecycleView Lifecycle, IReadOnlyList<EventView> Events);
+
+    public sealed record LifecycleView(string State, IReadOnlyList<PlannedLine> Allocation, IReadOnlyList<string> ReleasedLocations, IReadOnlyList<ShipmentView> Shipments,
+        IReadOnlyList<PendingTimer> PendingTimers, IReadOnlyList<Lifecycle.LifecycleEndpoints.ExceptionView> OpenExceptions, IReadOnlyList<OwedCompensation> CompensationsOwed);
+
+    public sealed record ShipmentView(string ShipmentId, string LocationId, string? Carrier, string? TrackingNumber, string? TrackingUrl, DateTimeOffset At, IReadOnlyList<ShipmentRecordLine> Lines, bool ChannelNotified);
 
     public sealed record EventView(long Sequence, string Type, DateTimeOffset At, string Actor, string? Cause, JsonNode? Data);
 

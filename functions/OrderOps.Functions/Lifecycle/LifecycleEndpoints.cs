@@ -1,0 +1,220 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using OrderOps.Core.Lifecycle;
+using OrderOps.Core.Orders;
+using OrderOps.Core.Ports;
+using OrderOps.Core.Serialization;
+using OrderOps.Functions.Http;
+
+namespace OrderOps.Functions.Lifecycle;
+
+/// <summary>Fulfillment events in, the exception queue, and operator actions. Thin: parse, call the core, answer.</summary>
+public static class LifecycleEndpoints
+{
+    public const string OperatorHeader = "X-OrderOps-Operator";
+    private const int MaxBodyBytes = 256 * 1024;
+
+    /// <summary>
+    /// <c>POST /api/fulfillment/events</c>: a location reports <c>acknowledged</c>, <c>shipped</c> (carrier, tracking number,
+    /// lines), <c>delivered</c> or <c>returned</c>. Queued durably for the lifecycle, answered 202.
+    /// </summary>
+    public static async Task<IResult> FulfillmentEventAsync(HttpRequest request, IMessageQueue queue, CancellationToken cancellationToken)
+    {
+        var body = await BoundedBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Problems.Status(StatusCodes.Status413PayloadTooLarge, "The body is too large.", "Fulfillment events are limited to 256 KB.");
+        }
+
+        FulfillmentEventRequest? input;
+        try
+        {
+            input = JsonSerializer.Deserialize<FulfillmentEventRequest>(body, OrderOpsJson.Options);
+        }
+        catch (JsonException ex)
+        {
+            return Problems.BadRequest("The body is not valid JSON.", ex.Message);
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var type = input?.Type switch
+        {
+            "acknowledged" => LifecycleMessageTypes.FulfillmentAcknowledged,
+            "shipped" => LifecycleMessageTypes.Shipped,
+            "delivered" => LifecycleMessageTypes.Delivered,
+            "returned" => LifecycleMessageTypes.Returned,
+            _ => null,
+        };
+        if (type is null)
+        {
+            errors["type"] = ["must be acknowledged, shipped, delivered or returned."];
+        }
+
+        if (string.IsNullOrWhiteSpace(input?.OrderId))
+        {
+            errors["orderId"] = ["is required."];
+        }
+
+        if (string.IsNullOrWhiteSpace(input?.LocationId))
+        {
+            errors["locationId"] = ["is required."];
+        }
+
+        if (type == LifecycleMessageTypes.Shipped)
+        {
+            if (string.IsNullOrWhiteSpace(input?.ShipmentId))
+            {
+                errors["shipmentId"] = ["is required for shipped."];
+            }
+
+            if (input?.Lines is not { Count: > 0 } lines || lines.Any(l => l.Quantity <= 0 || (string.IsNullOrWhiteSpace(l.LineId) && string.IsNullOrWhiteSpace(l.Sku))))
+            {
+                errors["lines"] = ["shipped needs lines, each with lineId or sku and a positive quantity."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.BadRequest("The fulfillment event is not valid.", "See errors for each field.", errors);
+        }
+
+        var eventId = input!.EventId is { Length: > 0 and <= 200 } given ? given : "sha256-" + Convert.ToHexStringLower(SHA256.HashData(body));
+        var message = new LifecycleMessage
+        {
+            Type = type!,
+            OrderId = input.OrderId!,
+            Key = $"fulfillment:{input.LocationId}:{eventId}",
+            Actor = "location:" + input.LocationId,
+            Cause = $"fulfillment event {eventId}",
+            LocationId = input.LocationId,
+            Shipment = type == LifecycleMessageTypes.Shipped
+                ? new FulfillmentShipment(input.ShipmentId!, input.Carrier, input.TrackingNumber, input.TrackingUrl, input.Lines!.Select(l => new FulfillmentShipmentLine(l.LineId, l.Sku, l.Quantity)).ToList())
+                : null,
+        };
+        await queue.SendAsync(QueueNames.Lifecycle, new QueueMessage { MessageId = message.Key, Body = OrderOpsJson.Serialize(message) }, cancellationToken);
+        return Results.Accepted(value: new { status = "accepted", eventId });
+    }
+
+    /// <summary><c>GET /api/exceptions?status=open|all&amp;channel=&amp;limit=</c>: the exception queue, newest first.</summary>
+    public static async Task<IResult> ListExceptionsAsync(HttpRequest request, ILifecycleExceptionStore exceptions, CancellationToken cancellationToken)
+    {
+        var status = request.Query["status"].FirstOrDefault() ?? "open";
+        if (status is not ("open" or "all"))
+        {
+            return Problems.BadRequest("The query is not valid.", "status must be open or all.");
+        }
+
+        var limit = int.TryParse(request.Query["limit"].FirstOrDefault(), CultureInfo.InvariantCulture, out var parsed) ? Math.Clamp(parsed, 1, 1000) : 100;
+        var list = await exceptions.ListAsync(status == "open", request.Query["channel"].FirstOrDefault(), limit, cancellationToken);
+        return Results.Ok(new { exceptions = list.Select(ExceptionView.From).ToList() });
+    }
+
+    /// <summary>
+    /// <c>POST /api/exceptions/{exceptionId}/resolve</c> with <c>{"resolution":"retry"|"cancel"|"override","reason":"..."}</c>;
+    /// the operator's name in <c>X-OrderOps-Operator</c>. Applied at once; answers the order's new state.
+    /// </summary>
+    public static async Task<IResult> ResolveExceptionAsync(string exceptionId, HttpRequest request, ILifecycleExceptionStore exceptions, LifecycleEngine engine, CancellationToken cancellationToken)
+    {
+        var existing = await exceptions.GetAsync(exceptionId, cancellationToken);
+        if (existing is null)
+        {
+            return Problems.NotFound($"No exception '{exceptionId}'.");
+        }
+
+        var input = await ReadJsonAsync<ResolveRequest>(request, cancellationToken);
+        if (input is null || !Resolutions.IsKnown(input.Resolution))
+        {
+            return Problems.BadRequest("The resolution is not valid.", "Send {\"resolution\": \"retry\" | \"cancel\" | \"override\", \"reason\": \"...\"}.");
+        }
+
+        var actor = Operator(request);
+        return await RunAsync(engine, new LifecycleMessage
+        {
+            Type = LifecycleMessageTypes.Resolve,
+            OrderId = existing.OrderId,
+            Key = $"resolve:{exceptionId}:{input.Resolution}",
+            Actor = actor,
+            Cause = "POST /api/exceptions/" + exceptionId + "/resolve",
+            ExceptionId = exceptionId,
+            Resolution = input.Resolution,
+            Reason = input.Reason,
+        }, cancellationToken);
+    }
+
+    /// <summary><c>POST /api/orders/{orderId}/cancel</c> with <c>{"reason":"..."}</c>: an operator cancels; compensations run now.</summary>
+    public static async Task<IResult> CancelOrderAsync(string orderId, HttpRequest request, IOrderStore orders, LifecycleEngine engine, CancellationToken cancellationToken)
+    {
+        if (await orders.GetAsync(orderId, cancellationToken) is null)
+        {
+            return Problems.NotFound($"No order '{orderId}'.");
+        }
+
+        var input = await ReadJsonAsync<CancelRequest>(request, cancellationToken);
+        var actor = Operator(request);
+        return await RunAsync(engine, new LifecycleMessage
+        {
+            Type = LifecycleMessageTypes.Cancel,
+            OrderId = orderId,
+            Key = "operator-cancel:" + (request.Headers["Idempotency-Key"].FirstOrDefault() ?? Guid.NewGuid().ToString("N")),
+            Actor = actor,
+            Cause = $"POST /api/orders/{orderId}/cancel",
+            Reason = input?.Reason is { Length: > 0 } reason ? reason : $"cancelled by {actor}",
+        }, cancellationToken);
+    }
+
+    private static async Task<IResult> RunAsync(LifecycleEngine engine, LifecycleMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var outcome = await engine.HandleAsync(message, cancellationToken);
+            return Results.Ok(new { orderId = outcome.OrderId, state = outcome.State, applied = outcome.Applied, note = outcome.Note });
+        }
+        catch (LifecycleRequestException ex) when (ex.NotFound)
+        {
+            return Problems.NotFound(ex.Message);
+        }
+        catch (LifecycleRequestException ex)
+        {
+            return Problems.Status(StatusCodes.Status409Conflict, "The request cannot be applied.", ex.Message);
+        }
+    }
+
+    private static string Operator(HttpRequest request) =>
+        "operator:" + (request.Headers[OperatorHeader].FirstOrDefault() is { Length: > 0 and <= 100 } name ? name : "api");
+
+    private static async Task<T?> ReadJsonAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class
+    {
+        var body = await BoundedBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        if (body is null || body.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(Encoding.UTF8.GetString(body), OrderOpsJson.Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public sealed record FulfillmentEventRequest(string? EventId, string? Type, string? OrderId, string? LocationId, string? ShipmentId, string? Carrier, string? TrackingNumber, string? TrackingUrl, IReadOnlyList<FulfillmentEventLine>? Lines);
+
+    public sealed record FulfillmentEventLine(string? LineId, string? Sku, int Quantity);
+
+    public sealed record ResolveRequest(string? Resolution, string? Reason);
+
+    public sealed record CancelRequest(string? Reason);
+
+    public sealed record ExceptionView(string ExceptionId, string OrderId, string Channel, string Kind, string Description, string State, IReadOnlyList<string> Options,
+        string RecommendedAction, DateTimeOffset RaisedAt, JsonElement? Context, string Status, DateTimeOffset? ResolvedAt, string? Resolution, string? ResolvedBy, string? ResolutionReason)
+    {
+        public static ExceptionView From(LifecycleException e) => new(e.ExceptionId, e.OrderId, e.Channel, e.Kind, e.Description, e.State, e.Options, e.RecommendedAction, e.RaisedAt,
+            e.Context is null ? null : JsonDocument.Parse(e.Context).RootElement.Clone(), e.IsOpen ? "open" : "resolved", e.ResolvedAt, e.Resolution, e.ResolvedBy, e.ResolutionReason);
+    }
+}
