@@ -36,7 +36,11 @@ public sealed class CustomHandlerEnvelopeTests : IDisposable
         var reply = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(["Outputs", "Logs", "ReturnValue"], reply.EnumerateObject().Select(p => p.Name));
         Assert.Equal(JsonValueKind.Object, reply.GetProperty("Outputs").ValueKind);
-        Assert.Empty(reply.GetProperty("Outputs").EnumerateObject());
+        // The new order is handed to its lifecycle through the declared output binding (the host sends it to Service Bus).
+        var output = Assert.Single(reply.GetProperty("Outputs").EnumerateObject());
+        Assert.Equal("lifecycle", output.Name);
+        var start = Assert.Single(output.Value.EnumerateArray());
+        Assert.Equal(("start", "shopify:example.myshopify.com:450789469"), (start.GetProperty("type").GetString(), start.GetProperty("orderId").GetString()));
         Assert.Equal([$"{archiveId}: shopify:example.myshopify.com:450789469 Created"], reply.GetProperty("Logs").EnumerateArray().Select(l => l.GetString()));
         Assert.Equal(JsonValueKind.Null, reply.GetProperty("ReturnValue").ValueKind);
         Assert.NotNull(await _app.Services.GetRequiredService<IOrderStore>().GetAsync("shopify:example.myshopify.com:450789469", default));

@@ -17,7 +17,7 @@ public class FunctionMetadataTests
     {
         { "Health", "azure_template_HttpTrigger-Custom_function.json" },
         { "PurgeIdempotencyKeys", "azure_template_TimerTrigger-Custom_function.json" },
-        { "IngestOrder", "azure_template_ServiceBusQueueTrigger-Custom_function.json" },
+        { "Lifecycle", "azure_template_ServiceBusQueueTrigger-Custom_function.json" },
     };
 
     [Theory]
@@ -39,6 +39,16 @@ public class FunctionMetadataTests
             Assert.Equal(expected[i]!["type"]!.GetValue<string>(), actual[i]!["type"]!.GetValue<string>());
             Assert.Equal(expected[i]!["direction"]!.GetValue<string>(), actual[i]!["direction"]!.GetValue<string>());
         }
+    }
+
+    [Fact]
+    public void Ingest_declares_its_service_bus_output_to_the_lifecycle_queue()
+    {
+        var bindings = FunctionMetadataWriter.Build(Registry["IngestOrder"])["bindings"]!.AsArray();
+
+        Assert.Equal(("serviceBusTrigger", "ingest"), (bindings[0]!["type"]!.GetValue<string>(), bindings[0]!["queueName"]!.GetValue<string>()));
+        Assert.Equal(("serviceBus", "out", "lifecycle", "lifecycle"),
+            (bindings[1]!["type"]!.GetValue<string>(), bindings[1]!["direction"]!.GetValue<string>(), bindings[1]!["name"]!.GetValue<string>(), bindings[1]!["queueName"]!.GetValue<string>()));
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public sealed class ShopifyWebhookTests : IDisposable
         Assert.Equal(["accepted", "duplicate", "duplicate", "duplicate", "duplicate"], statuses);
         await WaitForQueueToDrainAsync();
         var view = await _app.WaitForOrderAsync(PublishedOrderId);
-        Assert.Single(view.GetProperty("events").EnumerateArray());
+        Assert.Single(IngestEvents(view));
         using var keyed = _app.CreateKeyedClient();
         var list = await keyed.GetFromJsonAsync<JsonElement>("/api/orders");
         Assert.Single(list.GetProperty("orders").EnumerateArray());
@@ -110,8 +110,8 @@ public sealed class ShopifyWebhookTests : IDisposable
         Assert.Equal("other", after.GetProperty("order").GetProperty("cancellation").GetProperty("reason").GetString());
         Assert.Equal(
             ["order.received", "order.updated", "order.cancelledByChannel"],
-            after.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("type").GetString()));
-        Assert.Equal(cancelled.GetProperty("events").GetArrayLength(), after.GetProperty("events").GetArrayLength());
+            IngestEvents(after).Select(e => e.GetProperty("type").GetString()));
+        Assert.Equal(IngestEvents(cancelled).Count, IngestEvents(after).Count);
     }
 
     [Fact]
@@ -196,4 +196,8 @@ public sealed class ShopifyWebhookTests : IDisposable
 
         Assert.Equal(0, await receiver.CountAsync(QueueNames.Ingest, default));
     }
+
+    /// <summary>The events ingest writes (the lifecycle adds its own, asynchronously, after these).</summary>
+    private static List<JsonElement> IngestEvents(JsonElement view) =>
+        view.GetProperty("events").EnumerateArray().Where(e => e.GetProperty("type").GetString()!.StartsWith("order.", StringComparison.Ordinal)).ToList();
 }
