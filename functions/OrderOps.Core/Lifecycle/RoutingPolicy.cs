@@ -67,6 +67,8 @@ public sealed class MinimalShipmentsRoutingPolicy : IRoutingPolicy
             }
         }
 
-        return plan;
+        // In the order's line order, so releases (and their reverse compensations) follow the order as placed.
+        var position = lines.Select((l, i) => (l.LineId, i)).ToDictionary(x => x.LineId, x => x.i, StringComparer.Ordinal);
+        return plan.OrderBy(p => position.GetValueOrDefault(p.LineId)).ThenBy(p => p.LocationId, StringComparer.Ordinal).ToList();
     }
 }

@@ -1,0 +1,336 @@
+using OrderOps.Core.Lifecycle;
+using OrderOps.Core.Ports;
+using S = OrderOps.Core.Lifecycle.LifecycleStates;
+
+namespace OrderOps.Lifecycle.Tests;
+
+/// <summary>Every transition of the machine, driven through the engine on the embedded backend.</summary>
+public sealed class TransitionTests : IAsyncLifetime
+{
+    private LifecycleHarness _h = null!;
+
+    public async Task InitializeAsync()
+    {
+        _h = new LifecycleHarness(o => o.ReviewValueThreshold = 1000m);
+        await _h.SeedAsync("east", "A", 10);
+        await _h.SeedAsync("east", "B", 1);
+        await _h.SeedAsync("west", "B", 10);
+    }
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    [Fact]
+    public async Task An_order_runs_from_received_to_completed_with_partial_shipments_and_tells_the_channel_each_time()
+    {
+        var order = LifecycleHarness.Order("1", ("l1", "A", 3));
+        Assert.Equal(S.Released, (await _h.PlaceAsync(order)).State);
+        Assert.Equal(3, await _h.ReservedAsync("east", "A"));
+        Assert.Equal(1, _h.Locations.Count("release", "east"));
+
+        Assert.Equal(S.PartiallyShipped, (await _h.ShipAsync(order.OrderId, "east", "s1", ("l1", 1))).State);
+        Assert.Equal(S.Shipped, (await _h.ShipAsync(order.OrderId, "east", "s2", ("l1", 2))).State);
+        Assert.Equal(S.Completed, (await _h.FulfillmentEventAsync(LifecycleMessageTypes.Delivered, order.OrderId, "east")).State);
+
+        Assert.Equal([S.Validated, S.Allocated, S.Released, S.PartiallyShipped, S.Shipped, S.Delivered, S.Completed], await _h.TransitionsAsync(order.OrderId));
+        Assert.Equal([$"shipment:{order.OrderId}:s1:1Zs1", $"shipment:{order.OrderId}:s2:1Zs2"], _h.Channel.Calls);
+        var stock = (await _h.Stock.GetStockAsync(default)).Single(s => s is { LocationId: "east", Sku: "A" });
+        Assert.Equal((7, 0), (stock.OnHand, stock.Reserved));
+        var state = await _h.StateAsync(order.OrderId);
+        Assert.Empty(state.Timers);
+        Assert.Empty(await _h.Timers.ListForOrderAsync(order.OrderId, default));
+        Assert.Equal("completed", (await _h.RecordAsync(order.OrderId)).Status);
+        Assert.All(await _h.EventsAsync(order.OrderId), e => Assert.NotNull(e.Actor));
+    }
+
+    [Fact]
+    public async Task Each_transition_event_records_actor_time_cause_and_the_move()
+    {
+        var order = LifecycleHarness.Order("2");
+        await _h.PlaceAsync(order);
+
+        var validated = (await _h.EventsAsync(order.OrderId)).First(e => e.Type == LifecycleEventTypes.Transition);
+        Assert.Equal(("channel:shopify", "start:" + order.OrderId, LifecycleHarness.Start), (validated.Actor, validated.Cause, validated.At));
+        Assert.Contains("\"from\":\"received\",\"to\":\"validated\",\"trigger\":\"validate\"", validated.Data, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_order_that_fits_no_single_location_is_split_to_minimise_shipments()
+    {
+        var order = LifecycleHarness.Order("3", ("l1", "A", 2), ("l2", "B", 5));
+
+        Assert.Equal(S.Released, (await _h.PlaceAsync(order)).State);
+
+        var plan = (await _h.StateAsync(order.OrderId)).Allocation;
+        Assert.Equal([("l1", "east", 2), ("l2", "west", 5)], plan.Select(p => (p.LineId, p.LocationId, p.Quantity)));
+        Assert.Equal(1, _h.Locations.Count("release", "east"));
+        Assert.Equal(1, _h.Locations.Count("release", "west"));
+    }
+
+    [Fact]
+    public async Task A_failed_validation_waits_for_an_operator_who_can_override_it()
+    {
+        var order = LifecycleHarness.Order("4", ("l1", "UNKNOWN", 1)) with { ShippingAddress = null };
+
+        Assert.Equal(S.Received, (await _h.PlaceAsync(order)).State);
+        var exception = Assert.Single((await _h.StateAsync(order.OrderId)).OpenExceptions);
+        Assert.Equal(ExceptionKinds.ValidationFailed, exception.Kind);
+        Assert.Contains("UNKNOWN", exception.Description, StringComparison.Ordinal);
+        Assert.Contains("shippingAddress", exception.Description, StringComparison.Ordinal);
+        Assert.Equal([Resolutions.Retry, Resolutions.Cancel, Resolutions.Override], exception.Options);
+        Assert.NotNull(await _h.Exceptions.GetAsync(exception.ExceptionId, default));
+
+        // Overriding skips validation; allocation then fails on the unknown SKU and asks again.
+        var outcome = await _h.ResolveAsync(order.OrderId, ExceptionKinds.ValidationFailed, Resolutions.Override, "address confirmed by phone");
+        Assert.Equal(S.Validated, outcome.State);
+        Assert.Equal(ExceptionKinds.InsufficientStock, Assert.Single((await _h.StateAsync(order.OrderId)).OpenExceptions).Kind);
+        var resolved = await _h.Exceptions.GetAsync(exception.ExceptionId, default);
+        Assert.Equal(("override", "operator:ann", "address confirmed by phone"), (resolved!.Resolution, resolved.ResolvedBy, resolved.ResolutionReason));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_validation_exception_rejects_the_order()
+    {
+        var order = LifecycleHarness.Order("5", ("l1", "UNKNOWN", 1));
+        await _h.PlaceAsync(order);
+
+        Assert.Equal(S.Rejected, (await _h.ResolveAsync(order.OrderId, ExceptionKinds.ValidationFailed, Resolutions.Cancel)).State);
+        Assert.Equal([$"cancellation:{order.OrderId}:operator"], _h.Channel.Calls);
+    }
+
+    [Fact]
+    public async Task Retrying_validation_after_the_catalog_learns_the_sku_moves_on()
+    {
+        var order = LifecycleHarness.Order("6", ("l1", "NEW", 1));
+        await _h.PlaceAsync(order);
+        await _h.SeedAsync("east", "NEW", 3);
+
+        Assert.Equal(S.Released, (await _h.ResolveAsync(order.OrderId, ExceptionKinds.ValidationFailed, Resolutions.Retry)).State);
+    }
+
+    [Fact]
+    public async Task A_high_value_order_is_held_for_review_until_approved()
+    {
+        var order = LifecycleHarness.Order("7", ("l1", "A", 1)) with { Totals = new() { Total = new(5000m, "USD") } };
+
+        Assert.Equal(S.OnHold, (await _h.PlaceAsync(order)).State);
+        var state = await _h.StateAsync(order.OrderId);
+        Assert.Equal(ExceptionKinds.ReviewRequired, Assert.Single(state.OpenExceptions).Kind);
+        Assert.Equal(TimerKinds.ReviewHold, Assert.Single(state.Timers).Kind);
+        Assert.Equal(0, await _h.ReservedAsync("east", "A"));
+
+        Assert.Equal(S.Released, (await _h.ResolveAsync(order.OrderId, ExceptionKinds.ReviewRequired, Resolutions.Override, "known customer")).State);
+        Assert.Equal([S.Validated, S.OnHold, S.Validated, S.Allocated, S.Released], await _h.TransitionsAsync(order.OrderId));
+        Assert.DoesNotContain((await _h.StateAsync(order.OrderId)).Timers, t => t.Kind == TimerKinds.ReviewHold);
+    }
+
+    [Fact]
+    public async Task Risk_tags_hold_an_order_and_declining_the_review_rejects_it()
+    {
+        _h.Options.ReviewRiskTags.Add("fraud-risk");
+        var order = LifecycleHarness.Order("8") with { Tags = ["Fraud-Risk"] };
+
+        Assert.Equal(S.OnHold, (await _h.PlaceAsync(order)).State);
+        Assert.Equal(S.Rejected, (await _h.ResolveAsync(order.OrderId, ExceptionKinds.ReviewRequired, Resolutions.Cancel)).State);
+        Assert.Empty((await _h.StateAsync(order.OrderId)).Timers);
+    }
+
+    [Fact]
+    public async Task An_override_needs_a_reason_and_only_offered_options_are_accepted()
+    {
+        var order = LifecycleHarness.Order("9") with { Totals = new() { Total = new(5000m, "USD") } };
+        await _h.PlaceAsync(order);
+
+        await Assert.ThrowsAsync<LifecycleRequestException>(() => _h.ResolveAsync(order.OrderId, ExceptionKinds.ReviewRequired, Resolutions.Override, reason: null));
+        await Assert.ThrowsAsync<LifecycleRequestException>(() => _h.ResolveAsync(order.OrderId, ExceptionKinds.ReviewRequired, Resolutions.Retry));
+        Assert.Equal(S.OnHold, (await _h.RecordAsync(order.OrderId)).Status);
+    }
+
+    [Fact]
+    public async Task Insufficient_stock_waits_and_a_retry_after_restocking_allocates()
+    {
+        var order = LifecycleHarness.Order("10", ("l1", "A", 50));
+
+        Assert.Equal(S.Validated, (await _h.PlaceAsync(order)).State);
+        Assert.Equal(ExceptionKinds.InsufficientStock, Assert.Single((await _h.StateAsync(order.OrderId)).OpenExceptions).Kind);
+        Assert.Equal(0, await _h.ReservedAsync("east", "A"));
+
+        await _h.SeedAsync("west", "A", 60);
+        Assert.Equal(S.Released, (await _h.ResolveAsync(order.OrderId, ExceptionKinds.InsufficientStock, Resolutions.Retry)).State);
+        Assert.Equal(50, await _h.ReservedAsync("west", "A"));
+    }
+
+    [Fact]
+    public async Task A_refused_release_compensates_in_reverse_and_a_retry_releases_again()
+    {
+        _h.Locations.ReleaseAnswer["west"] = FulfillmentCallStatus.Unavailable;
+        var order = LifecycleHarness.Order("11", ("l1", "A", 2), ("l2", "B", 5));
+
+        Assert.Equal(S.Validated, (await _h.PlaceAsync(order)).State);
+
+        // east was released first, so it is cancelled; then the reservation goes.
+        Assert.Equal([("release", "east"), ("release", "west"), ("cancel", "east")], _h.Locations.Calls.Select(c => (c.Call, c.Location)));
+        Assert.Equal(0, await _h.ReservedAsync("east", "A"));
+        Assert.Equal(0, await _h.ReservedAsync("west", "B"));
+        var state = await _h.StateAsync(order.OrderId);
+        Assert.Equal(ExceptionKinds.ReleaseFailed, Assert.Single(state.OpenExceptions).Kind);
+        Assert.Empty(state.Owed);
+        Assert.Equal([S.Validated, S.Allocated, S.Validated], await _h.TransitionsAsync(order.OrderId));
+
+        _h.Locations.ReleaseAnswer["west"] = FulfillmentCallStatus.Accepted;
+        Assert.Equal(S.Released, (await _h.ResolveAsync(order.OrderId, ExceptionKinds.ReleaseFailed, Resolutions.Retry)).State);
+        Assert.Equal(5, await _h.ReservedAsync("west", "B"));
+    }
+
+    [Theory]
+    [InlineData("received")]
+    [InlineData("validated")]
+    [InlineData("on_hold")]
+    [InlineData("released")]
+    public async Task An_operator_cancel_runs_the_owed_compensations_in_reverse_and_tells_the_channel(string from)
+    {
+        var order = from switch
+        {
+            "received" => LifecycleHarness.Order("c1", ("l1", "UNKNOWN", 1)),
+            "validated" => LifecycleHarness.Order("c2", ("l1", "A", 99)),
+            "on_hold" => LifecycleHarness.Order("c3") with { Totals = new() { Total = new(5000m, "USD") } },
+            _ => LifecycleHarness.Order("c4", ("l1", "A", 2), ("l2", "B", 5)),
+        };
+        Assert.Equal(from, (await _h.PlaceAsync(order)).State);
+
+        Assert.Equal(S.Cancelled, (await _h.CancelAsync(order.OrderId)).State);
+
+        var state = await _h.StateAsync(order.OrderId);
+        Assert.Empty(state.Owed);
+        Assert.Empty(state.OpenExceptions);
+        Assert.Empty(state.Timers);
+        Assert.Empty(await _h.Timers.ListForOrderAsync(order.OrderId, default));
+        Assert.All(await _h.Stock.GetStockAsync(default), s => Assert.Equal(0, s.Reserved));
+        Assert.Equal([$"cancellation:{order.OrderId}:operator"], _h.Channel.Calls);
+        if (from == "released")
+        {
+            Assert.Equal([("cancel", "west"), ("cancel", "east")], _h.Locations.Calls.Where(c => c.Call == "cancel").Select(c => (c.Call, c.Location)));
+            var compensations = (await _h.EventsAsync(order.OrderId)).Where(e => e.Type == LifecycleEventTypes.Compensated).Select(e => e.Data).ToList();
+            Assert.Equal(3, compensations.Count);
+            Assert.Contains("release-reservation", compensations[^1], StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_channel_cancellation_arriving_with_an_update_cancels_through_the_lifecycle()
+    {
+        var order = LifecycleHarness.Order("12");
+        await _h.PlaceAsync(order);
+        var record = await _h.RecordAsync(order.OrderId);
+        await _h.Orders.SaveAsync(record with { Order = order with { UpdatedAt = order.UpdatedAt.AddMinutes(5), Cancellation = new() { CancelledAt = order.UpdatedAt.AddMinutes(5), Reason = "customer" } } }, record.ETag, [], default);
+
+        var outcome = await _h.SendAsync(new LifecycleMessage { Type = LifecycleMessageTypes.ChannelUpdated, OrderId = order.OrderId, Key = "update-1", Actor = "channel:shopify" });
+
+        Assert.Equal(S.Cancelled, outcome.State);
+        Assert.Equal(1, _h.Locations.Count("cancel", "east"));
+        Assert.Equal([$"cancellation:{order.OrderId}:channel"], _h.Channel.Calls);
+        Assert.Equal(0, await _h.ReservedAsync("east", "A"));
+    }
+
+    [Fact]
+    public async Task An_order_already_shipped_is_not_cancellable_and_an_operator_is_asked()
+    {
+        var order = LifecycleHarness.Order("13", ("l1", "A", 2));
+        await _h.PlaceAsync(order);
+        await _h.ShipAsync(order.OrderId, "east", "s1", ("l1", 1));
+
+        Assert.Equal(S.PartiallyShipped, (await _h.CancelAsync(order.OrderId)).State);
+
+        var exception = Assert.Single((await _h.StateAsync(order.OrderId)).OpenExceptions);
+        Assert.Equal(ExceptionKinds.NotCancellable, exception.Kind);
+        Assert.Equal([Resolutions.Override], exception.Options);
+        Assert.Contains("return", exception.RecommendedAction, StringComparison.Ordinal);
+        Assert.Equal(0, _h.Locations.Count("cancel", "east"));
+    }
+
+    [Fact]
+    public async Task A_location_that_already_shipped_stops_the_cancellation()
+    {
+        _h.Locations.CancelAnswer["east"] = FulfillmentCallStatus.AlreadyShipped;
+        var order = LifecycleHarness.Order("14");
+        await _h.PlaceAsync(order);
+
+        Assert.Equal(S.Released, (await _h.CancelAsync(order.OrderId)).State);
+
+        Assert.Equal(ExceptionKinds.NotCancellable, Assert.Single((await _h.StateAsync(order.OrderId)).OpenExceptions).Kind);
+        Assert.Equal(1, await _h.ReservedAsync("east", "A"));
+    }
+
+    [Fact]
+    public async Task A_compensation_that_fails_is_retried_by_the_operator()
+    {
+        _h.Locations.CancelAnswer["east"] = FulfillmentCallStatus.Unavailable;
+        var order = LifecycleHarness.Order("15");
+        await _h.PlaceAsync(order);
+
+        Assert.Equal(S.Released, (await _h.CancelAsync(order.OrderId)).State);
+        Assert.Equal(ExceptionKinds.CompensationFailed, Assert.Single((await _h.StateAsync(order.OrderId)).OpenExceptions).Kind);
+
+        _h.Locations.CancelAnswer["east"] = FulfillmentCallStatus.Accepted;
+        Assert.Equal(S.Cancelled, (await _h.ResolveAsync(order.OrderId, ExceptionKinds.CompensationFailed, Resolutions.Retry)).State);
+        Assert.Equal(0, await _h.ReservedAsync("east", "A"));
+    }
+
+    [Fact]
+    public async Task A_returned_order_ends_returned()
+    {
+        var order = LifecycleHarness.Order("16");
+        await _h.PlaceAsync(order);
+        await _h.ShipAsync(order.OrderId, "east", "s1", ("1", 1));
+
+        Assert.Equal(S.Returned, (await _h.FulfillmentEventAsync(LifecycleMessageTypes.Returned, order.OrderId, "east")).State);
+    }
+
+    [Fact]
+    public async Task A_failed_channel_update_is_an_exception_that_does_not_stop_the_order_and_can_be_retried()
+    {
+        _h.Channel.Fail = true;
+        var order = LifecycleHarness.Order("17");
+        await _h.PlaceAsync(order);
+
+        Assert.Equal(S.Shipped, (await _h.ShipAsync(order.OrderId, "east", "s1", ("1", 1))).State);
+        Assert.Equal(ExceptionKinds.ChannelNotificationFailed, Assert.Single((await _h.StateAsync(order.OrderId)).OpenExceptions).Kind);
+        Assert.Equal(S.Completed, (await _h.FulfillmentEventAsync(LifecycleMessageTypes.Delivered, order.OrderId, "east")).State);
+
+        _h.Channel.Fail = false;
+        await _h.ResolveAsync(order.OrderId, ExceptionKinds.ChannelNotificationFailed, Resolutions.Retry);
+        Assert.Equal([$"shipment:{order.OrderId}:s1:1Zs1"], _h.Channel.Calls);
+        Assert.True(Assert.Single((await _h.StateAsync(order.OrderId)).Shipments).ChannelNotified);
+    }
+
+    [Fact]
+    public async Task An_edi_order_shows_the_unwired_855_as_an_exception_instead_of_pretending()
+    {
+        var order = LifecycleHarness.Order("18") with { OrderId = "edi:PARTNER:PO18", Channel = "edi", ChannelAccount = "PARTNER", ChannelOrderId = "PO18" };
+
+        Assert.Equal(S.Released, (await _h.PlaceAsync(order)).State);
+
+        var exception = Assert.Single((await _h.StateAsync(order.OrderId)).OpenExceptions);
+        Assert.Equal(ExceptionKinds.ChannelNotificationFailed, exception.Kind);
+        Assert.Contains("855", exception.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_shipment_from_nowhere_is_an_exception_not_a_state_change()
+    {
+        var order = LifecycleHarness.Order("19", ("l1", "A", 50));
+        await _h.PlaceAsync(order);
+
+        Assert.Equal(S.Validated, (await _h.ShipAsync(order.OrderId, "east", "s1", ("l1", 1))).State);
+        Assert.Contains((await _h.StateAsync(order.OrderId)).OpenExceptions, e => e.Kind == ExceptionKinds.UnexpectedFulfillmentEvent);
+    }
+
+    [Fact]
+    public void Every_transition_the_engine_can_make_is_declared_and_every_state_is_reachable()
+    {
+        var targets = LifecycleMachine.Transitions.Select(t => t.To).ToHashSet();
+        Assert.All(LifecycleStates.All.Where(s => s != S.Received), s => Assert.Contains(s, targets));
+        Assert.All(LifecycleStates.All.Where(s => !LifecycleStates.IsTerminal(s)),
+            s => Assert.Contains(LifecycleMachine.Transitions, t => t.From.Contains(s)));
+        Assert.Null(LifecycleMachine.Find(S.Shipped, LifecycleTriggers.Cancel, S.Cancelled));
+    }
+}
