@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace OrderOps.Testing;
+
+/// <summary>
+/// What OrderOps talks to, on Kestrel at 127.0.0.1 (a free port): fulfillment locations (<c>POST /locations/{id}</c>,
+/// idempotent by the Idempotency-Key header as the adapter contract asks) and Shopify's GraphQL Admin API
+/// (<c>POST /admin/api/{version}/graphql.json</c>: the order's fulfillment orders, fulfillmentCreate, orderCancel).
+/// Every call is recorded with a monotonic timestamp.
+/// </summary>
+public sealed class FakeOutsideWorld : IAsyncDisposable
+{
+    /// <summary>Line ids of Shopify's published order 450789469 (every test order is a copy of it).</summary>
+    public static readonly string[] PublishedLineIds = ["466157049", "518995019", "703073504"];
+
+    private readonly WebApplication _app;
+
+    private FakeOutsideWorld(WebApplication app) => _app = app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>(location, type, orderId, idempotency key, first time?).</summary>
+    public ConcurrentQueue<(string Location, string Type, string OrderId, bool First)> LocationCalls { get; } = new();
+
+    /// <summary>Fulfillments created in Shopify: (order gid, tracking number, when, Stopwatch ticks).</summary>
+    public ConcurrentQueue<(string OrderGid, string? TrackingNumber, long Ticks)> Fulfillments { get; } = new();
+
+    public ConcurrentQueue<string> Cancellations { get; } = new();
+
+    /// <summary>Status code a location answers (200 by default).</summary>
+    public ConcurrentDictionary<string, int> LocationStatus { get; } = new();
+
+    private ConcurrentDictionary<string, bool> SeenKeys { get; } = new();
+
+    private ConcurrentDictionary<string, ConcurrentBag<string>> TrackingByOrder { get; } = new();
+
+    public static async Task<FakeOutsideWorld> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var world = new FakeOutsideWorld(app);
+        app.MapPost("/locations/{id}", world.LocationAsync);
+        app.MapPost("/admin/api/{version}/graphql.json", world.ShopifyAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        world.BaseAddress = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        return world;
+    }
+
+    public string LocationUrl(string id) => new Uri(BaseAddress, "/locations/" + id).ToString();
+
+    /// <summary>App settings wiring OrderOps to this world (configuration-key form: use "__" for environment variables).</summary>
+    public Dictionary<string, string> Settings(params string[] locations)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Channels:Shopify:AdminAccessToken"] = "shpat_fake",
+            ["Channels:Shopify:AdminApiBaseUrl"] = BaseAddress.ToString(),
+        };
+        foreach (var location in locations)
+        {
+            settings[$"Fulfillment:Locations:{location}:Url"] = LocationUrl(location);
+        }
+
+        return settings;
+    }
+
+    public int Releases(string? orderId = null) => LocationCalls.Count(c => c.Type == "release" && c.First && (orderId is null || c.OrderId == orderId));
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    private async Task<IResult> LocationAsync(string id, HttpRequest request)
+    {
+        var body = await JsonNode.ParseAsync(request.Body);
+        var key = request.Headers["Idempotency-Key"].ToString();
+        var first = SeenKeys.TryAdd(id + "|" + key, true);
+        LocationCalls.Enqueue((id, body?["type"]?.GetValue<string>() ?? "?", body?["orderId"]?.GetValue<string>() ?? "?", first));
+        var status = LocationStatus.GetValueOrDefault(id, 200);
+        return Results.Json(new { status = status < 300 ? "accepted" : "failed" }, statusCode: status);
+    }
+
+    private async Task<IResult> ShopifyAsync(HttpRequest request)
+    {
+        if (request.Headers["X-Shopify-Access-Token"].ToString() != "shpat_fake")
+        {
+            return Results.Json(new { errors = "[API] Invalid API key or access token" }, statusCode: 401);
+        }
+
+        var body = (await JsonNode.ParseAsync(request.Body))!;
+        var query = body["query"]!.GetValue<string>();
+        var variables = body["variables"]!;
+        if (query.Contains("fulfillmentCreate", StringComparison.Ordinal))
+        {
+            var fulfillment = variables["fulfillment"]!;
+            var tracking = fulfillment["trackingInfo"]?["number"]?.GetValue<string>();
+            var foId = fulfillment["lineItemsByFulfillmentOrder"]![0]!["fulfillmentOrderId"]!.GetValue<string>();
+            var orderGid = "gid://shopify/Order/" + foId.Split('/')[^1];
+            Fulfillments.Enqueue((orderGid, tracking, Stopwatch.GetTimestamp()));
+            TrackingByOrder.GetOrAdd(orderGid, _ => []).Add(tracking ?? string.Empty);
+            return Results.Json(new { data = new { fulfillmentCreate = new { fulfillment = new { id = "gid://shopify/Fulfillment/" + Fulfillments.Count }, userErrors = Array.Empty<object>() } } });
+        }
+
+        if (query.Contains("orderCancel", StringComparison.Ordinal))
+        {
+            Cancellations.Enqueue(variables["orderId"]!.GetValue<string>());
+            return Results.Json(new { data = new { orderCancel = new { job = new { id = "gid://shopify/Job/1" }, orderCancelUserErrors = Array.Empty<object>() } } });
+        }
+
+        // The order with one open fulfillment order holding every published line (ids carry the order id to match back).
+        var gid = variables["id"]!.GetValue<string>();
+        var orderNumber = gid.Split('/')[^1];
+        var tracked = TrackingByOrder.TryGetValue(gid, out var numbers) ? numbers.ToArray() : [];
+        var order = new JsonObject
+        {
+            ["cancelledAt"] = null,
+            ["fulfillments"] = new JsonArray(tracked.Select(n => (JsonNode?)new JsonObject { ["trackingInfo"] = new JsonArray(new JsonObject { ["number"] = n }) }).ToArray()),
+            ["fulfillmentOrders"] = new JsonObject
+            {
+                ["nodes"] = new JsonArray(new JsonObject
+                {
+                    ["id"] = "gid://shopify/FulfillmentOrder/" + orderNumber,
+                    ["status"] = "OPEN",
+                    ["lineItems"] = new JsonObject
+                    {
+                        ["nodes"] = new JsonArray(PublishedLineIds.Select(l => (JsonNode?)new JsonObject
+                        {
+                            ["id"] = $"gid://shopify/FulfillmentOrderLineItem/{l}", ["remainingQuantity"] = 100, ["lineItem"] = new JsonObject { ["id"] = "gid://shopify/LineItem/" + l },
+                        }).ToArray()),
+                    },
+                }),
+            },
+        };
+        return Results.Json(new JsonObject { ["data"] = new JsonObject { ["order"] = order } }, (JsonSerializerOptions?)null);
+    }
+}
