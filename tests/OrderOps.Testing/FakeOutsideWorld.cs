@@ -40,6 +40,9 @@ public sealed class FakeOutsideWorld : IAsyncDisposable
     /// <summary>Status code a location answers (200 by default).</summary>
     public ConcurrentDictionary<string, int> LocationStatus { get; } = new();
 
+    /// <summary>How long a location takes to answer (to hold calls in flight when a test kills the caller).</summary>
+    public TimeSpan LocationDelay { get; set; }
+
     private ConcurrentDictionary<string, bool> SeenKeys { get; } = new();
 
     private ConcurrentDictionary<string, ConcurrentBag<string>> TrackingByOrder { get; } = new();
@@ -87,6 +90,11 @@ public sealed class FakeOutsideWorld : IAsyncDisposable
         var key = request.Headers["Idempotency-Key"].ToString();
         var first = SeenKeys.TryAdd(id + "|" + key, true);
         LocationCalls.Enqueue((id, body?["type"]?.GetValue<string>() ?? "?", body?["orderId"]?.GetValue<string>() ?? "?", first));
+        if (LocationDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(LocationDelay);
+        }
+
         var status = LocationStatus.GetValueOrDefault(id, 200);
         return Results.Json(new { status = status < 300 ? "accepted" : "failed" }, statusCode: status);
     }

@@ -239,12 +239,20 @@ public sealed class LifecycleEngine(
         {
             var lines = Order.LineItems.Where(l => !string.IsNullOrWhiteSpace(l.Sku) && l.Quantity > 0).Select(l => (l.LineId, Sku: l.Sku!, l.Quantity)).ToList();
             var existing = await engine._stock.GetReservationAsync(Order.OrderId, ct);
-            IReadOnlyList<PlannedLine>? plan;
-            if (existing.Count > 0 && ps.Allocation.Count > 0)
+            IReadOnlyList<PlannedLine>? plan = null;
+            if (existing.Count > 0)
             {
-                plan = ps.Allocation; // a previous attempt reserved already (crash or lost race before the save)
+                // A previous attempt reserved already and crashed (or lost a race) before saving: keep what it holds,
+                // whatever routing would say now, so the allocation always matches the reservation. If it no longer
+                // fits the order (the channel changed the lines), give it back and route afresh.
+                plan = PlanFromReservation(lines, existing);
+                if (plan is null)
+                {
+                    await engine._stock.ReleaseAsync(Order.OrderId, ct);
+                }
             }
-            else
+
+            if (plan is null)
             {
                 var availability = await engine._stock.GetAvailabilityAsync(lines.Select(l => l.Sku).Distinct().ToList(), ct);
                 plan = lines.Count == 0 ? null : engine._routing.Route(lines, availability);
@@ -264,6 +272,35 @@ public sealed class LifecycleEngine(
             Owe(new OwedCompensation(OwedCompensation.ReleaseReservation));
             Record(LifecycleEventTypes.StockReserved, new JsonObject { ["lines"] = PlanJson(plan) });
             Move(LifecycleTriggers.Allocate, LifecycleStates.Allocated);
+        }
+
+        private static List<PlannedLine>? PlanFromReservation(List<(string LineId, string Sku, int Quantity)> lines, IReadOnlyList<AllocationLine> reservation)
+        {
+            var pool = reservation.Select(r => (r.LocationId, r.Sku, Left: r.Quantity)).ToList();
+            var plan = new List<PlannedLine>();
+            foreach (var line in lines)
+            {
+                var wanted = line.Quantity;
+                for (var i = 0; i < pool.Count && wanted > 0; i++)
+                {
+                    if (pool[i].Sku != line.Sku || pool[i].Left == 0)
+                    {
+                        continue;
+                    }
+
+                    var take = Math.Min(wanted, pool[i].Left);
+                    plan.Add(new PlannedLine(line.LineId, line.Sku, pool[i].LocationId, take));
+                    pool[i] = (pool[i].LocationId, pool[i].Sku, pool[i].Left - take);
+                    wanted -= take;
+                }
+
+                if (wanted > 0)
+                {
+                    return null;
+                }
+            }
+
+            return plan;
         }
 
         private async Task ReleaseAsync(CancellationToken ct)

@@ -1,0 +1,189 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using OrderOps.Functions.Tests.Lossless;
+using OrderOps.Storage.Embedded;
+using OrderOps.Storage.Embedded.Allocation;
+using OrderOps.Testing;
+
+namespace OrderOps.Functions.Tests.Lifecycle;
+
+/// <summary>
+/// The real standalone process killed (SIGKILL) mid-orchestration, twice: while orders are being allocated and
+/// released, and while shipment events are being applied. After each restart every order reaches the right state
+/// exactly once in its history, stock reservations match, and Shopify heard about every shipment.
+/// </summary>
+[Collection(nameof(RealProcessCollection))]
+public sealed class LifecycleKillAndRestartTests : IAsyncLifetime
+{
+    private const string ApiKey = "lifecycle-kill-key";
+    private const string Secret = "lifecycle-kill-secret";
+    private const int Orders = 30;
+    private static readonly string[] Locations = ["east", "west", "north"];
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "orderops-lifecycle-kill", Guid.NewGuid().ToString("N"));
+    private FakeOutsideWorld _world = null!;
+
+    public async Task InitializeAsync()
+    {
+        _world = await FakeOutsideWorld.StartAsync();
+        using var database = new SqliteDatabase(new EmbeddedStorageOptions { DataDirectory = _dataDirectory });
+        var stock = new SqliteStockAllocator(database);
+        foreach (var location in Locations)
+        {
+            foreach (var sku in new[] { "IPOD2008GREEN", "IPOD2008RED", "IPOD2008BLACK" })
+            {
+                await stock.SetOnHandAsync(location, sku, 1000, default);
+            }
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _world.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Killed_mid_orchestration_every_order_resumes_and_ends_right_after_restart()
+    {
+        var ids = Enumerable.Range(1, Orders).Select(i => 7000L + i).ToList();
+        var orderIds = ids.Select(id => $"shopify:{ShopifyWebhooks.Shop}:{id}").ToList();
+
+        // 1. Kill while orders are being validated, allocated and released: the locations answer slowly, so releases
+        //    are in flight (received by the location, not yet recorded by OrderOps) when the process dies.
+        _world.LocationDelay = TimeSpan.FromMilliseconds(300);
+        await using (var first = await StartAsync())
+        {
+            using var client = first.CreateClient();
+            foreach (var id in ids)
+            {
+                using var response = await client.SendAsync(ShopifyWebhooks.Delivery(ShopifyWebhooks.OrderBody(id), Secret));
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+
+            await WaitAsync(() => _world.Releases() >= 3);
+            first.Kill();
+        }
+
+        Assert.True(_world.Releases() < Orders, "The kill came too late to interrupt the orchestration; nothing was tested.");
+        _world.LocationDelay = TimeSpan.Zero;
+
+        // 2. Restart: every order is released exactly once; then kill while shipments are being applied.
+        await using (var second = await StartAsync())
+        {
+            using var client = second.CreateClient(ApiKey);
+            foreach (var orderId in orderIds)
+            {
+                await WaitForStatusAsync(client, orderId, "released");
+            }
+
+            foreach (var orderId in orderIds)
+            {
+                var view = await client.GetFromJsonAsync<JsonElement>("/api/orders/" + orderId);
+                Assert.Single(Transitions(view), "released");
+                Assert.Equal(1, _world.Releases(orderId));
+            }
+
+            var sent = 0;
+            foreach (var orderId in orderIds)
+            {
+                var location = (await client.GetFromJsonAsync<JsonElement>("/api/orders/" + orderId)).GetProperty("lifecycle").GetProperty("releasedLocations")[0].GetString()!;
+                using var response = await client.PostAsJsonAsync("/api/fulfillment/events", LifecycleApiTests.Shipped(orderId, location, "ship-" + orderId.Split(':')[^1], "TRK" + orderId.Split(':')[^1]));
+                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+                if (++sent == Orders / 2)
+                {
+                    await WaitAsync(() => !_world.Fulfillments.IsEmpty);
+                    second.Kill();
+                    break;
+                }
+            }
+        }
+
+        // 3. Restart: the rest of the shipments arrive (the first half again, as a location retrying would).
+        await using var third = await StartAsync();
+        using var last = third.CreateClient(ApiKey);
+        foreach (var orderId in orderIds)
+        {
+            var location = (await last.GetFromJsonAsync<JsonElement>("/api/orders/" + orderId)).GetProperty("lifecycle").GetProperty("releasedLocations")[0].GetString()!;
+            using var response = await last.PostAsJsonAsync("/api/fulfillment/events", LifecycleApiTests.Shipped(orderId, location, "ship-" + orderId.Split(':')[^1], "TRK" + orderId.Split(':')[^1]));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        foreach (var orderId in orderIds)
+        {
+            var view = await WaitForStatusAsync(last, orderId, "shipped");
+            Assert.Single(Transitions(view), "shipped");
+            Assert.Single(view.GetProperty("lifecycle").GetProperty("shipments").EnumerateArray());
+            Assert.Contains(_world.Fulfillments, f => f.TrackingNumber == "TRK" + orderId.Split(':')[^1]);
+        }
+
+        third.Kill();
+        using var database = new SqliteDatabase(new EmbeddedStorageOptions { DataDirectory = _dataDirectory });
+        var levels = await new SqliteStockAllocator(database).GetStockAsync(default);
+        Assert.All(levels, l => Assert.Equal(0, l.Reserved));
+        Assert.Equal(Locations.Length * 3 * 1000 - Orders * 3, levels.Sum(l => l.OnHand));
+    }
+
+    private static IEnumerable<string?> Transitions(JsonElement view) =>
+        view.GetProperty("events").EnumerateArray().Where(e => e.GetProperty("type").GetString() == "lifecycle.transition").Select(e => e.GetProperty("data").GetProperty("to").GetString());
+
+    private static async Task<JsonElement> WaitForStatusAsync(HttpClient client, string orderId, string status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            using var response = await client.GetAsync(new Uri("/api/orders/" + orderId, UriKind.Relative));
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                var view = await response.Content.ReadFromJsonAsync<JsonElement>();
+                if (view.GetProperty("status").GetString() == status)
+                {
+                    return view;
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"{orderId} is {view.GetProperty("status").GetString()}, expected {status}: {view.GetProperty("lifecycle")}");
+                }
+            }
+            else if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{orderId}: {(int)response.StatusCode}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task WaitAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Timed out.");
+            await Task.Delay(2);
+        }
+    }
+
+    private Task<StandaloneProcess> StartAsync()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["OrderOps__DataDirectory"] = _dataDirectory,
+            ["Auth__ApiKeys__0"] = ApiKey,
+            ["Channels__Shopify__WebhookSecret"] = Secret,
+            ["OrderOps__Standalone__VisibilityTimeout"] = "00:00:02",
+        };
+        foreach (var (key, value) in _world.Settings(Locations))
+        {
+            settings[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        return StandaloneProcess.StartAsync(settings);
+    }
+}
