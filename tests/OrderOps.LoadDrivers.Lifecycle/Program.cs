@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using OrderOps.Storage.Embedded;
+using OrderOps.Storage.Embedded.Allocation;
+using OrderOps.Testing;
+
+// Usage: dotnet run -c Release --project tests/OrderOps.LoadDrivers.Lifecycle -- [--orders 1000] [--concurrency 16] [--shipments 500] [--timeout 300]
+// 1. Seeds three locations (east, west, north) with every SKU of Shopify's published order, starts the built Function
+//    app on a fresh data directory, wired to fake locations and a fake Shopify Admin API (both on loopback, in this process).
+// 2. Throughput: posts --orders signed orders/create webhooks and waits until every order has been released to a
+//    location (as seen by the fake location): orders per second from the first webhook to the last release.
+// 3. Latency: posts --shipments "shipped" fulfillment events (a few at a time) and measures, per shipment, the time from
+//    sending the event to the fake Shopify receiving the fulfillmentCreate with its tracking number (p50/p90/p99).
+// Only loopback is addressed; every loop is bounded by a count and by --timeout.
+var orders = Option("--orders", 1000);
+var concurrency = Option("--concurrency", 16);
+var shipments = Option("--shipments", 500);
+var timeout = TimeSpan.FromSeconds(Option("--timeout", 300));
+string[] locations = ["east", "west", "north"];
+const string Secret = "load-secret";
+const string ApiKey = "load-key";
+var dataDirectory = Path.Combine(Path.GetTempPath(), "orderops-lifecycle-load-" + Guid.NewGuid().ToString("N"));
+using var deadline = new CancellationTokenSource(timeout);
+
+try
+{
+    using (var database = new SqliteDatabase(new EmbeddedStorageOptions { DataDirectory = dataDirectory }))
+    {
+        var stock = new SqliteStockAllocator(database);
+        foreach (var location in locations)
+        {
+            foreach (var sku in new[] { "IPOD2008GREEN", "IPOD2008RED", "IPOD2008BLACK" })
+            {
+                await stock.SetOnHandAsync(location, sku, orders * 2, default);
+            }
+        }
+    }
+
+    SqliteConnection.ClearAllPools();
+    await using var world = await FakeOutsideWorld.StartAsync();
+    var settings = new Dictionary<string, string>
+    {
+        ["OrderOps__DataDirectory"] = dataDirectory,
+        ["Auth__ApiKeys__0"] = ApiKey,
+        ["Channels__Shopify__WebhookSecret"] = Secret,
+    };
+    foreach (var (key, value) in world.Settings(locations))
+    {
+        settings[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+    }
+
+    await using var host = await StandaloneProcess.StartAsync(settings);
+    using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+    using var client = new HttpClient(handler) { BaseAddress = host.BaseAddress };
+    client.DefaultRequestHeaders.Add("x-functions-key", ApiKey);
+
+    // --- received -> released throughput -------------------------------------------------------------------------
+    var bodies = Enumerable.Range(1, orders).Select(i => ShopifyWebhooks.OrderBody(100_000 + i)).ToArray();
+    var clock = Stopwatch.StartNew();
+    var next = -1;
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+    {
+        int n;
+        while ((n = Interlocked.Increment(ref next)) < orders)
+        {
+            using var response = await client.SendAsync(ShopifyWebhooks.Delivery(bodies[n], Secret, webhookId: "load-" + n.ToString(CultureInfo.InvariantCulture)), deadline.Token);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                throw new InvalidOperationException($"Webhook {n} answered {(int)response.StatusCode}.");
+            }
+        }
+    })));
+    var acknowledged = clock.Elapsed;
+    while (world.Releases() < orders)
+    {
+        await Task.Delay(10, deadline.Token);
+    }
+
+    var released = clock.Elapsed;
+    var perLocation = world.LocationCalls.Where(c => c.Type == "release" && c.First).GroupBy(c => c.Location).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}");
+    Console.WriteLine(FormattableString.Invariant($"throughput: {orders} orders received (webhooks acknowledged in {acknowledged.TotalSeconds:F1} s) and released in {released.TotalSeconds:F1} s = {orders / released.TotalSeconds:F0} orders/s received->released ({string.Join(", ", perLocation)})"));
+
+    // --- shipment event -> channel update latency ---------------------------------------------------------------------
+    var sentAt = new ConcurrentDictionary<string, long>();
+    var toShip = Enumerable.Range(1, Math.Min(shipments, orders)).Select(i => (OrderId: $"shopify:{ShopifyWebhooks.Shop}:{100_000 + i}", Tracking: $"LOAD{i}")).ToArray();
+    var index = -1;
+    var shippers = Math.Max(1, concurrency / 4);
+    await Task.WhenAll(Enumerable.Range(0, shippers).Select(_ => Task.Run(async () =>
+    {
+        int n;
+        while ((n = Interlocked.Increment(ref index)) < toShip.Length)
+        {
+            var (orderId, tracking) = toShip[n];
+            var view = await client.GetFromJsonAsync<JsonElement>("/api/orders/" + orderId, deadline.Token);
+            var location = view.GetProperty("lifecycle").GetProperty("releasedLocations")[0].GetString();
+            var shipped = new
+            {
+                eventId = "evt-" + tracking, type = "shipped", orderId, locationId = location, shipmentId = "shp-" + tracking, carrier = "UPS", trackingNumber = tracking,
+                lines = FakeOutsideWorld.PublishedLineIds.Select(l => new { lineId = l, quantity = 1 }).ToArray(),
+            };
+            sentAt[tracking] = Stopwatch.GetTimestamp();
+            using var response = await client.PostAsJsonAsync("/api/fulfillment/events", shipped, deadline.Token);
+            if (response.StatusCode != HttpStatusCode.Accepted)
+            {
+                throw new InvalidOperationException($"Shipment {tracking} answered {(int)response.StatusCode}.");
+            }
+
+            await Task.Delay(20, deadline.Token); // a steady stream, not a burst: this measures latency, not capacity
+        }
+    })));
+    while (world.Fulfillments.Select(f => f.TrackingNumber).Distinct().Count() < toShip.Length)
+    {
+        await Task.Delay(10, deadline.Token);
+    }
+
+    var latencies = world.Fulfillments.GroupBy(f => f.TrackingNumber!).Select(g => Stopwatch.GetElapsedTime(sentAt[g.Key], g.Min(f => f.Ticks)).TotalMilliseconds).Order().ToList();
+    Console.WriteLine(FormattableString.Invariant(
+        $"shipment event -> Shopify fulfillmentCreate issued, {latencies.Count} shipments: p50 {Percentile(latencies, 0.50):F1} ms, p90 {Percentile(latencies, 0.90):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, max {latencies[^1]:F1} ms"));
+}
+finally
+{
+    SqliteConnection.ClearAllPools();
+    if (Directory.Exists(dataDirectory))
+    {
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+}
+
+static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
+
+int Option(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
