@@ -26,6 +26,9 @@ public static class AmazonServiceCollectionExtensions
     /// <summary>Pipeline (rate limiter + attempt timeout) shared by all requests; it picks the seller + operation bucket itself.</summary>
     public const string OperationPipelineName = "amazon-spapi-operation";
 
+    /// <summary>Retry pipeline of the Login with Amazon token endpoint.</summary>
+    public const string LwaPipelineName = "amazon-lwa";
+
     /// <summary>
     /// Registers the Amazon channel: <see cref="AmazonOptions"/> bound from <c>Channels:Amazon</c> of
     /// <paramref name="configuration"/> (the app's root configuration), the LWA token provider, the SP-API client with
@@ -52,7 +55,10 @@ public static class AmazonServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddLogging();
 
-        services.AddHttpClient(LwaAccessTokenProvider.HttpClientName).AddStandardResilienceHandler();
+        // Token refreshes are rare and small: retries with backoff, bounded by the client's own timeout.
+        services.AddHttpClient(LwaAccessTokenProvider.HttpClientName)
+            .ConfigureHttpClient(client => client.Timeout = TimeSpan.FromSeconds(30))
+            .AddResilienceHandler(LwaPipelineName, ConfigureLwaPipeline);
         services.TryAddSingleton<ILwaAccessTokenProvider, LwaAccessTokenProvider>();
         services.TryAddSingleton<SpApiRateLimiterRegistry>();
         services.TryAddTransient<SpApiAuthHandler>();
@@ -63,7 +69,8 @@ public static class AmazonServiceCollectionExtensions
             // A request may wait a minute or more for a getOrders token; the attempt timeout bounds the wire time.
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
         spApi.AddResilienceHandler(AccountPipelineName, ConfigureAccountPipeline)
-            .SelectPipelineBy(_ => request => SpApiRequest.GetSellerId(request));
+            // The factory probes the selector with a bare request when it builds the handler, hence the fallback key.
+            .SelectPipelineBy(_ => request => request.Options.TryGetValue(SpApiRequest.SellerId, out var sellerId) ? sellerId : "(no seller)");
         spApi.AddHttpMessageHandler<SpApiAuthHandler>();
         spApi.AddResilienceHandler(OperationPipelineName, ConfigureOperationPipeline);
         spApi.AddHttpMessageHandler<RateLimitHeaderHandler>();
@@ -72,6 +79,20 @@ public static class AmazonServiceCollectionExtensions
         services.TryAddSingleton<AmazonOrderMapper>();
         services.TryAddSingleton<AmazonOrderPoller>();
         return services;
+    }
+
+    private static void ConfigureLwaPipeline(ResiliencePipelineBuilder<HttpResponseMessage> builder, ResilienceHandlerContext context)
+    {
+        var options = context.ServiceProvider.GetRequiredService<IOptionsMonitor<AmazonOptions>>().CurrentValue;
+        builder.AddRetry(new HttpRetryStrategyOptions
+        {
+            MaxRetryAttempts = Math.Min(options.Retry.MaxRetryAttempts, 3),
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = options.Retry.BaseDelay,
+            ShouldRetryAfterHeader = true,
+            ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome, includeThrottling: true)),
+        });
     }
 
     private static void ConfigureAccountPipeline(ResiliencePipelineBuilder<HttpResponseMessage> builder, ResilienceHandlerContext context)
