@@ -1,3 +1,4 @@
+using Cronos;
 using Microsoft.Extensions.Options;
 
 namespace OrderOps.Adapters.Amazon;
@@ -34,6 +35,16 @@ internal sealed class AmazonOptionsValidator : IValidateOptions<AmazonOptions>
             {
                 failures.Add($"{AmazonOptions.SectionName}:Accounts:{sellerId}:MarketplaceIds needs at least one marketplace.");
             }
+        }
+
+        try
+        {
+            // Six fields, seconds first: the NCRONTAB form Azure Functions timer triggers use.
+            CronExpression.Parse(options.PollSchedule, CronFormat.IncludeSeconds);
+        }
+        catch (CronFormatException ex)
+        {
+            failures.Add($"PollSchedule '{options.PollSchedule}' is not a six-field NCRONTAB expression: {ex.Message}");
         }
 
         if (options.MaxResultsPerPage is < 1 or > 100)

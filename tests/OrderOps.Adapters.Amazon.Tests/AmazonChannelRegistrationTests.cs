@@ -43,12 +43,17 @@ public sealed class AmazonChannelRegistrationTests
     [Fact]
     public void Rejects_settings_without_credentials()
     {
-        using var services = Build(new() { ["Channels:Amazon:Accounts:SELLER1:MarketplaceIds"] = "ATVPDKIKX0DER" });
+        using var services = Build(new()
+        {
+            ["Channels:Amazon:Accounts:SELLER1:MarketplaceIds"] = "ATVPDKIKX0DER",
+            ["Channels:Amazon:PollSchedule"] = "*/5 * * * *",
+        });
 
         var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<AmazonOptions>>().Value);
 
         Assert.Contains(error.Failures, f => f.Contains("ClientId", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.Contains("SELLER1:RefreshToken", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("six-field", StringComparison.Ordinal)); // Five fields is not NCRONTAB.
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> settings)

@@ -216,7 +216,6 @@ public sealed class AmazonOrderPollerTests
         var ids = host.SeedOrders(2);
         host.Fake.ExpireTokenOnRequest = 2;
         host.Fake.EnqueueFault("getOrderItems", new Fault(System.Net.HttpStatusCode.TooManyRequests, "1"));
-        host.Fake.FailSeller("nobody", new Fault(System.Net.HttpStatusCode.InternalServerError));
 
         await host.Poller.PollAsync(default);
 

@@ -17,9 +17,6 @@ internal static class AmazonOrderStatuses
     public const string Canceled = "Canceled";
     public const string Unfulfillable = "Unfulfillable";
 
-    /// <summary>Pending and PendingAvailability: payment not yet authorised, so Amazon returns no prices.</summary>
-    public static bool IsPending(string? status) => status is Pending or PendingAvailability;
-
     public static (FinancialStatus Financial, FulfillmentStatus Fulfillment) Map(string? status) => status switch
     {
         // Placed, payment not authorised yet (PendingAvailability: a pre-order not yet released).
