@@ -77,7 +77,48 @@ public sealed class AmazonOrderPollerTests
         var second = host.Fake.Requests.Where(r => r.Operation == "getOrders").Last();
         var expected = Uri.EscapeDataString((watermark - TimeSpan.FromMinutes(5)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"));
         Assert.Contains("LastUpdatedAfter=" + expected, second.Query, StringComparison.Ordinal);
-        // The overlap re-reads the same order version; its message id is the same, so the queue keeps one.
+        // The overlap re-reads the same order version: same message id, so the queue keeps one, and its items are
+        // not fetched again because the archive already holds them.
+        Assert.Single(host.Queue.Waiting);
+        Assert.Equal(1, host.Fake.RequestCount("getOrderItems"));
+    }
+
+    [Fact]
+    public async Task An_order_archived_by_a_run_that_died_before_sending_is_sent_without_refetching_items()
+    {
+        await using var host = await AmazonTestHost.StartAsync();
+        host.SeedOrders(1);
+        host.Queue.FailWhen = _ => true; // Archived, then the send fails.
+        Assert.False((await host.Poller.PollAsync(default)).Succeeded);
+        Assert.Single(host.Archive.Payloads);
+        Assert.Empty(host.Queue.Waiting);
+
+        host.Queue.FailWhen = null;
+        var rerun = await host.Poller.PollAsync(default);
+
+        Assert.True(rerun.Succeeded);
+        Assert.Equal(host.Archive.Payloads.Keys.Single(), Assert.Single(host.Queue.Waiting).Key);
+        Assert.Equal(1, host.Fake.RequestCount("getOrderItems"));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Accounts_are_polled_concurrently_so_one_cannot_starve_another()
+    {
+        await using var host = await AmazonTestHost.StartAsync(twoSellers: true);
+        host.SeedOrders(1, AmazonTestHost.SellerB);
+        var sellerBDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Checkpoints.AfterSet = (name, _) =>
+        {
+            if (name.StartsWith($"amazon:{AmazonTestHost.SellerB}:", StringComparison.Ordinal) && name.EndsWith(":lastUpdatedAfter", StringComparison.Ordinal))
+            {
+                sellerBDone.TrySetResult();
+            }
+        };
+        host.Fake.BeforeGetOrders = seller => seller == AmazonTestHost.SellerA ? sellerBDone.Task : Task.CompletedTask;
+
+        var result = await host.Poller.PollAsync(default); // Would never finish if seller A were polled first, alone.
+
+        Assert.True(result.Succeeded);
         Assert.Single(host.Queue.Waiting);
     }
 
@@ -193,7 +234,7 @@ public sealed class AmazonOrderPollerTests
         await using var host = await AmazonTestHost.StartAsync();
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.Fake.BeforeGetOrders = async () =>
+        host.Fake.BeforeGetOrders = async _ =>
         {
             entered.TrySetResult();
             await release.Task;

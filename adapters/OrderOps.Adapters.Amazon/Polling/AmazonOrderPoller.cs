@@ -30,8 +30,13 @@ namespace OrderOps.Adapters.Amazon.Polling;
 /// persists a <i>cursor</i> (the window and the NextToken of the next page) and only when the last page is queued
 /// does it move the watermark, to the window's end (≥ every LastUpdateDate seen). After a crash between pages the
 /// next run resumes from the cursor, so queued pages are not fetched or queued again; a crash inside a page re-sends
-/// at most that page, which the deterministic message ids de-duplicate. If Amazon refuses the saved NextToken the
+/// at most that page's messages, which the deterministic message ids de-duplicate; orders already archived are not
+/// fetched again (the archive doubles as per-order progress), so no getOrderItems quota is spent twice. If Amazon refuses the saved NextToken the
 /// window is restarted from the watermark — more duplicates, never a gap. The watermark never moves backwards.</para>
+/// <para><b>Long backlogs.</b> getOrderItems (0.5 rps) bounds a seller to about 30 new orders a minute, so a first run
+/// or a backlog can outlast the host's function timeout. The host cancels the run; the cursor and the archive make
+/// the next run continue where this one stopped. Accounts and marketplaces are polled concurrently so one seller's
+/// backlog does not starve the others.</para>
 /// <para><b>No overlapping runs.</b> A run that starts while another is in progress in this process returns
 /// <see cref="AmazonPollResult.SkippedRun"/>. Across instances the host guarantees it: Azure Functions timer triggers
 /// are singletons (a blob lease), and the standalone host awaits each run before scheduling the next.</para>
@@ -82,15 +87,12 @@ public sealed class AmazonOrderPoller : IDisposable
 
         try
         {
-            var results = new List<MarketplacePollResult>();
-            foreach (var (sellerId, account) in _options.CurrentValue.Accounts)
-            {
-                foreach (var marketplaceId in account.MarketplaceIds)
-                {
-                    results.Add(await PollMarketplaceAsync(sellerId, marketplaceId, cancellationToken));
-                }
-            }
-
+            // All at once: usage plans are per seller, so one seller's backlog must not starve the others before the
+            // host cancels the run; marketplaces of one seller share its buckets and take turns in the limiter's queue.
+            var polls = _options.CurrentValue.Accounts
+                .SelectMany(account => account.Value.MarketplaceIds.Select(marketplaceId => PollMarketplaceAsync(account.Key, marketplaceId, cancellationToken)))
+                .ToList();
+            var results = await Task.WhenAll(polls);
             return new AmazonPollResult { Marketplaces = results };
         }
         finally
@@ -226,19 +228,25 @@ public sealed class AmazonOrderPoller : IDisposable
             return false; // Amazon's pages can repeat an order; its items need not be fetched twice.
         }
 
-        var items = await _client.GetOrderItemsAsync(sellerId, amazonOrderId, cancellationToken);
-        await _archive.ArchiveAsync(
-            new RawPayload
-            {
-                Id = archiveId,
-                Channel = Channels.Amazon,
-                Account = sellerId,
-                Kind = IngestKind,
-                ReceivedAt = _timeProvider.GetUtcNow(),
-                ContentType = "application/json",
-                Body = AmazonOrderDocument.Serialize(order, items),
-            },
-            cancellationToken);
+        // Archived already (the overlap re-reads it, or a run died before sending): the items are known, so no
+        // getOrderItems quota is spent again; the message is still sent, since the earlier send may not have happened.
+        if (await _archive.GetAsync(archiveId, cancellationToken) is null)
+        {
+            var items = await _client.GetOrderItemsAsync(sellerId, amazonOrderId, cancellationToken);
+            await _archive.ArchiveAsync(
+                new RawPayload
+                {
+                    Id = archiveId,
+                    Channel = Channels.Amazon,
+                    Account = sellerId,
+                    Kind = IngestKind,
+                    ReceivedAt = _timeProvider.GetUtcNow(),
+                    ContentType = "application/json",
+                    Body = AmazonOrderDocument.Serialize(order, items),
+                },
+                cancellationToken);
+        }
+
         await _queue.SendAsync(
             QueueNames.Ingest,
             new QueueMessage

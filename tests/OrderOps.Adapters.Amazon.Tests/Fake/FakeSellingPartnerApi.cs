@@ -74,8 +74,8 @@ public sealed class FakeSellingPartnerApi : IAsyncDisposable
     /// <summary>x-amzn-RateLimit-Limit sent per operation; null: the header is not sent.</summary>
     public Dictionary<string, string>? RateLimitHeaders { get; set; }
 
-    /// <summary>Runs before getOrders is answered (to hold a poll in flight).</summary>
-    public Func<Task>? BeforeGetOrders { get; set; }
+    /// <summary>Runs before getOrders is answered, with the seller id (to hold a poll in flight).</summary>
+    public Func<string, Task>? BeforeGetOrders { get; set; }
 
 
     /// <summary>Items per getOrderItems page.</summary>
@@ -213,7 +213,7 @@ public sealed class FakeSellingPartnerApi : IAsyncDisposable
 
         if (BeforeGetOrders is { } hook)
         {
-            await hook();
+            await hook(seller);
         }
 
         var query = context.Request.Query;
