@@ -183,6 +183,26 @@ public sealed class AmazonOrderPollerTests
     }
 
     [Fact]
+    public async Task A_saved_NextToken_amazon_refuses_restarts_the_window_from_the_watermark()
+    {
+        await using var host = await AmazonTestHost.StartAsync();
+        host.SeedOrders(3);
+        var windowStart = DateTimeOffset.UtcNow.AddDays(-1);
+        host.Checkpoints.Values[$"amazon:{AmazonTestHost.SellerA}:{AmazonTestHost.Marketplace}:cursor"] =
+            new JsonObject { ["WindowStart"] = windowStart, ["WindowEnd"] = DateTimeOffset.UtcNow.AddMinutes(-30), ["NextToken"] = "expired-token" }.ToJsonString();
+
+        var result = await host.Poller.PollAsync(default);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(3, host.Queue.Waiting.Count); // Nothing skipped: the whole window was read again.
+        var getOrders = host.Fake.Requests.Where(r => r.Operation == "getOrders").ToList();
+        Assert.Contains("NextToken=expired-token", getOrders[0].Query, StringComparison.Ordinal);
+        Assert.DoesNotContain("NextToken", getOrders[1].Query, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, host.Cursor());
+        Assert.True(DateTimeOffset.Parse(host.Watermark()!) > DateTimeOffset.UtcNow.AddMinutes(-3));
+    }
+
+    [Fact]
     public async Task An_empty_page_queues_nothing_and_still_moves_the_watermark()
     {
         await using var host = await AmazonTestHost.StartAsync();

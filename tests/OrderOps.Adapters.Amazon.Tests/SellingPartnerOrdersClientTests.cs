@@ -62,6 +62,22 @@ public sealed class SellingPartnerOrdersClientTests
     }
 
     [Fact]
+    public async Task Reports_amazons_published_400_error_precisely_and_does_not_retry_it()
+    {
+        await using var host = await AmazonTestHost.StartAsync();
+        host.Fake.EnqueueFault("getOrders", new Fault(HttpStatusCode.BadRequest, Body: Fixtures.BadRequestBody()));
+
+        var error = await Assert.ThrowsAsync<SellingPartnerApiException>(() => host.Client.GetOrdersAsync(AmazonTestHost.SellerA, Query, default));
+
+        Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
+        Assert.Equal(SpApiOperations.GetOrders, error.Operation);
+        var amazon = Assert.Single(error.Errors);
+        Assert.Equal(("InvalidInput", "Invalid Input"), (amazon.Code, amazon.Message));
+        Assert.NotNull(error.RequestId);
+        Assert.Equal(1, host.Fake.RequestCount("getOrders"));
+    }
+
+    [Fact]
     public async Task Refreshes_the_token_and_resends_when_amazon_says_it_expired()
     {
         await using var host = await AmazonTestHost.StartAsync();

@@ -360,6 +360,12 @@ public sealed class FakeSellingPartnerApi : IAsyncDisposable
                 context.Response.Headers.RetryAfter = retryAfter;
             }
 
+            if (injected.Body is { } body)
+            {
+                await WriteText(context, injected.Status, body);
+                return null;
+            }
+
             var (code, message) = injected.Status == HttpStatusCode.TooManyRequests
                 ? ("QuotaExceeded", "You exceeded your quota for the requested resource.")
                 : ("InternalFailure", "We encountered an internal error. Please try again.");
@@ -455,6 +461,7 @@ public sealed class FakeSellingPartnerApi : IAsyncDisposable
     }
 }
 
-public sealed record Fault(HttpStatusCode Status, string? RetryAfter = null);
+/// <summary>An injected error answer; <paramref name="Body"/> replaces the default Amazon-shaped error document.</summary>
+public sealed record Fault(HttpStatusCode Status, string? RetryAfter = null, string? Body = null);
 
 public sealed record RecordedRequest(string Operation, string? SellerId, string Query);

@@ -9,6 +9,7 @@ public static class Fixtures
     public const string GetOrdersPage1 = "amazon_spapi_getOrders_200_with_NextToken_page1.json";
     public const string GetOrdersPage2 = "amazon_spapi_getOrders_200_NextToken_page2.json";
     public const string GetOrderItems = "amazon_spapi_getOrderItems_200_TEST_CASE_200.json";
+    public const string GetOrders400 = "amazon_spapi_getOrders_400_sandbox.json";
 
     /// <summary>The NextToken of Amazon's published page 1.</summary>
     public const string PublishedNextToken = "2YgYW55IGNhcm5hbCBwbGVhc3VyZS4";
@@ -18,6 +19,9 @@ public static class Fixtures
     public static string Text(string name) => File.ReadAllText(Path.Combine(Directory, name));
 
     public static JsonObject Json(string name) => (JsonObject)JsonNode.Parse(Text(name))!;
+
+    /// <summary>The response body of Amazon's published getOrders 400 example.</summary>
+    public static string BadRequestBody() => JsonNode.Parse(Text(GetOrders400))![0]!["response"]!.ToJsonString();
 
     /// <summary>The first order of the published getOrders TEST_CASE_200 response (Unshipped, priced).</summary>
     public static JsonObject UnshippedOrder() => (JsonObject)Json(GetOrders)["payload"]!["Orders"]![0]!.DeepClone();
