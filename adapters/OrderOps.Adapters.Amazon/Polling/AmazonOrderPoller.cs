@@ -31,8 +31,9 @@ namespace OrderOps.Adapters.Amazon.Polling;
 /// does it move the watermark, to the window's end (≥ every LastUpdateDate seen). After a crash between pages the
 /// next run resumes from the cursor, so queued pages are not fetched or queued again; a crash inside a page re-sends
 /// at most that page's messages, which the deterministic message ids de-duplicate; orders already archived are not
-/// fetched again (the archive doubles as per-order progress), so no getOrderItems quota is spent twice. If Amazon refuses the saved NextToken the
-/// window is restarted from the watermark — more duplicates, never a gap. The watermark never moves backwards.</para>
+/// fetched again (the archive doubles as per-order progress), so no getOrderItems quota is spent twice. If Amazon
+/// refuses the saved NextToken the window is restarted from the watermark — more duplicates, never a gap. The
+/// watermark never moves backwards.</para>
 /// <para><b>Long backlogs.</b> getOrderItems (0.5 rps) bounds a seller to about 30 new orders a minute, so a first run
 /// or a backlog can outlast the host's function timeout. The host cancels the run; the cursor and the archive make
 /// the next run continue where this one stopped. Accounts and marketplaces are polled concurrently so one seller's
