@@ -203,6 +203,20 @@ public sealed class AmazonOrderPollerTests
     }
 
     [Fact]
+    public async Task An_unreadable_cursor_is_replaced_by_reading_the_window_again()
+    {
+        await using var host = await AmazonTestHost.StartAsync();
+        host.SeedOrders(2);
+        host.Checkpoints.Values[$"amazon:{AmazonTestHost.SellerA}:{AmazonTestHost.Marketplace}:cursor"] = "{not json";
+
+        var result = await host.Poller.PollAsync(default);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(2, host.Queue.Waiting.Count);
+        Assert.NotNull(host.Watermark());
+    }
+
+    [Fact]
     public async Task An_empty_page_queues_nothing_and_still_moves_the_watermark()
     {
         await using var host = await AmazonTestHost.StartAsync();

@@ -131,7 +131,17 @@ public sealed class AmazonOrderPoller : IDisposable
         var cursorName = PollCheckpoints.CursorName(sellerId, marketplaceId);
         var watermark = PollCheckpoints.ParseTime(await _checkpoints.GetAsync(watermarkName, cancellationToken));
         progress.Watermark = watermark;
-        var cursor = PollCheckpoints.ParseCursor(await _checkpoints.GetAsync(cursorName, cancellationToken));
+        PollCursor? cursor;
+        try
+        {
+            cursor = PollCheckpoints.ParseCursor(await _checkpoints.GetAsync(cursorName, cancellationToken));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // Unreadable progress must not block the marketplace forever; re-reading the window is always safe.
+            _logger.LogWarning("The saved cursor of seller {SellerId} marketplace {MarketplaceId} is unreadable; its window is read again.", sellerId, marketplaceId);
+            cursor = null;
+        }
 
         DateTimeOffset start, end;
         string? nextToken;
