@@ -9,12 +9,13 @@ internal sealed class AmazonOptionsValidator : IValidateOptions<AmazonOptions>
     public ValidateOptionsResult Validate(string? name, AmazonOptions options)
     {
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.ClientId))
+        // With no accounts the channel is simply off (the poller has nothing to do); credentials matter once one exists.
+        if (options.Accounts.Count > 0 && string.IsNullOrWhiteSpace(options.ClientId))
         {
             failures.Add($"{AmazonOptions.SectionName}:ClientId is required.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.ClientSecret))
+        if (options.Accounts.Count > 0 && string.IsNullOrWhiteSpace(options.ClientSecret))
         {
             failures.Add($"{AmazonOptions.SectionName}:ClientSecret is required.");
         }

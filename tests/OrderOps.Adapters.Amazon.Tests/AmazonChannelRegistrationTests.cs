@@ -56,6 +56,14 @@ public sealed class AmazonChannelRegistrationTests
         Assert.Contains(error.Failures, f => f.Contains("six-field", StringComparison.Ordinal)); // Five fields is not NCRONTAB.
     }
 
+    [Fact]
+    public void With_no_accounts_the_channel_is_off_and_needs_no_credentials()
+    {
+        using var services = Build(new());
+
+        Assert.Empty(services.GetRequiredService<IOptions<AmazonOptions>>().Value.Accounts);
+    }
+
     private static ServiceProvider Build(Dictionary<string, string?> settings)
     {
         var services = new ServiceCollection();
