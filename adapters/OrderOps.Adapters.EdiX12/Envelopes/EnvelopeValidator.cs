@@ -76,6 +76,11 @@ public sealed class EnvelopeValidator
             CloseOpenSet();
             StartSet(segment);
         }
+        else if (_group is null && segment.Is("TA1"u8))
+        {
+            // Interchange acknowledgments travel between ISA and GS (some senders put them before IEA): not content.
+            return;
+        }
         else if (_set is null)
         {
             // A segment (even SE) outside any transaction set has no set to be acknowledged in.

@@ -58,11 +58,11 @@ public sealed class X12Writer
         var repetitionOrStandard = int.Parse(envelope.Version, CultureInfo.InvariantCulture) >= 402
             ? ((char)(Separators.Repetition ?? throw new ArgumentException("Version 00402 and later need a repetition separator.", nameof(envelope)))).ToString()
             : "U";
-        _interchangeControlNumber = envelope.ControlNumber.ToString("D9", CultureInfo.InvariantCulture);
-        _groupCount = 0;
-        _anyGroupWritten = false;
-        WriteRaw(
-            "ISA",
+        var controlNumber = envelope.ControlNumber.ToString("D9", CultureInfo.InvariantCulture);
+
+        // Every field is checked before any state changes, so a refused envelope leaves the writer usable.
+        string[] elements =
+        [
             Fixed(envelope.AuthorizationQualifier, 2),
             Fixed(envelope.Authorization, 10),
             Fixed(envelope.SecurityQualifier, 2),
@@ -75,10 +75,15 @@ public sealed class X12Writer
             envelope.CreatedAt.UtcDateTime.ToString("HHmm", CultureInfo.InvariantCulture),
             repetitionOrStandard,
             envelope.Version,
-            _interchangeControlNumber,
+            controlNumber,
             envelope.AcknowledgmentRequested ? "1" : "0",
             Fixed(envelope.UsageIndicator.ToString(), 1),
-            ((char)Separators.Component).ToString());
+            ((char)Separators.Component).ToString(),
+        ];
+        _interchangeControlNumber = controlNumber;
+        _groupCount = 0;
+        _anyGroupWritten = false;
+        WriteRaw("ISA", elements);
     }
 
     /// <summary>TA1 interchange acknowledgment; X12 places it after ISA and before the first GS.</summary>
@@ -104,21 +109,24 @@ public sealed class X12Writer
             throw new ArgumentOutOfRangeException(nameof(controlNumber), "GS06 must be between 1 and 999999999.");
         }
 
-        _groupControlNumber = controlNumber.ToString(CultureInfo.InvariantCulture);
-        _setCount = 0;
-        _anyGroupWritten = true;
-        _groupCount++;
         var utc = createdAt.UtcDateTime;
-        WriteRaw(
-            "GS",
+        var groupControlNumber = controlNumber.ToString(CultureInfo.InvariantCulture);
+        string[] elements =
+        [
             Checked(functionalIdentifier),
             Checked(applicationSenderId),
             Checked(applicationReceiverId),
             utc.ToString("yyyyMMdd", CultureInfo.InvariantCulture),
             utc.ToString("HHmm", CultureInfo.InvariantCulture),
-            _groupControlNumber,
+            groupControlNumber,
             "X",
-            Checked(version));
+            Checked(version),
+        ];
+        _groupControlNumber = groupControlNumber;
+        _setCount = 0;
+        _anyGroupWritten = true;
+        _groupCount++;
+        WriteRaw("GS", elements);
     }
 
     /// <summary>Opens a set and returns its control number (ST02), unique within the interchange.</summary>
@@ -129,10 +137,16 @@ public sealed class X12Writer
             throw new InvalidOperationException("A transaction set needs an open group and no open set.");
         }
 
+        ArgumentNullException.ThrowIfNull(identifier);
+        if (!Separators.AllowsInElement(identifier) || identifier.Length != 3)
+        {
+            throw new ArgumentException("ST01 must be a three-character transaction set id.", nameof(identifier));
+        }
+
         _setControlNumber = _nextSetNumber++.ToString("D4", CultureInfo.InvariantCulture);
         _setCount++;
         _setSegmentCount = 0;
-        WriteSetSegment("ST", Checked(identifier), _setControlNumber);
+        WriteSetSegment("ST", identifier, _setControlNumber);
         return _setControlNumber;
     }
 
