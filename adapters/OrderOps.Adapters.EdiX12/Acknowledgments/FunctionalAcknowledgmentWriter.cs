@@ -138,6 +138,25 @@ public sealed class FunctionalAcknowledgmentWriter
         _writer.WriteSegment(segmentId, [.. elements]);
     }
 
+    /// <summary>The common case: printable ASCII, no separator, no padding; returned as is without copying.</summary>
+    private bool IsPlain(string value)
+    {
+        if (value[0] == ' ' || value[^1] == ' ')
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if (c is < ' ' or > '~' || c == Separators.Element || c == Separators.Component || c == Separators.Segment || (Separators.Repetition is { } r && c == r))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static string Acknowledgment(AcknowledgmentCode code) => code switch
     {
         AcknowledgmentCode.Accepted => "A",
@@ -154,6 +173,11 @@ public sealed class FunctionalAcknowledgmentWriter
     /// </summary>
     private string Clean(string value, int maxLength, string? whenEmpty = null)
     {
+        if (value.Length is > 0 and var length && length <= maxLength && IsPlain(value))
+        {
+            return value;
+        }
+
         var chars = value.Trim().ToCharArray();
         for (var i = 0; i < chars.Length; i++)
         {

@@ -152,7 +152,7 @@ public sealed class EnvelopeValidator
             interchange.Notes.Add(InterchangeNoteCode.InvalidGroupCount);
         }
 
-        if (!iea.ElementEquals(2, System.Text.Encoding.ASCII.GetBytes(interchange.Header.ControlNumber)))
+        if (!iea.ElementEquals(2, interchange.Header.ControlNumber))
         {
             interchange.Notes.Add(InterchangeNoteCode.ControlNumberMismatch);
         }
@@ -199,7 +199,7 @@ public sealed class EnvelopeValidator
             group.Errors.Add(FunctionalGroupErrorCode.TransactionSetCountMismatch);
         }
 
-        if (!ge.ElementEquals(2, System.Text.Encoding.ASCII.GetBytes(group.Header.ControlNumber)))
+        if (!ge.ElementEquals(2, group.Header.ControlNumber))
         {
             group.Errors.Add(FunctionalGroupErrorCode.ControlNumberMismatch);
         }
@@ -279,7 +279,7 @@ public sealed class EnvelopeValidator
             set.EnvelopeErrors.Add(TransactionSetErrorCode.SegmentCountMismatch);
         }
 
-        if (!se.ElementEquals(2, System.Text.Encoding.ASCII.GetBytes(set.Header.ControlNumber)))
+        if (!se.ElementEquals(2, set.Header.ControlNumber))
         {
             set.EnvelopeErrors.Add(TransactionSetErrorCode.ControlNumberMismatch);
         }
@@ -303,7 +303,7 @@ public sealed class EnvelopeValidator
         var set = _set!;
         var group = _group!;
         _set = null;
-        var envelopeErrors = set.EnvelopeErrors.Distinct().ToList();
+        var envelopeErrors = set.EnvelopeErrors.Count == 0 ? [] : set.EnvelopeErrors.Distinct().ToList();
         var content = _handler.TransactionSetEnded(set.Header, envelopeErrors);
         foreach (var error in content.SegmentErrors)
         {
@@ -325,7 +325,7 @@ public sealed class EnvelopeValidator
         var acknowledgment = errors.Count > 0
             ? AcknowledgmentCode.Rejected
             : set.SegmentErrors.Count > 0 ? AcknowledgmentCode.AcceptedWithErrors : AcknowledgmentCode.Accepted;
-        var outcome = new TransactionSetOutcome(set.Header, acknowledgment, errors.Distinct().ToArray(), set.SegmentErrors);
+        var outcome = new TransactionSetOutcome(set.Header, acknowledgment, errors.Count == 0 ? [] : errors.Distinct().ToArray(), set.SegmentErrors);
         if (outcome.IsAccepted)
         {
             group.AcceptedCount++;

@@ -42,19 +42,25 @@ public sealed class X12Reader : IDisposable
     /// <summary>Bytes consumed from the stream so far (through the current segment's terminator).</summary>
     public long BytesConsumed => _bufferStartOffset + _position;
 
-    public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
+    public ValueTask<bool> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        // Most segments are already buffered: answer without an async state machine.
+        var step = TryReadSegment();
+        return step == Step.NeedMoreData ? ReadWithFillAsync(cancellationToken) : new ValueTask<bool>(step == Step.Segment);
+    }
+
+    private async ValueTask<bool> ReadWithFillAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
+            var buffer = PrepareFill();
+            var read = await _stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            CompleteFill(read);
             var step = TryReadSegment();
             if (step != Step.NeedMoreData)
             {
                 return step == Step.Segment;
             }
-
-            var buffer = PrepareFill();
-            var read = await _stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-            CompleteFill(read);
         }
     }
 

@@ -65,6 +65,27 @@ public sealed class X12Segment
 
     public bool ElementEquals(int position, ReadOnlySpan<byte> value) => GetSpan(position).SequenceEqual(value);
 
+    /// <summary>Compares with an ASCII string (a control number read earlier) without encoding it.</summary>
+    public bool ElementEquals(int position, string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var span = GetSpan(position);
+        if (span.Length != value.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < span.Length; i++)
+        {
+            if (span[i] != value[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Component <paramref name="component"/> (1-based) of a composite element, empty when absent.</summary>
     public ReadOnlySpan<byte> GetComponent(int position, int component)
     {

@@ -77,10 +77,6 @@ public sealed class EdiInterchangeProcessor
                 parseError = error;
                 break;
             }
-            finally
-            {
-                await DrainAsync(session, results, seenInThisInput, onOrder, cancellationToken).ConfigureAwait(false);
-            }
 
             var segment = reader.Current;
             if (segment.Is("ISA"u8))
@@ -93,9 +89,13 @@ public sealed class EdiInterchangeProcessor
             }
 
             validator.Accept(segment);
-            await DrainAsync(session, results, seenInThisInput, onOrder, cancellationToken).ConfigureAwait(false);
+            if (session.CompletedOrders.Count > 0 || session.CompletedInterchanges.Count > 0)
+            {
+                await DrainAsync(session, results, seenInThisInput, onOrder, cancellationToken).ConfigureAwait(false);
+            }
         }
 
+        await DrainAsync(session, results, seenInThisInput, onOrder, cancellationToken).ConfigureAwait(false);
         return new EdiProcessingResult { Interchanges = results, ParseError = parseError, BytesRead = reader.BytesConsumed };
     }
 

@@ -21,6 +21,7 @@ internal sealed class InterchangeSession(EdiPartnerDirectory partners, DateTimeO
     private EdiPartner? _partner;
     private FunctionalAcknowledgmentWriter? _acknowledgment;
     private FunctionalGroupHeader? _group;
+    private DateTimeOffset? _groupCreatedAt;
     private bool _groupSupported;
     private PurchaseOrderMapper? _mapper;
     private CanonicalOrder? _pendingOrder;
@@ -71,6 +72,7 @@ internal sealed class InterchangeSession(EdiPartnerDirectory partners, DateTimeO
     public bool GroupStarted(FunctionalGroupHeader header)
     {
         _group = header;
+        _groupCreatedAt = PurchaseOrderContext.CreatedAt(header);
         _groupSupported = false;
         if (_status != EdiInterchangeStatus.Processed)
         {
@@ -95,7 +97,7 @@ internal sealed class InterchangeSession(EdiPartnerDirectory partners, DateTimeO
     {
         _pendingOrder = null;
         _mapper = _status == EdiInterchangeStatus.Processed && _groupSupported && header.Identifier == PurchaseOrderSet
-            ? new PurchaseOrderMapper(new PurchaseOrderContext(_partner!.PartnerId, _partner.Options.DefaultCurrency, _header!, _group!, header))
+            ? new PurchaseOrderMapper(new PurchaseOrderContext(_partner!.PartnerId, _partner.Options.DefaultCurrency, _header!, _group!, header) { GroupCreatedAt = _groupCreatedAt })
             : null;
     }
 

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace OrderOps.Adapters.EdiX12.PurchaseOrders;
 
 /// <summary>One PO1 loop: the PO1 line with its CTP/PID/PO4/REF/DTM and whatever else the partner sends.</summary>
@@ -26,7 +24,8 @@ internal sealed class LineBuilder(string lineId, int positionInSet)
 
     public string? Description { get; set; }
 
-    public JsonArray Extra { get; } = [];
+    /// <summary>Raw text of the loop's segments (PO1, PID, PO4, CTP, REF...), kept for channel metadata.</summary>
+    public List<string> Segments { get; } = [];
 
     public string? FindProductId(IEnumerable<string> qualifiers)
     {
@@ -42,32 +41,5 @@ internal sealed class LineBuilder(string lineId, int positionInSet)
         }
 
         return null;
-    }
-
-    public JsonObject ToMetadata()
-    {
-        var ids = new JsonObject();
-        foreach (var (qualifier, value) in ProductIds)
-        {
-            ids[qualifier] = value;
-        }
-
-        var node = new JsonObject { ["lineId"] = LineId, ["productIds"] = ids };
-        if (UnitOfMeasure is not null)
-        {
-            node["unitOfMeasure"] = UnitOfMeasure;
-        }
-
-        if (BasisOfUnitPrice is not null)
-        {
-            node["basisOfUnitPrice"] = BasisOfUnitPrice;
-        }
-
-        if (Extra.Count > 0)
-        {
-            node["segments"] = Extra;
-        }
-
-        return node;
     }
 }

@@ -1,10 +1,9 @@
-using System.Text.Json.Nodes;
 using OrderOps.Core.Orders;
 
 namespace OrderOps.Adapters.EdiX12.PurchaseOrders;
 
 /// <summary>One N1 loop (N1 with its N2/N3/N4/PER): a party such as ship-to, bill-to or buyer.</summary>
-internal sealed class PartyBuilder(string entityCode, string? name, string? idQualifier, string? id)
+internal sealed class PartyBuilder(string entityCode, string? name)
 {
     public string EntityCode { get; } = entityCode;
 
@@ -44,29 +43,4 @@ internal sealed class PartyBuilder(string entityCode, string? name, string? idQu
         CountryCode = X12Codes.ToAlpha2Country(Country),
         Phone = Phone,
     };
-
-    public JsonObject ToMetadata()
-    {
-        var node = new JsonObject { ["entity"] = EntityCode };
-        Put(node, "name", Name);
-        Put(node, "idQualifier", idQualifier);
-        Put(node, "id", id);
-        if (AdditionalNames.Count > 0)
-        {
-            node["additionalNames"] = new JsonArray([.. AdditionalNames.Select(n => (JsonNode?)JsonValue.Create(n))]);
-        }
-
-        Put(node, "country", Country);
-        Put(node, "contactName", ContactName);
-        Put(node, "email", Email);
-        return node;
-    }
-
-    private static void Put(JsonObject node, string key, string? value)
-    {
-        if (value is not null)
-        {
-            node[key] = value;
-        }
-    }
 }

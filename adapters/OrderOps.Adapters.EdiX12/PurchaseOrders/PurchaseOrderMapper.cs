@@ -21,11 +21,7 @@ public sealed class PurchaseOrderMapper
     private readonly List<PartyBuilder> _parties = [];
     private readonly List<LineBuilder> _lines = [];
     private readonly HashSet<string> _lineIds = new(StringComparer.Ordinal);
-    private readonly JsonArray _references = [];
-    private readonly JsonArray _dates = [];
-    private readonly JsonArray _amounts = [];
-    private readonly JsonArray _contacts = [];
-    private readonly JsonArray _otherSegments = [];
+    private readonly List<string> _headerSegments = [];
     private readonly List<string> _notes = [];
 
     private PartyBuilder? _party;
@@ -33,10 +29,7 @@ public sealed class PurchaseOrderMapper
     private bool _inSummary;
     private int _begPosition;
     private string? _purpose;
-    private string? _orderType;
     private string? _poNumber;
-    private string? _releaseNumber;
-    private string? _contractNumber;
     private DateOnly? _poDate;
     private string? _currency;
     private string? _headerContactName;
@@ -96,10 +89,6 @@ public sealed class PurchaseOrderMapper
         {
             ReadDate(segment, positionInSet);
         }
-        else if (id.SequenceEqual("REF"u8))
-        {
-            AddTo(_line is null ? _references : _line.Extra, segment);
-        }
         else if (id.SequenceEqual("MSG"u8) || id.SequenceEqual("NTE"u8))
         {
             ReadNote(segment);
@@ -112,10 +101,9 @@ public sealed class PurchaseOrderMapper
         {
             ReadAmount(segment, positionInSet);
         }
-        else
-        {
-            AddTo(_line is not null && !_inSummary ? _line.Extra : _otherSegments, segment);
-        }
+
+        // Every segment is kept verbatim, in order: the header's and summary's at order level, a PO1 loop's with its line.
+        (_line is not null && !_inSummary ? _line.Segments : _headerSegments).Add(segment.ToString());
     }
 
     public PurchaseOrderMapping Complete()
@@ -169,7 +157,7 @@ public sealed class PurchaseOrderMapper
     {
         var currency = _currency ?? _context.DefaultCurrency;
         var placedAt = X12Dates.AtUtc(poDate, TimeOnly.MinValue);
-        var updatedAt = GroupCreatedAt() is { } created && created >= placedAt ? created : placedAt;
+        var updatedAt = _context.GroupCreatedAt is { } created && created >= placedAt ? created : placedAt;
         var shipTo = FindParty(X12Codes.ShipTo);
         var billTo = FindParty(X12Codes.BillTo);
         var buyer = FindParty(X12Codes.Buyer);
@@ -224,6 +212,10 @@ public sealed class PurchaseOrderMapper
         };
     }
 
+    /// <summary>
+    /// The envelope ids plus every segment of the set verbatim (header and summary in <c>segments</c>, each PO1 loop
+    /// under <c>lines[lineId]</c>): nothing the partner sent is lost, and raw text is far cheaper than a node per field.
+    /// </summary>
     private JsonObject BuildMetadata()
     {
         var edi = new JsonObject
@@ -234,28 +226,19 @@ public sealed class PurchaseOrderMapper
             ["version"] = _context.Group.Version,
             ["transactionSetControlNumber"] = _context.TransactionSet.ControlNumber,
         };
-        Put(edi, "purpose", _purpose);
-        Put(edi, "orderType", _orderType);
-        Put(edi, "releaseNumber", _releaseNumber);
-        Put(edi, "contractNumber", _contractNumber);
         if (_currency is null)
         {
             edi["currencyDefaulted"] = true;
         }
 
-        PutArray(edi, "references", _references);
-        PutArray(edi, "dates", _dates);
-        PutArray(edi, "contacts", _contacts);
-        PutArray(edi, "amounts", _amounts);
-        var parties = new JsonArray([.. _parties.Select(p => (JsonNode?)p.ToMetadata())]);
-        PutArray(edi, "parties", parties);
-        edi["lines"] = new JsonArray([.. _lines.Select(l => (JsonNode?)l.ToMetadata())]);
-        if (_declaredLineCount is { } count)
+        edi["segments"] = JsonText.Array(_headerSegments);
+        var lines = new JsonObject();
+        foreach (var line in _lines)
         {
-            edi["declaredLineCount"] = count;
+            lines[line.LineId] = JsonText.Array(line.Segments);
         }
 
-        PutArray(edi, "segments", _otherSegments);
+        edi["lines"] = lines;
         return new JsonObject { ["edi"] = edi };
     }
 
@@ -269,9 +252,6 @@ public sealed class PurchaseOrderMapper
 
         _begPosition = position;
         _purpose = segment.GetString(1);
-        _orderType = segment.GetString(2);
-        _releaseNumber = segment.GetString(4);
-        _contractNumber = segment.GetString(6);
         _poNumber = segment.GetString(3)?.Trim();
         if (string.IsNullOrEmpty(_poNumber))
         {
@@ -324,11 +304,10 @@ public sealed class PurchaseOrderMapper
             return;
         }
 
-        var party = new PartyBuilder(entity, segment.GetString(2), segment.GetString(3), segment.GetString(4));
+        var party = new PartyBuilder(entity, segment.GetString(2));
         if (_line is not null && !_inSummary)
         {
             // A party inside a PO1 loop is line-level (e.g. a per-line ship-to of a distribution order): kept, not mapped.
-            _line.Extra.Add(segment.ToString());
             _party = null;
             return;
         }
@@ -341,7 +320,7 @@ public sealed class PurchaseOrderMapper
     {
         if (_party is null)
         {
-            AddTo(_line is not null && !_inSummary ? _line.Extra : _otherSegments, segment);
+            // N2/N3/N4 outside an N1 loop (or inside a line's N1 loop): kept verbatim only.
             return;
         }
 
@@ -393,8 +372,6 @@ public sealed class PurchaseOrderMapper
             _headerPhone ??= phone;
             _headerEmail ??= email;
         }
-
-        AddTo(_line is not null && !_inSummary && _party is null ? _line.Extra : _contacts, segment);
     }
 
     private void StartLine(X12Segment segment, int position)
@@ -461,7 +438,6 @@ public sealed class PurchaseOrderMapper
 
     private void ReadPricing(X12Segment segment, int position)
     {
-        _line!.Extra.Add(segment.ToString());
         if (segment.IsEmpty(3))
         {
             return;
@@ -469,7 +445,7 @@ public sealed class PurchaseOrderMapper
 
         if (segment.TryGetDecimal(3, out var price) && price >= 0)
         {
-            _line.ContractPrice ??= price;
+            _line!.ContractPrice ??= price;
         }
         else
         {
@@ -479,8 +455,7 @@ public sealed class PurchaseOrderMapper
 
     private void ReadDescription(X12Segment segment)
     {
-        _line!.Extra.Add(segment.ToString());
-        if (_line.Description is null && segment.ElementEquals(1, "F"u8))
+        if (_line!.Description is null && segment.ElementEquals(1, "F"u8))
         {
             _line.Description = segment.GetString(5)?.Trim() is { Length: > 0 } text ? text : null;
         }
@@ -488,7 +463,6 @@ public sealed class PurchaseOrderMapper
 
     private void ReadDate(X12Segment segment, int position)
     {
-        AddTo(_line is not null && !_inSummary ? _line.Extra : _dates, segment);
         if (segment.IsEmpty(2))
         {
             return;
@@ -538,10 +512,6 @@ public sealed class PurchaseOrderMapper
         {
             _notes.Add(text);
         }
-        else
-        {
-            AddTo(_line is not null && !_inSummary ? _line.Extra : _otherSegments, segment);
-        }
     }
 
     private void ReadTotals(X12Segment segment, int position)
@@ -566,7 +536,6 @@ public sealed class PurchaseOrderMapper
 
     private void ReadAmount(X12Segment segment, int position)
     {
-        AddTo(_line is not null && !_inSummary ? _line.Extra : _amounts, segment);
         if (!segment.TryGetDecimal(2, out var amount) || amount < 0)
         {
             _errors.Element(segment, position, 2, ElementErrorCode.InvalidCharacter, "AMT02 must be a non-negative amount.");
@@ -590,37 +559,13 @@ public sealed class PurchaseOrderMapper
 
     private PartyBuilder? FindParty(string entityCode) => _parties.Find(p => p.EntityCode == entityCode);
 
-    private DateTimeOffset? GroupCreatedAt()
-    {
-        var group = _context.Group;
-        return X12Dates.TryParseDate(System.Text.Encoding.ASCII.GetBytes(group.Date), out var date)
-            ? X12Dates.AtUtc(date, X12Dates.TryParseTime(System.Text.Encoding.ASCII.GetBytes(group.Time), out var time) ? time : TimeOnly.MinValue)
-            : null;
-    }
-
-    private static void AddTo(JsonArray target, X12Segment segment) => target.Add(segment.ToString());
+    private static void AddTo(List<string> target, X12Segment segment) => target.Add(segment.ToString());
 
     private static void AddIfPresent(List<string> target, string? value)
     {
         if (value is not null)
         {
             target.Add(value);
-        }
-    }
-
-    private static void Put(JsonObject node, string key, string? value)
-    {
-        if (value is not null)
-        {
-            node[key] = value;
-        }
-    }
-
-    private static void PutArray(JsonObject node, string key, JsonArray array)
-    {
-        if (array.Count > 0)
-        {
-            node[key] = array;
         }
     }
 
