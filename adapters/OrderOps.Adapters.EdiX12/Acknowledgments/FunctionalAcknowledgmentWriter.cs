@@ -83,6 +83,13 @@ public sealed class FunctionalAcknowledgmentWriter
             }
         }
 
+        if (outcome.Errors.Count == 0)
+        {
+            // The usual case, written without building a code list.
+            _writer.WriteSegment("AK5", Acknowledgment(outcome.Acknowledgment));
+            return;
+        }
+
         WriteCodes("AK5", Acknowledgment(outcome.Acknowledgment), outcome.Errors.Select(e => (int)e));
     }
 

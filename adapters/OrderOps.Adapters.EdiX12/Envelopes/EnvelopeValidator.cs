@@ -356,7 +356,7 @@ public sealed class EnvelopeValidator
 
         public bool AnySetWithErrors { get; set; }
 
-        public HashSet<string> SetControlNumbers { get; } = new(StringComparer.Ordinal);
+        public ControlNumberSet SetControlNumbers { get; } = new();
 
         public List<FunctionalGroupErrorCode> Errors { get; } = [];
     }

@@ -44,8 +44,11 @@ public sealed record EdiInterchangeResult
 
     public IReadOnlyList<FunctionalGroupOutcome> Groups { get; init; } = [];
 
-    /// <summary>Transaction sets that were not plainly accepted (AK5 other than A), with their errors.</summary>
+    /// <summary>Transaction sets that were not plainly accepted (AK5 other than A), with their errors; the first 1000.</summary>
     public IReadOnlyList<TransactionSetOutcome> SetsWithErrors { get; init; } = [];
+
+    /// <summary>How many sets were not plainly accepted, including those beyond <see cref="SetsWithErrors"/>.</summary>
+    public int SetsWithErrorsCount { get; init; }
 
     public IReadOnlyList<InterchangeNoteCode> Notes { get; init; } = [];
 

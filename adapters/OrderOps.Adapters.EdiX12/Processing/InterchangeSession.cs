@@ -16,6 +16,9 @@ internal sealed class InterchangeSession(EdiPartnerDirectory partners, DateTimeO
     private const string PurchaseOrderGroup = "PO";
     private const string PurchaseOrderSet = "850";
 
+    /// <summary>Details of the first this-many bad sets are kept; the 997 has all of them, and memory stays bounded.</summary>
+    private const int MaxSetsWithErrorsKept = 1000;
+
     private InterchangeHeader? _header;
     private EdiInterchangeStatus _status;
     private EdiPartner? _partner;
@@ -30,6 +33,7 @@ internal sealed class InterchangeSession(EdiPartnerDirectory partners, DateTimeO
     private int _acknowledgmentNumber = 1;
     private int _orderCount;
     private int _setCount;
+    private int _setsWithErrorsCount;
     private List<FunctionalGroupOutcome> _groups = [];
     private List<TransactionSetOutcome> _setsWithErrors = [];
 
@@ -56,6 +60,7 @@ internal sealed class InterchangeSession(EdiPartnerDirectory partners, DateTimeO
         _setsWithErrors = [];
         _orderCount = 0;
         _setCount = 0;
+        _setsWithErrorsCount = 0;
         _status = !IsKnownSender(header) ? EdiInterchangeStatus.UnknownSender
             : !partners.IsOurReceiverId(header.ReceiverQualifier, header.ReceiverId) ? EdiInterchangeStatus.NotAddressedToUs
             : !header.HasValidControlNumber ? EdiInterchangeStatus.InvalidControlNumber
@@ -138,7 +143,11 @@ internal sealed class InterchangeSession(EdiPartnerDirectory partners, DateTimeO
         _pendingOrder = null;
         if (outcome.Acknowledgment != AcknowledgmentCode.Accepted)
         {
-            _setsWithErrors.Add(outcome);
+            _setsWithErrorsCount++;
+            if (_setsWithErrors.Count < MaxSetsWithErrorsKept)
+            {
+                _setsWithErrors.Add(outcome);
+            }
         }
 
         _acknowledgment!.WriteTransactionSet(outcome);
@@ -181,6 +190,7 @@ internal sealed class InterchangeSession(EdiPartnerDirectory partners, DateTimeO
             Acknowledgment = acknowledgment,
             Groups = _groups,
             SetsWithErrors = _setsWithErrors,
+            SetsWithErrorsCount = _setsWithErrorsCount,
             Notes = outcome.Notes,
             OrderCount = _orderCount,
             TransactionSetCount = _setCount,

@@ -27,7 +27,7 @@ internal sealed class LineBuilder(string lineId, int positionInSet)
     /// <summary>Raw text of the loop's segments (PO1, PID, PO4, CTP, REF...), kept for channel metadata.</summary>
     public List<string> Segments { get; } = [];
 
-    public string? FindProductId(IEnumerable<string> qualifiers)
+    public string? FindProductId(params ReadOnlySpan<string> qualifiers)
     {
         foreach (var qualifier in qualifiers)
         {

@@ -20,10 +20,10 @@ public sealed class PurchaseOrderMapper
     private readonly MappingErrors _errors = new();
     private readonly List<PartyBuilder> _parties = [];
     private readonly List<LineBuilder> _lines = [];
-    private readonly HashSet<string> _lineIds = new(StringComparer.Ordinal);
     private readonly List<string> _headerSegments = [];
     private readonly List<string> _notes = [];
 
+    private HashSet<string>? _lineIdIndex;
     private PartyBuilder? _party;
     private LineBuilder? _line;
     private bool _inSummary;
@@ -198,7 +198,7 @@ public sealed class PurchaseOrderMapper
     {
         var sku = line.FindProductId(X12Codes.SkuPreference);
         var title = line.Description
-            ?? line.FindProductId([X12Codes.ProductDescription])
+            ?? line.FindProductId(X12Codes.ProductDescription)
             ?? (line.ProductIds.Count > 0 ? $"{line.ProductIds[0].Key} {line.ProductIds[0].Value}" : $"Line {line.LineId}");
         var price = line.UnitPrice ?? line.ContractPrice;
         return new LineItem
@@ -389,7 +389,7 @@ public sealed class PurchaseOrderMapper
             lineId = (_lines.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        if (!_lineIds.Add(lineId))
+        if (!IsNewLineId(lineId))
         {
             _errors.Element(segment, position, 1, ElementErrorCode.InvalidCodeValue, $"PO101 line number '{lineId}' is used twice.");
         }
@@ -555,6 +555,22 @@ public sealed class PurchaseOrderMapper
         {
             _subtotal ??= amount;
         }
+    }
+
+    /// <summary>A list scan for the usual few lines; an index once a PO is large, so huge POs stay linear.</summary>
+    private bool IsNewLineId(string lineId)
+    {
+        if (_lineIdIndex is null)
+        {
+            if (_lines.Count < 32)
+            {
+                return !_lines.Exists(l => l.LineId == lineId);
+            }
+
+            _lineIdIndex = new HashSet<string>(_lines.Select(l => l.LineId), StringComparer.Ordinal);
+        }
+
+        return _lineIdIndex.Add(lineId);
     }
 
     private PartyBuilder? FindParty(string entityCode) => _parties.Find(p => p.EntityCode == entityCode);
