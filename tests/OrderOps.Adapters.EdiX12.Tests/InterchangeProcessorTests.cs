@@ -166,6 +166,15 @@ public sealed class InterchangeProcessorTests
     }
 
     [Fact]
+    public async Task Cancellation_stops_processing()
+    {
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+        var processor = new EdiInterchangeProcessor(Fixture.XyzOptions());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => processor.ProcessAsync(Fixture.Ascii(Valid), cancellation.Token));
+    }
+
+    [Fact]
     public void Garbage_raises_the_documented_parse_error()
     {
         var error = Assert.Throws<Parsing.X12ParseException>(() => Run.Process("<xml>not edi</xml>"));

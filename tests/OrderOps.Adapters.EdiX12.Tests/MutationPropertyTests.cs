@@ -39,7 +39,7 @@ public sealed class MutationPropertyTests
 
     private static readonly byte[] Interesting = "*~>^:|\n\r 0129AZISAGSSTSEGEIEA-."u8.ToArray();
 
-    [Property(MaxTest = 1500)]
+    [Property(MaxTest = 3000)]
     public void Random_mutations_never_raise_anything_but_the_documented_parse_error(byte seedChoice, int[] positions, byte[] values, byte[] kinds)
     {
         var (original, options) = Seeds[seedChoice % Seeds.Length];

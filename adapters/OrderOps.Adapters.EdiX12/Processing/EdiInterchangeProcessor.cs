@@ -165,6 +165,8 @@ public sealed class EdiInterchangeProcessor
     {
         while (session.CompletedOrders.TryDequeue(out var order))
         {
+            // Buffered segments are read without awaiting; stopping between orders keeps cancellation prompt.
+            cancellationToken.ThrowIfCancellationRequested();
             await onOrder(order, cancellationToken).ConfigureAwait(false);
         }
 
