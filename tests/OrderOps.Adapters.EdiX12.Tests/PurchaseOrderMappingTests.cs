@@ -38,14 +38,13 @@ public sealed class PurchaseOrderMappingTests
         Assert.Equal(13045.94m, order.LineItems.Sum(l => l.Quantity * l.UnitPrice!.Value.Amount));
         var edi = order.ChannelMetadata["edi"]!;
         Assert.Equal("000003438", (string?)edi["interchangeControlNumber"]);
-        var headerSegments = edi["segments"]!.AsArray().Select(n => (string?)n).ToList();
-        Assert.Equal(["BEG*00*SA*08292233294**20101127*610385385", "REF*DP*038", "REF*PS*R"], headerSegments.Take(3));
-        Assert.Contains("TD5*A*92*P3**SEE XYZ RETAIL ROUTING GUIDE", headerSegments);
-        Assert.Equal(["CTT*6", "AMT*1*13045.94"], headerSegments.TakeLast(2));
-        Assert.Equal(
-            ["PO1*1*120*EA*9.25*TE*CB*065322-117*PR*RO*VN*AB3542", "PID*F****SMALL WIDGET", "PO4*4*4*EA*PLT94**3*LR*15*CT"],
-            edi["lines"]!["1"]!.AsArray().Select(n => (string?)n));
-        Assert.Equal(33 - 2, headerSegments.Count + edi["lines"]!.AsObject().Sum(l => l.Value!.AsArray().Count)); // every segment but ST/SE
+        // The set between ST and SE, verbatim with the interchange's own terminator (a newline in 850_2).
+        var x12 = ((string)edi["x12"]!).Replace('\n', '~');
+        Assert.StartsWith("BEG*00*SA*08292233294**20101127*610385385~REF*DP*038~REF*PS*R~", x12, StringComparison.Ordinal);
+        Assert.Contains("~TD5*A*92*P3**SEE XYZ RETAIL ROUTING GUIDE~", x12, StringComparison.Ordinal);
+        Assert.Contains("~PO1*1*120*EA*9.25*TE*CB*065322-117*PR*RO*VN*AB3542~PID*F****SMALL WIDGET~PO4*4*4*EA*PLT94**3*LR*15*CT~", x12, StringComparison.Ordinal);
+        Assert.EndsWith("~CTT*6~AMT*1*13045.94~", x12, StringComparison.Ordinal);
+        Assert.Equal(33 - 2, x12.Count(c => c == '~')); // every segment but ST/SE
     }
 
     [Fact]
@@ -64,8 +63,8 @@ public sealed class PurchaseOrderMappingTests
         Assert.Equal("SAN DIEGO", order.ShippingAddress?.City);
         Assert.Equal("PETCO - CORPORATE", order.ShippingAddress?.Company);
         Assert.StartsWith("000000000001010700 BUYER", order.Note, StringComparison.Ordinal);
-        var segments = order.ChannelMetadata["edi"]!["segments"]!.AsArray().Select(n => (string?)n);
-        Assert.Contains("N1*VN*----- ------ --------- ---*ZZ*-----", segments); // the vendor party: metadata only
+        var x12 = (string)order.ChannelMetadata["edi"]!["x12"]!;
+        Assert.Contains("\nN1*VN*----- ------ --------- ---*ZZ*-----\n", x12, StringComparison.Ordinal); // the vendor party: metadata only, newline-terminated as sent
     }
 
     [Fact]
@@ -114,7 +113,7 @@ public sealed class PurchaseOrderMappingTests
         Assert.Equal(new Money(12.50m, "CAD"), mug.UnitPrice); // no PO104: the CTP contract price
         var crate = order.LineItems[1];
         Assert.Equal(("OUR-CASE", new Money(40m, "CAD"), "VP OUR-CASE"), (crate.Sku, crate.UnitPrice!.Value, crate.Title));
-        Assert.Equal("PO1*20*1*CA*40*PE*VP*OUR-CASE", (string?)order.ChannelMetadata["edi"]!["lines"]!["20"]![0]); // unit CA kept verbatim
+        Assert.Contains("~PO1*20*1*CA*40*PE*VP*OUR-CASE~", (string)order.ChannelMetadata["edi"]!["x12"]!, StringComparison.Ordinal); // unit CA kept verbatim
     }
 
     [Fact]

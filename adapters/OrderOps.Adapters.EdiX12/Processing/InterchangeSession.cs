@@ -27,6 +27,7 @@ internal sealed class InterchangeSession(EdiPartnerDirectory partners, DateTimeO
     private DateTimeOffset? _groupCreatedAt;
     private bool _groupSupported;
     private PurchaseOrderMapper? _mapper;
+    private readonly System.Buffers.ArrayBufferWriter<byte> _rawScratch = new(4096);
     private CanonicalOrder? _pendingOrder;
     private bool _nextIsDuplicate;
     private int _nextAcknowledgmentNumber = 1;
@@ -102,7 +103,7 @@ internal sealed class InterchangeSession(EdiPartnerDirectory partners, DateTimeO
     {
         _pendingOrder = null;
         _mapper = _status == EdiInterchangeStatus.Processed && _groupSupported && header.Identifier == PurchaseOrderSet
-            ? new PurchaseOrderMapper(new PurchaseOrderContext(_partner!.PartnerId, _partner.Options.DefaultCurrency, _header!, _group!, header) { GroupCreatedAt = _groupCreatedAt })
+            ? new PurchaseOrderMapper(new PurchaseOrderContext(_partner!.PartnerId, _partner.Options.DefaultCurrency, _header!, _group!, header) { GroupCreatedAt = _groupCreatedAt }, _rawScratch)
             : null;
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json.Nodes;
 using OrderOps.Adapters.EdiX12.Envelopes;
 using OrderOps.Adapters.EdiX12.Parsing;
@@ -20,7 +21,7 @@ public sealed class PurchaseOrderMapper
     private readonly MappingErrors _errors = new();
     private readonly List<PartyBuilder> _parties = [];
     private readonly List<LineBuilder> _lines = [];
-    private readonly List<string> _headerSegments = [];
+    private readonly ArrayBufferWriter<byte> _raw;
     private readonly List<string> _notes = [];
 
     private HashSet<string>? _lineIdIndex;
@@ -44,9 +45,17 @@ public sealed class PurchaseOrderMapper
     private decimal? _declaredHashTotal;
 
     public PurchaseOrderMapper(PurchaseOrderContext context)
+        : this(context, new ArrayBufferWriter<byte>(2048))
+    {
+    }
+
+    /// <summary>With a scratch buffer for the verbatim set text that the caller reuses from set to set.</summary>
+    internal PurchaseOrderMapper(PurchaseOrderContext context, ArrayBufferWriter<byte> rawScratch)
     {
         ArgumentNullException.ThrowIfNull(context);
         _context = context;
+        _raw = rawScratch;
+        _raw.ResetWrittenCount();
     }
 
     public void Accept(X12Segment segment, int positionInSet)
@@ -102,8 +111,9 @@ public sealed class PurchaseOrderMapper
             ReadAmount(segment, positionInSet);
         }
 
-        // Every segment is kept verbatim, in order: the header's and summary's at order level, a PO1 loop's with its line.
-        (_line is not null && !_inSummary ? _line.Segments : _headerSegments).Add(segment.ToString());
+        // Every segment is kept verbatim, in order, as the partner sent it (one string per order, not one per segment).
+        _raw.Write(segment.Raw);
+        _raw.Write([segment.Separators.Segment]);
     }
 
     public PurchaseOrderMapping Complete()
@@ -196,16 +206,13 @@ public sealed class PurchaseOrderMapper
 
     private static LineItem ToLineItem(LineBuilder line, string currency)
     {
-        var sku = line.FindProductId(X12Codes.SkuPreference);
-        var title = line.Description
-            ?? line.FindProductId(X12Codes.ProductDescription)
-            ?? (line.ProductIds.Count > 0 ? $"{line.ProductIds[0].Key} {line.ProductIds[0].Value}" : $"Line {line.LineId}");
+        var title = line.Description ?? line.ProductDescription ?? line.FirstProductId ?? $"Line {line.LineId}";
         var price = line.UnitPrice ?? line.ContractPrice;
         return new LineItem
         {
             LineId = line.LineId,
-            Sku = sku,
-            ChannelItemId = line.FindProductId(X12Codes.ChannelItemPreference),
+            Sku = line.Sku,
+            ChannelItemId = line.ChannelItemId,
             Title = title,
             Quantity = line.Quantity,
             UnitPrice = price is { } p ? new Money(p, currency) : null,
@@ -213,8 +220,8 @@ public sealed class PurchaseOrderMapper
     }
 
     /// <summary>
-    /// The envelope ids plus every segment of the set verbatim (header and summary in <c>segments</c>, each PO1 loop
-    /// under <c>lines[lineId]</c>): nothing the partner sent is lost, and raw text is far cheaper than a node per field.
+    /// The envelope ids plus the set's segments between ST and SE verbatim in <c>x12</c> (the interchange's own
+    /// separators): nothing the partner sent is lost, and one string is far cheaper than a JSON node per field.
     /// </summary>
     private JsonObject BuildMetadata()
     {
@@ -231,14 +238,7 @@ public sealed class PurchaseOrderMapper
             edi["currencyDefaulted"] = true;
         }
 
-        edi["segments"] = JsonText.Array(_headerSegments);
-        var lines = new JsonObject();
-        foreach (var line in _lines)
-        {
-            lines[line.LineId] = JsonText.Array(line.Segments);
-        }
-
-        edi["lines"] = lines;
+        edi["x12"] = System.Text.Encoding.UTF8.GetString(_raw.WrittenSpan);
         return new JsonObject { ["edi"] = edi };
     }
 
@@ -411,7 +411,6 @@ public sealed class PurchaseOrderMapper
             line.QuantityAsSent = quantity;
         }
 
-        line.UnitOfMeasure = segment.GetString(3);
         if (!segment.IsEmpty(4))
         {
             if (segment.TryGetDecimal(4, out var price) && price >= 0)
@@ -424,14 +423,13 @@ public sealed class PurchaseOrderMapper
             }
         }
 
-        line.BasisOfUnitPrice = segment.GetString(5);
         for (var qualifierAt = 6; qualifierAt < segment.ElementCount; qualifierAt += 2)
         {
-            var qualifier = segment.GetString(qualifierAt);
-            var value = segment.GetString(qualifierAt + 1);
-            if (qualifier is not null && value is not null)
+            var qualifier = segment.GetSpan(qualifierAt);
+            var value = segment.GetSpan(qualifierAt + 1);
+            if (!qualifier.IsEmpty && !value.IsEmpty)
             {
-                line.ProductIds.Add(new(qualifier, value));
+                line.OfferProductId(qualifier, value);
             }
         }
     }
