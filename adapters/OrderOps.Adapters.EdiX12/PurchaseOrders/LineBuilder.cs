@@ -1,14 +1,12 @@
 namespace OrderOps.Adapters.EdiX12.PurchaseOrders;
 
 /// <summary>One PO1 loop: the PO1 line with what its CTP/PID tell about price and title.</summary>
-internal sealed class LineBuilder(string lineId, int positionInSet)
+internal sealed class LineBuilder(string lineId)
 {
     private int _skuRank = int.MaxValue;
     private int _channelItemRank = int.MaxValue;
 
     public string LineId { get; } = lineId;
-
-    public int PositionInSet { get; } = positionInSet;
 
     public int Quantity { get; set; }
 

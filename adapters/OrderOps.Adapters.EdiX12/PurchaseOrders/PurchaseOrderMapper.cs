@@ -349,11 +349,11 @@ public sealed class PurchaseOrderMapper
         for (var qualifierAt = 3; qualifierAt <= 7; qualifierAt += 2)
         {
             var number = segment.GetString(qualifierAt + 1);
-            if (segment.ElementEquals(qualifierAt, "TE"u8))
+            if (segment.ElementEquals(qualifierAt, X12Codes.Telephone))
             {
                 phone ??= number;
             }
-            else if (segment.ElementEquals(qualifierAt, "EM"u8) && LooksLikeEmail(number))
+            else if (segment.ElementEquals(qualifierAt, X12Codes.Email) && LooksLikeEmail(number))
             {
                 email ??= number;
             }
@@ -394,7 +394,7 @@ public sealed class PurchaseOrderMapper
             _errors.Element(segment, position, 1, ElementErrorCode.InvalidCodeValue, $"PO101 line number '{lineId}' is used twice.");
         }
 
-        var line = new LineBuilder(lineId, position);
+        var line = new LineBuilder(lineId);
         _line = line;
         _lines.Add(line);
         if (!segment.TryGetDecimal(2, out var quantity))
@@ -453,7 +453,7 @@ public sealed class PurchaseOrderMapper
 
     private void ReadDescription(X12Segment segment)
     {
-        if (_line!.Description is null && segment.ElementEquals(1, "F"u8))
+        if (_line!.Description is null && segment.ElementEquals(1, X12Codes.FreeForm))
         {
             _line.Description = segment.GetString(5)?.Trim() is { Length: > 0 } text ? text : null;
         }
@@ -493,11 +493,11 @@ public sealed class PurchaseOrderMapper
         }
 
         var at = X12Dates.AtUtc(date, time);
-        if (segment.ElementEquals(1, "038"u8))
+        if (segment.ElementEquals(1, X12Codes.ShipNoLater))
         {
             _shipNoLater ??= at;
         }
-        else if (segment.ElementEquals(1, "010"u8))
+        else if (segment.ElementEquals(1, X12Codes.RequestedShip))
         {
             _requestedShip ??= at;
         }
@@ -545,11 +545,11 @@ public sealed class PurchaseOrderMapper
             return;
         }
 
-        if (segment.ElementEquals(1, "TT"u8))
+        if (segment.ElementEquals(1, X12Codes.TotalTransactionAmount))
         {
             _total ??= amount;
         }
-        else if (segment.ElementEquals(1, "1"u8))
+        else if (segment.ElementEquals(1, X12Codes.LineItemTotal))
         {
             _subtotal ??= amount;
         }

@@ -26,22 +26,26 @@ internal static class X12Codes
     public const string Buyer = "BY";
 
     // 374 Date/Time Qualifier (DTM01): ship-by dates, most binding first. 037 (ship not before) is not a ship-by.
-    public const string ShipNoLater = "038";
-    public const string RequestedShip = "010";
+    // Element codes compared against segment bytes are UTF-8 literals, so matching allocates nothing.
+    public static ReadOnlySpan<byte> ShipNoLater => "038"u8;
+
+    public static ReadOnlySpan<byte> RequestedShip => "010"u8;
 
     // 522 Amount Qualifier Code (AMT01).
-    public const string TotalTransactionAmount = "TT";
-    public const string LineItemTotal = "1";
+    public static ReadOnlySpan<byte> TotalTransactionAmount => "TT"u8;
+
+    public static ReadOnlySpan<byte> LineItemTotal => "1"u8;
 
     // 365 Communication Number Qualifier (PER03/05/07).
-    public const string Telephone = "TE";
-    public const string Email = "EM";
+    public static ReadOnlySpan<byte> Telephone => "TE"u8;
+
+    public static ReadOnlySpan<byte> Email => "EM"u8;
 
     // 353 Transaction Set Purpose Code (BEG01).
     public const string Cancellation = "01";
 
-    // 350 PID01 Item Description Type: F free-form.
-    public const string FreeForm = "F";
+    // 349 PID01 Item Description Type: F free-form.
+    public static ReadOnlySpan<byte> FreeForm => "F"u8;
 
     /// <summary>
     /// N404 is an ISO 3166 code in X12 (2 letters); some partners send the alpha-3 of North America. Others are kept
