@@ -30,6 +30,13 @@ public sealed class EnvelopeValidator
     public void Accept(X12Segment segment)
     {
         ArgumentNullException.ThrowIfNull(segment);
+        if (_set is not null && !IsEnvelopeSegment(segment.Id))
+        {
+            // The common case first: a body segment of an open set (millions of them in a large file).
+            AcceptSetSegment(segment);
+            return;
+        }
+
         if (segment.Is("ISA"u8))
         {
             if (_interchange is not null)
@@ -92,17 +99,29 @@ public sealed class EnvelopeValidator
         }
         else
         {
-            _set.SegmentCount++;
-            if (!HasValidSegmentId(segment.Id))
-            {
-                _set.AddError(new SegmentError(segment.GetString(0) ?? string.Empty, _set.SegmentCount, null, SegmentErrorCode.UnrecognizedSegmentId, "Segment id is not two or three upper-case letters or digits."));
-            }
-            else
-            {
-                _handler.TransactionSetSegment(segment, _set.SegmentCount);
-            }
+            AcceptSetSegment(segment);
         }
     }
+
+    private void AcceptSetSegment(X12Segment segment)
+    {
+        var set = _set!;
+        set.SegmentCount++;
+        if (!HasValidSegmentId(segment.Id))
+        {
+            set.AddError(new SegmentError(segment.GetString(0) ?? string.Empty, set.SegmentCount, null, SegmentErrorCode.UnrecognizedSegmentId, "Segment id is not two or three upper-case letters or digits."));
+        }
+        else
+        {
+            _handler.TransactionSetSegment(segment, set.SegmentCount);
+        }
+    }
+
+    /// <summary>ISA, IEA, GS, GE, ST, SE and TA1: the segments that open or close an envelope (or acknowledge one).</summary>
+    private static bool IsEnvelopeSegment(ReadOnlySpan<byte> id) =>
+        id.Length is 2 or 3 && id[0] is (byte)'I' or (byte)'G' or (byte)'S' or (byte)'T'
+        && (id.SequenceEqual("ISA"u8) || id.SequenceEqual("IEA"u8) || id.SequenceEqual("GS"u8) || id.SequenceEqual("GE"u8)
+            || id.SequenceEqual("ST"u8) || id.SequenceEqual("SE"u8) || id.SequenceEqual("TA1"u8));
 
     /// <summary>The stream has ended: whatever is still open lacks its trailer.</summary>
     public void Complete()
