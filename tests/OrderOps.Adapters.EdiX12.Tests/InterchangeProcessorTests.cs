@@ -51,6 +51,19 @@ public sealed class InterchangeProcessorTests
     }
 
     [Fact]
+    public void Partners_sharing_one_ISA_id_are_told_apart_by_GS02()
+    {
+        var options = Fixture.XyzOptions();
+        options.Partners[Fixture.XyzPartner].ApplicationSenderId = "OTHER-DIVISION";
+        options.Partners["xyz-retail-east"] = new EdiPartnerOptions { InterchangeSenderQualifier = "12", InterchangeSenderId = "4405197800", ApplicationSenderId = "4405197800" };
+
+        var result = Run.Process(Valid, options);
+
+        Assert.Equal("xyz-retail-east", Assert.Single(result.Interchanges).PartnerId);
+        Assert.Equal("edi:xyz-retail-east:08292233294", Assert.Single(result.Orders).OrderId);
+    }
+
+    [Fact]
     public void A_known_partner_sending_to_another_receiver_gets_TA1_note_009()
     {
         var options = Fixture.XyzOptions();
