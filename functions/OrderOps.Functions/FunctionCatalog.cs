@@ -1,4 +1,6 @@
 using OrderOps.Core.Ports;
+using OrderOps.Functions.Amazon;
+using OrderOps.Functions.Edi;
 using OrderOps.Functions.Ingest;
 using OrderOps.Functions.Lifecycle;
 using OrderOps.Functions.Operations;
@@ -21,6 +23,8 @@ public static class FunctionCatalog
         .AddHttp("ListOrders", "api/orders", "GET", HttpAuthLevel.Function, OrderEndpoints.ListAsync)
         .AddHttp("ListIngestFailures", "api/ingest/failures", "GET", HttpAuthLevel.Function, IngestFailureEndpoints.ListAsync)
         .AddHttp("ListDeadLetters", "api/queues/{queueName}/deadletters", "GET", HttpAuthLevel.Function, DeadLetterEndpoints.ListAsync)
+        .AddHttp("EdiX12", "api/edi/x12", "POST", HttpAuthLevel.Function, EdiX12Endpoint.HandleAsync)
+        .AddBlob<EdiInboxFunction>("EdiInbox", new BlobTrigger(EdiInboxFunction.Container + "/{name}"), new BlobOutput(EdiInboxFunction.AcknowledgmentOutput, EdiInboxFunction.Outbox))
         .AddHttp("FulfillmentEvents", "api/fulfillment/events", "POST", HttpAuthLevel.Function, LifecycleEndpoints.FulfillmentEventAsync)
         .AddHttp("ListExceptions", "api/exceptions", "GET", HttpAuthLevel.Function, LifecycleEndpoints.ListExceptionsAsync)
         .AddHttp("ResolveException", "api/exceptions/{exceptionId}/resolve", "POST", HttpAuthLevel.Function, LifecycleEndpoints.ResolveExceptionAsync)
@@ -28,5 +32,6 @@ public static class FunctionCatalog
         .AddQueue<IngestOrderFunction>("IngestOrder", new QueueTrigger(QueueNames.Ingest), new QueueOutput(IngestOrderFunction.LifecycleOutput, QueueNames.Lifecycle))
         .AddQueue<LifecycleFunction>("Lifecycle", new QueueTrigger(QueueNames.Lifecycle))
         .AddTimer<SweepTimersFunction>("SweepTimers", new TimerTrigger(SweepTimersFunction.DefaultSchedule, SweepTimersFunction.ScheduleSetting))
+        .AddTimer<AmazonOrderPollFunction>("AmazonOrderPoll", new TimerTrigger("0 */5 * * * *", "Channels:Amazon:PollSchedule"))
         .AddTimer<PurgeIdempotencyKeysFunction>("PurgeIdempotencyKeys", new TimerTrigger("0 17 3 * * *"));
 }

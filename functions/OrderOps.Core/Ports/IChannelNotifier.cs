@@ -8,9 +8,9 @@ namespace OrderOps.Core.Ports;
 /// order already has).
 /// </summary>
 /// <remarks>
-/// Wired: Shopify (fulfillmentCreate with tracking, orderCancel). Seams for merge: Amazon (SP-API confirmShipment,
-/// needs the LWA token provider of the Amazon branch) and EDI (855 on acceptance, 856 on shipment, needs the X12 writer
-/// of the EDI branch). Until those are registered the lifecycle raises a "channel-notification-not-wired" exception
+/// Wired: Shopify (fulfillmentCreate with tracking, orderCancel). Seams: Amazon (SP-API confirmShipment, to be added to
+/// the Amazon adapter's orders client) and EDI (855 on acceptance, 856 on shipment, written with the EDI adapter's X12
+/// writer and delivered to the partner). Until those are registered the lifecycle raises a "channel-notification-not-wired" exception
 /// instead of pretending the channel was told.
 /// </remarks>
 public interface IChannelNotifier

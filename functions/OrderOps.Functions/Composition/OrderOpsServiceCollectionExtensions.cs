@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OrderOps.Adapters.Fulfillment;
+using OrderOps.Adapters.EdiX12;
 using OrderOps.Adapters.Shopify;
 using OrderOps.Adapters.Shopify.Fulfillment;
 using OrderOps.Adapters.Shopify.Orders;
@@ -7,6 +8,7 @@ using OrderOps.Core.Ingest;
 using OrderOps.Core.Lifecycle;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
+using OrderOps.Hosting.Standalone;
 using OrderOps.Storage.Embedded;
 
 namespace OrderOps.Functions.Composition;
@@ -50,9 +52,11 @@ public static class OrderOpsServiceCollectionExtensions
         services.AddHttpFulfillmentLocations();
         services.AddShopifyChannelNotifier();
 
-        // Seams wired at merge: the Amazon adapter's confirmShipment and the EDI X12 writer's 855/856 replace these.
+        // Seams: an Amazon confirmShipment notifier and an EDI 855/856 notifier replace these once they exist.
         services.AddSingleton<IChannelNotifier>(NotWiredChannelNotifier.Amazon());
         services.AddSingleton<IChannelNotifier>(NotWiredChannelNotifier.Edi());
+        services.AddAmazonChannel(configuration);
+        services.AddEdiChannel(configuration);
         return services;
     }
 
@@ -66,6 +70,7 @@ public static class OrderOpsServiceCollectionExtensions
                     ? Path.GetFullPath(configured)
                     : Path.Combine(Environment.CurrentDirectory, "data");
                 services.AddEmbeddedStorage(new EmbeddedStorageOptions { DataDirectory = dataDirectory });
+                services.PostConfigure<StandaloneOptions>(o => o.DataDirectory = dataDirectory);
                 break;
             default:
                 throw new OptionsValidationException("Storage:Backend", typeof(string), [$"Storage:Backend '{backend}' is not supported by this build; use '{StorageBackends.Embedded}'."]);
