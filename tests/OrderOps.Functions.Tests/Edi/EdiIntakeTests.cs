@@ -60,7 +60,7 @@ public sealed class EdiIntakeTests : IDisposable
         Assert.Contains("TA1*000003438*", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await Task.Delay(300);
         var order = await _app.WaitForOrderAsync(OrderId);
-        Assert.Single(order.GetProperty("events").EnumerateArray());
+        Assert.Single(order.GetProperty("events").EnumerateArray(), e => e.GetProperty("type").GetString()!.StartsWith("order.", StringComparison.Ordinal)); // ingest's own events; the lifecycle adds its own
     }
 
     [Fact]

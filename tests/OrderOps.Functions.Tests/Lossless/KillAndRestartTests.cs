@@ -120,7 +120,7 @@ public sealed class KillAndRestartTests : IDisposable
         foreach (var orderId in expected.Take(25))
         {
             var view = await client.GetFromJsonAsync<JsonElement>("/api/orders/" + orderId);
-            Assert.Single(view.GetProperty("events").EnumerateArray());
+            Assert.Single(view.GetProperty("events").EnumerateArray(), e => e.GetProperty("type").GetString()!.StartsWith("order.", StringComparison.Ordinal)); // ingest's events; the lifecycle adds its own
         }
     }
 
