@@ -43,6 +43,11 @@ public sealed class FakeOutsideWorld : IAsyncDisposable
     /// <summary>How long a location takes to answer (to hold calls in flight when a test kills the caller).</summary>
     public TimeSpan LocationDelay { get; set; }
 
+    /// <summary>Location calls answered so far (a call received but not answered is in flight).</summary>
+    public int LocationAnswers => _locationAnswers;
+
+    private int _locationAnswers;
+
     private ConcurrentDictionary<string, bool> SeenKeys { get; } = new();
 
     private ConcurrentDictionary<string, ConcurrentBag<string>> TrackingByOrder { get; } = new();
@@ -95,6 +100,7 @@ public sealed class FakeOutsideWorld : IAsyncDisposable
             await Task.Delay(LocationDelay);
         }
 
+        Interlocked.Increment(ref _locationAnswers);
         var status = LocationStatus.GetValueOrDefault(id, 200);
         return Results.Json(new { status = status < 300 ? "accepted" : "failed" }, statusCode: status);
     }
