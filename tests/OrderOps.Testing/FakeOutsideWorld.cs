@@ -37,7 +37,7 @@ public sealed class FakeOutsideWorld : IAsyncDisposable
 
     public ConcurrentQueue<string> Cancellations { get; } = new();
 
-    /// <summary>Status code a location answers (200 by default).</summary>
+    /// <summary>Status code a location answers (200 by default; 409 answers <c>{"status":"already_shipped"}</c>).</summary>
     public ConcurrentDictionary<string, int> LocationStatus { get; } = new();
 
     /// <summary>How long a location takes to answer (to hold calls in flight when a test kills the caller).</summary>
@@ -102,7 +102,7 @@ public sealed class FakeOutsideWorld : IAsyncDisposable
 
         Interlocked.Increment(ref _locationAnswers);
         var status = LocationStatus.GetValueOrDefault(id, 200);
-        return Results.Json(new { status = status < 300 ? "accepted" : "failed" }, statusCode: status);
+        return Results.Json(new { status = status switch { < 300 => "accepted", 409 => "already_shipped", _ => "failed" } }, statusCode: status);
     }
 
     private async Task<IResult> ShopifyAsync(HttpRequest request)
