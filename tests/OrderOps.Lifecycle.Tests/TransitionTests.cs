@@ -315,6 +315,27 @@ public sealed class TransitionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_amazon_order_still_pending_payment_waits_for_the_channel_then_proceeds()
+    {
+        var pending = LifecycleHarness.Order("20") with
+        {
+            OrderId = "amazon:A1:111-2222222-3333333", Channel = "amazon", ChannelAccount = "A1", ChannelOrderId = "111-2222222-3333333",
+            FinancialStatus = OrderOps.Core.Orders.FinancialStatus.Pending,
+        };
+
+        Assert.Equal(S.Received, (await _h.PlaceAsync(pending)).State);
+        Assert.Equal(0, await _h.ReservedAsync("east", "A"));
+        Assert.Contains(await _h.EventsAsync(pending.OrderId), e => e.Type == LifecycleEventTypes.AwaitingChannel);
+
+        var record = await _h.RecordAsync(pending.OrderId);
+        await _h.Orders.SaveAsync(record with { Order = pending with { FinancialStatus = OrderOps.Core.Orders.FinancialStatus.Paid, UpdatedAt = pending.UpdatedAt.AddMinutes(1) } }, record.ETag, [], default);
+        var outcome = await _h.SendAsync(new LifecycleMessage { Type = LifecycleMessageTypes.ChannelUpdated, OrderId = pending.OrderId, Key = "update-paid", Actor = "channel:amazon" });
+
+        // No Amazon notifier is registered in the harness: the shipment confirmation seam shows up later, not here.
+        Assert.Equal(S.Released, outcome.State);
+    }
+
+    [Fact]
     public async Task A_shipment_from_nowhere_is_an_exception_not_a_state_change()
     {
         var order = LifecycleHarness.Order("19", ("l1", "A", 50));

@@ -187,6 +187,19 @@ public sealed class LifecycleEngine(
 
         private async Task ValidateAsync(CancellationToken ct)
         {
+            if (Order.Channel == Channels.Amazon && Order.FinancialStatus == FinancialStatus.Pending)
+            {
+                // Amazon: a Pending order (payment not authorised) must not be fulfilled; the poller's next read of the
+                // order after authorisation arrives as channel-updated and validation runs then.
+                if (!ps.AwaitingChannelNoted)
+                {
+                    ps.AwaitingChannelNoted = true;
+                    Record(LifecycleEventTypes.AwaitingChannel, new JsonObject { ["reason"] = "Amazon has not authorised payment (order Pending)." });
+                }
+
+                return;
+            }
+
             var problems = OrderValidator.Validate(Order).Select(e => $"{e.Field}: {e.Message}").ToList();
             var address = Order.ShippingAddress;
             if (address is null || string.IsNullOrWhiteSpace(address.Line1) || string.IsNullOrWhiteSpace(address.City) || string.IsNullOrWhiteSpace(address.CountryCode)

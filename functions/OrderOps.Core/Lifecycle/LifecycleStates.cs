@@ -108,4 +108,5 @@ public static class LifecycleEventTypes
     public const string ExceptionRaised = "lifecycle.exceptionRaised";
     public const string ExceptionResolved = "lifecycle.exceptionResolved";
     public const string CancelRequested = "lifecycle.cancelRequested";
+    public const string AwaitingChannel = "lifecycle.awaitingChannel";
 }

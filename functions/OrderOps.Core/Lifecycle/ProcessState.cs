@@ -34,6 +34,9 @@ public sealed class ProcessState
     /// <summary>The channel's own cancellation (on the canonical order) has been acted on once.</summary>
     public bool ChannelCancellationSeen { get; set; }
 
+    /// <summary>The order waits for the channel (Amazon Pending) and that was recorded once.</summary>
+    public bool AwaitingChannelNoted { get; set; }
+
     public string? CancelReason { get; set; }
 
     public bool CancelledByChannel { get; set; }
