@@ -1,0 +1,193 @@
+using Microsoft.Data.Sqlite;
+using OrderOps.Core.Inventory;
+
+namespace OrderOps.Storage.Embedded.Inventory;
+
+/// <summary>
+/// The ledger's writes inside one transaction. Every balance change goes through <see cref="ApplyAsync"/>, which
+/// checks the stock rules, updates the balance and appends the change log entry together.
+/// </summary>
+internal sealed class LedgerWriter(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset now)
+{
+    public DateTimeOffset Now { get; } = now;
+
+    public async Task<StockBalance> GetBalanceAsync(string sku, string location, CancellationToken cancellationToken)
+    {
+        await using var command = Command("SELECT on_hand, allocated FROM inventory_balances WHERE sku = $sku AND location = $location");
+        command.Parameters.AddWithValue("$sku", sku);
+        command.Parameters.AddWithValue("$location", location);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new StockBalance(sku, location, reader.GetInt32(0), reader.GetInt32(1))
+            : new StockBalance(sku, location, 0, 0);
+    }
+
+    /// <summary>
+    /// Changes one balance. On hand and allocated never go below zero; with <paramref name="mustStayAvailable"/>
+    /// (allocations, transfers out) the change must also leave available ≥ 0, which is what makes overselling
+    /// impossible: the check and the write happen under the same write lock.
+    /// </summary>
+    public async Task ApplyAsync(string sku, string location, int onHandDelta, int allocatedDelta, bool mustStayAvailable, CancellationToken cancellationToken)
+    {
+        var balance = await GetBalanceAsync(sku, location, cancellationToken);
+        var onHand = checked(balance.OnHand + onHandDelta);
+        var allocated = checked(balance.Allocated + allocatedDelta);
+        if (mustStayAvailable && onHand - allocated < 0)
+        {
+            throw new InsufficientStockException(sku, location, Math.Max(allocatedDelta, -onHandDelta), Math.Max(0, balance.Available));
+        }
+
+        if (onHand < 0)
+        {
+            throw new InsufficientStockException(sku, location, -onHandDelta, balance.OnHand);
+        }
+
+        if (allocated < 0)
+        {
+            throw new InsufficientStockException(sku, location, -allocatedDelta, balance.Allocated);
+        }
+
+        await using (var upsert = Command("""
+            INSERT INTO inventory_balances (sku, location, on_hand, allocated) VALUES ($sku, $location, $onHand, $allocated)
+            ON CONFLICT (sku, location) DO UPDATE SET on_hand = excluded.on_hand, allocated = excluded.allocated
+            """))
+        {
+            upsert.Parameters.AddWithValue("$sku", sku);
+            upsert.Parameters.AddWithValue("$location", location);
+            upsert.Parameters.AddWithValue("$onHand", onHand);
+            upsert.Parameters.AddWithValue("$allocated", allocated);
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var change = Command("""
+            INSERT INTO inventory_changes (sku, location, on_hand, allocated, at) VALUES ($sku, $location, $onHand, $allocated, $at)
+            """);
+        change.Parameters.AddWithValue("$sku", sku);
+        change.Parameters.AddWithValue("$location", location);
+        change.Parameters.AddWithValue("$onHand", onHand);
+        change.Parameters.AddWithValue("$allocated", allocated);
+        change.Parameters.AddWithValue("$at", UnixTime.ToMs(Now));
+        await change.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<StockMovement?> FindMovementAsync(string movementId, CancellationToken cancellationToken)
+    {
+        await using var command = Command($"SELECT {SqliteInventoryLedger.MovementColumns} FROM inventory_movements WHERE movement_id = $id");
+        command.Parameters.AddWithValue("$id", movementId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? SqliteInventoryLedger.ReadMovement(reader) : null;
+    }
+
+    public async Task InsertMovementAsync(StockMovement movement, CancellationToken cancellationToken)
+    {
+        await using var command = Command("""
+            INSERT INTO inventory_movements (movement_id, sku, location, type, quantity, to_location, order_id, reason, at)
+            VALUES ($id, $sku, $location, $type, $quantity, $to, $order, $reason, $at)
+            """);
+        command.Parameters.AddWithValue("$id", movement.MovementId);
+        command.Parameters.AddWithValue("$sku", movement.Sku);
+        command.Parameters.AddWithValue("$location", movement.Location);
+        command.Parameters.AddWithValue("$type", movement.Type.ToString());
+        command.Parameters.AddWithValue("$quantity", movement.Quantity);
+        command.Parameters.AddWithValue("$to", (object?)movement.ToLocation ?? DBNull.Value);
+        command.Parameters.AddWithValue("$order", (object?)movement.OrderId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$reason", (object?)movement.Reason ?? DBNull.Value);
+        command.Parameters.AddWithValue("$at", UnixTime.ToMs(movement.At == default ? Now : movement.At));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Records a movement the ledger derives itself (reservations, releases, shipments, moves).</summary>
+    public Task InsertDerivedAsync(string movementId, MovementType type, string orderId, LocationAllocation what, string? reason, CancellationToken cancellationToken) =>
+        InsertMovementAsync(new StockMovement
+        {
+            MovementId = movementId,
+            Sku = what.Sku,
+            Location = what.Location,
+            Type = type,
+            Quantity = what.Quantity,
+            OrderId = orderId,
+            Reason = reason,
+            At = Now,
+        }, cancellationToken);
+
+    public async Task<string?> GetReservationStatusAsync(string orderId, CancellationToken cancellationToken)
+    {
+        await using var command = Command("SELECT status FROM inventory_reservations WHERE order_id = $order");
+        command.Parameters.AddWithValue("$order", orderId);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    public async Task SetReservationStatusAsync(string orderId, ReservationStatus status, CancellationToken cancellationToken)
+    {
+        await using var command = Command("""
+            INSERT INTO inventory_reservations (order_id, status, created_at, updated_at) VALUES ($order, $status, $now, $now)
+            ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at
+            """);
+        command.Parameters.AddWithValue("$order", orderId);
+        command.Parameters.AddWithValue("$status", status.ToString());
+        command.Parameters.AddWithValue("$now", UnixTime.ToMs(Now));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<LocationAllocation>> GetHeldAsync(string orderId, CancellationToken cancellationToken)
+    {
+        await using var command = Command("SELECT sku, location, held FROM inventory_reservation_lines WHERE order_id = $order AND held > 0 ORDER BY sku, location");
+        command.Parameters.AddWithValue("$order", orderId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var held = new List<LocationAllocation>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            held.Add(new LocationAllocation(reader.GetString(0), reader.GetString(1), reader.GetInt32(2)));
+        }
+
+        return held;
+    }
+
+    /// <summary>Adds to one reservation line: held may go up or down; shipped and released only up.</summary>
+    public async Task ChangeLineAsync(string orderId, string sku, string location, int heldDelta, int shippedDelta, int releasedDelta, CancellationToken cancellationToken)
+    {
+        await using var command = Command("""
+            INSERT INTO inventory_reservation_lines (order_id, sku, location, held, shipped, released) VALUES ($order, $sku, $location, $held, $shipped, $released)
+            ON CONFLICT (order_id, sku, location) DO UPDATE SET
+                held = held + excluded.held, shipped = shipped + excluded.shipped, released = released + excluded.released
+            """);
+        command.Parameters.AddWithValue("$order", orderId);
+        command.Parameters.AddWithValue("$sku", sku);
+        command.Parameters.AddWithValue("$location", location);
+        command.Parameters.AddWithValue("$held", heldDelta);
+        command.Parameters.AddWithValue("$shipped", shippedDelta);
+        command.Parameters.AddWithValue("$released", releasedDelta);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Claims a compound operation id; false when it was done before.</summary>
+    public async Task<bool> TryClaimOperationAsync(string operationId, CancellationToken cancellationToken)
+    {
+        await using var command = Command("INSERT INTO inventory_operations (operation_id, at) VALUES ($id, $now) ON CONFLICT DO NOTHING");
+        command.Parameters.AddWithValue("$id", operationId);
+        command.Parameters.AddWithValue("$now", UnixTime.ToMs(Now));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<Dictionary<(string Sku, string Location), int>> GetAvailableAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken)
+    {
+        var available = new Dictionary<(string, string), int>();
+        await using var command = Command(string.Empty);
+        command.CommandText = $"SELECT sku, location, on_hand - allocated FROM inventory_balances WHERE sku IN ({SqliteInventoryLedger.Parameters(command, skus)})";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            available[(reader.GetString(0), reader.GetString(1))] = reader.GetInt32(2);
+        }
+
+        return available;
+    }
+
+    private SqliteCommand Command(string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+}
