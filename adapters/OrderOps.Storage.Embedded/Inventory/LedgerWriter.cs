@@ -146,18 +146,25 @@ internal sealed class LedgerWriter(SqliteConnection connection, SqliteTransactio
     /// <summary>Adds to one reservation line: held may go up or down; shipped and released only up.</summary>
     public async Task ChangeLineAsync(string orderId, string sku, string location, int heldDelta, int shippedDelta, int releasedDelta, CancellationToken cancellationToken)
     {
-        await using var command = Command("""
-            INSERT INTO inventory_reservation_lines (order_id, sku, location, held, shipped, released) VALUES ($order, $sku, $location, $held, $shipped, $released)
-            ON CONFLICT (order_id, sku, location) DO UPDATE SET
-                held = held + excluded.held, shipped = shipped + excluded.shipped, released = released + excluded.released
+        // Update first: an upsert would check held >= 0 against the insert candidate before resolving the conflict.
+        await using var update = Command("""
+            UPDATE inventory_reservation_lines SET held = held + $held, shipped = shipped + $shipped, released = released + $released
+            WHERE order_id = $order AND sku = $sku AND location = $location
             """);
-        command.Parameters.AddWithValue("$order", orderId);
-        command.Parameters.AddWithValue("$sku", sku);
-        command.Parameters.AddWithValue("$location", location);
-        command.Parameters.AddWithValue("$held", heldDelta);
-        command.Parameters.AddWithValue("$shipped", shippedDelta);
-        command.Parameters.AddWithValue("$released", releasedDelta);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        update.Parameters.AddWithValue("$order", orderId);
+        update.Parameters.AddWithValue("$sku", sku);
+        update.Parameters.AddWithValue("$location", location);
+        update.Parameters.AddWithValue("$held", heldDelta);
+        update.Parameters.AddWithValue("$shipped", shippedDelta);
+        update.Parameters.AddWithValue("$released", releasedDelta);
+        if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            update.CommandText = """
+                INSERT INTO inventory_reservation_lines (order_id, sku, location, held, shipped, released)
+                VALUES ($order, $sku, $location, $held, $shipped, $released)
+                """;
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     /// <summary>Claims a compound operation id; false when it was done before.</summary>
