@@ -108,36 +108,46 @@ public sealed class SqliteInventoryPublicationStore(SqliteDatabase database) : I
         database.WriteAsync<IReadOnlyList<PendingPush>>(async (connection, transaction) =>
         {
             var nowMs = UnixTime.ToMs(now);
+            var leased = new List<PendingPush>();
             await using (var lease = connection.CreateCommand())
             {
                 lease.Transaction = transaction;
+                // RETURNING yields exactly the rows this call leased, never rows another call leased a moment ago.
                 lease.CommandText = """
                     UPDATE inventory_pending_pushes SET leased_until = $until
                     WHERE channel = $channel AND sku IN (
                         SELECT sku FROM inventory_pending_pushes
                         WHERE channel = $channel AND due_at <= $now AND leased_until <= $now
-                        ORDER BY due_at LIMIT $limit);
-                    INSERT INTO inventory_publications (channel, sku, last_attempt_at)
-                    SELECT channel, sku, $now FROM inventory_pending_pushes WHERE channel = $channel AND leased_until = $until
-                    ON CONFLICT (channel, sku) DO UPDATE SET last_attempt_at = excluded.last_attempt_at;
+                        ORDER BY due_at LIMIT $limit)
+                    RETURNING channel, sku, quantity, version, due_at, changed_at, attempts, parked, last_error, NULL
                     """;
                 lease.Parameters.AddWithValue("$channel", channel);
                 lease.Parameters.AddWithValue("$now", nowMs);
                 lease.Parameters.AddWithValue("$until", UnixTime.ToMs(now + leaseDuration));
                 lease.Parameters.AddWithValue("$limit", limit);
-                await lease.ExecuteNonQueryAsync(cancellationToken);
+                leased.AddRange(await ReadPendingAsync(lease, cancellationToken));
             }
 
-            await using var select = connection.CreateCommand();
-            select.Transaction = transaction;
-            select.CommandText = $"""
-                SELECT {PendingColumns} FROM inventory_pending_pushes p
-                LEFT JOIN inventory_publications pub ON pub.channel = p.channel AND pub.sku = p.sku
-                WHERE p.channel = $channel AND p.leased_until = $until ORDER BY p.due_at
+            // Remember the attempt (the planner's coalescing window counts from it) and read what was last published.
+            await using var attempt = connection.CreateCommand();
+            attempt.Transaction = transaction;
+            attempt.CommandText = """
+                INSERT INTO inventory_publications (channel, sku, last_attempt_at) VALUES ($channel, $sku, $now)
+                ON CONFLICT (channel, sku) DO UPDATE SET last_attempt_at = excluded.last_attempt_at
+                RETURNING published_quantity
                 """;
-            select.Parameters.AddWithValue("$channel", channel);
-            select.Parameters.AddWithValue("$until", UnixTime.ToMs(now + leaseDuration));
-            return await ReadPendingAsync(select, cancellationToken);
+            attempt.Parameters.AddWithValue("$channel", channel);
+            attempt.Parameters.AddWithValue("$now", nowMs);
+            var sku = attempt.Parameters.Add("$sku", SqliteType.Text);
+            for (var i = 0; i < leased.Count; i++)
+            {
+                sku.Value = leased[i].Sku;
+                var published = await attempt.ExecuteScalarAsync(cancellationToken);
+                leased[i] = leased[i] with { PublishedQuantity = published is long value ? (int)value : null };
+            }
+
+            leased.Sort((a, b) => a.DueAt.CompareTo(b.DueAt));
+            return leased;
         }, cancellationToken);
 
     public Task CompleteAsync(IReadOnlyList<PushCompletion> completions, CancellationToken cancellationToken)
