@@ -190,6 +190,12 @@ internal sealed class LedgerWriter(SqliteConnection connection, SqliteTransactio
         return available;
     }
 
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var command = Command(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
     private SqliteCommand Command(string sql)
     {
         var command = connection.CreateCommand();

@@ -6,14 +6,26 @@ using OrderOps.Core.Ports;
 namespace OrderOps.Storage.Embedded.Inventory;
 
 /// <summary>
-/// The ledger on SQLite. Each operation is one <see cref="SqliteDatabase.WriteAsync{T}"/> transaction (writers are
-/// serialised, BEGIN IMMEDIATE), so reading a balance, checking it and changing it cannot interleave with another
-/// writer; the balance table makes that check O(1) and the change log is written in the same transaction.
+/// The ledger on SQLite. Operations run one after another inside <see cref="SqliteDatabase.WriteAsync{T}"/> write
+/// transactions (writers serialised, BEGIN IMMEDIATE), each in its own savepoint, grouped into one commit when they
+/// arrive together (<see cref="LedgerWriteQueue"/>). So reading a balance, checking it and changing it cannot
+/// interleave with another writer; the balance table makes that check O(1); the change log is written in the
+/// same transaction as the balance it records.
 /// </summary>
-public sealed class SqliteInventoryLedger(SqliteDatabase database, TimeProvider time, InventorySignals? signals = null) : IInventoryLedger
+public sealed class SqliteInventoryLedger : IInventoryLedger
 {
     internal const string MovementColumns = "sequence, movement_id, sku, location, type, quantity, to_location, order_id, reason, at";
     private const int MaxParametersPerQuery = 500;
+    private readonly SqliteDatabase database;
+    private readonly TimeProvider time;
+    private readonly LedgerWriteQueue _writes;
+
+    public SqliteInventoryLedger(SqliteDatabase database, TimeProvider time, InventorySignals? signals = null)
+    {
+        this.database = database;
+        this.time = time;
+        _writes = new LedgerWriteQueue(database, time, () => signals?.LedgerChanged());
+    }
 
     public async Task<MovementOutcome> RecordMovementAsync(StockMovement movement, CancellationToken cancellationToken)
     {
@@ -24,12 +36,11 @@ public sealed class SqliteInventoryLedger(SqliteDatabase database, TimeProvider 
             throw new ArgumentException(string.Join(" ", errors), nameof(movement));
         }
 
-        var outcome = await database.WriteAsync(async (connection, transaction) =>
+        return await _writes.ExecuteAsync(async (writer, _) =>
         {
-            var writer = new LedgerWriter(connection, transaction, time.GetUtcNow());
             if (await writer.FindMovementAsync(movement.MovementId, cancellationToken) is { } existing)
             {
-                return SameMovement(existing, movement) ? MovementOutcome.Duplicate : throw new MovementConflictException(movement.MovementId);
+                return SameMovement(existing, movement) ? (MovementOutcome.Duplicate, false) : throw new MovementConflictException(movement.MovementId);
             }
 
             var (sku, location, quantity) = (movement.Sku, movement.Location, movement.Quantity);
@@ -66,14 +77,8 @@ public sealed class SqliteInventoryLedger(SqliteDatabase database, TimeProvider 
             }
 
             await writer.InsertMovementAsync(movement, cancellationToken);
-            return MovementOutcome.Recorded;
+            return (MovementOutcome.Recorded, true);
         }, cancellationToken);
-        if (outcome == MovementOutcome.Recorded)
-        {
-            signals?.LedgerChanged();
-        }
-
-        return outcome;
     }
 
     public async Task<ReservationResult> ReserveAsync(ReservationRequest request, CancellationToken cancellationToken)
@@ -85,18 +90,17 @@ public sealed class SqliteInventoryLedger(SqliteDatabase database, TimeProvider 
             throw new ArgumentException(string.Join(" ", errors), nameof(request));
         }
 
-        var result = await database.WriteAsync(async (connection, transaction) =>
+        return await _writes.ExecuteAsync(async (writer, _) =>
         {
-            var writer = new LedgerWriter(connection, transaction, time.GetUtcNow());
             if (await writer.GetReservationStatusAsync(request.OrderId, cancellationToken) is { } status)
             {
-                return new ReservationResult
+                return (new ReservationResult
                 {
                     OrderId = request.OrderId,
                     Status = Enum.Parse<ReservationStatus>(status),
                     Allocations = await writer.GetHeldAsync(request.OrderId, cancellationToken),
                     AlreadyExisted = true,
-                };
+                }, false);
             }
 
             var totals = request.Totals();
@@ -110,7 +114,7 @@ public sealed class SqliteInventoryLedger(SqliteDatabase database, TimeProvider 
             var plan = AllocationPlanner.Plan(totals, available, locations);
             if (!plan.IsComplete)
             {
-                return new ReservationResult { OrderId = request.OrderId, Status = ReservationStatus.Insufficient, Shortages = plan.Shortages };
+                return (new ReservationResult { OrderId = request.OrderId, Status = ReservationStatus.Insufficient, Shortages = plan.Shortages }, false);
             }
 
             foreach (var allocation in plan.Allocations)
@@ -121,25 +125,18 @@ public sealed class SqliteInventoryLedger(SqliteDatabase database, TimeProvider 
             }
 
             await writer.SetReservationStatusAsync(request.OrderId, ReservationStatus.Reserved, cancellationToken);
-            return new ReservationResult { OrderId = request.OrderId, Status = ReservationStatus.Reserved, Allocations = plan.Allocations };
+            return (new ReservationResult { OrderId = request.OrderId, Status = ReservationStatus.Reserved, Allocations = plan.Allocations }, true);
         }, cancellationToken);
-        if (result is { Status: ReservationStatus.Reserved, AlreadyExisted: false })
-        {
-            signals?.LedgerChanged();
-        }
-
-        return result;
     }
 
     public async Task<IReadOnlyList<LocationAllocation>> ReleaseAsync(string orderId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(orderId);
-        var released = await database.WriteAsync<IReadOnlyList<LocationAllocation>>(async (connection, transaction) =>
+        return await _writes.ExecuteAsync<IReadOnlyList<LocationAllocation>>(async (writer, _) =>
         {
-            var writer = new LedgerWriter(connection, transaction, time.GetUtcNow());
             if (await writer.GetReservationStatusAsync(orderId, cancellationToken) is null)
             {
-                return [];
+                return ([], false);
             }
 
             var held = await writer.GetHeldAsync(orderId, cancellationToken);
@@ -151,14 +148,8 @@ public sealed class SqliteInventoryLedger(SqliteDatabase database, TimeProvider 
             }
 
             await writer.SetReservationStatusAsync(orderId, ReservationStatus.Released, cancellationToken);
-            return held;
+            return (held, held.Count > 0);
         }, cancellationToken);
-        if (released.Count > 0)
-        {
-            signals?.LedgerChanged();
-        }
-
-        return released;
     }
 
     public async Task<IReadOnlyList<LocationAllocation>> ShipAsync(ShipmentRequest shipment, CancellationToken cancellationToken)
@@ -166,12 +157,11 @@ public sealed class SqliteInventoryLedger(SqliteDatabase database, TimeProvider 
         ArgumentNullException.ThrowIfNull(shipment);
         ArgumentException.ThrowIfNullOrWhiteSpace(shipment.OrderId);
         ArgumentException.ThrowIfNullOrWhiteSpace(shipment.ShipmentId);
-        var shipped = await database.WriteAsync<IReadOnlyList<LocationAllocation>>(async (connection, transaction) =>
+        return await _writes.ExecuteAsync<IReadOnlyList<LocationAllocation>>(async (writer, _) =>
         {
-            var writer = new LedgerWriter(connection, transaction, time.GetUtcNow());
             if (!await writer.TryClaimOperationAsync($"ship:{shipment.OrderId}:{shipment.ShipmentId}", cancellationToken))
             {
-                return [];
+                return ([], false);
             }
 
             var lines = shipment.Lines ?? await writer.GetHeldAsync(shipment.OrderId, cancellationToken);
@@ -188,14 +178,8 @@ public sealed class SqliteInventoryLedger(SqliteDatabase database, TimeProvider 
                 await writer.InsertDerivedAsync($"ledger:ship:{shipment.OrderId}:{shipment.ShipmentId}:{line.Sku}:{line.Location}", MovementType.Shipment, shipment.OrderId, line, $"shipment {shipment.ShipmentId}", cancellationToken);
             }
 
-            return lines;
+            return (lines, lines.Count > 0);
         }, cancellationToken);
-        if (shipped.Count > 0)
-        {
-            signals?.LedgerChanged();
-        }
-
-        return shipped;
     }
 
     public async Task<ReservationResult> MoveReservationAsync(ReservationMove move, CancellationToken cancellationToken)
@@ -208,9 +192,8 @@ public sealed class SqliteInventoryLedger(SqliteDatabase database, TimeProvider 
             throw new ArgumentException("A reservation move needs two different locations.", nameof(move));
         }
 
-        var (result, moved) = await database.WriteAsync(async (connection, transaction) =>
+        return await _writes.ExecuteAsync(async (writer, _) =>
         {
-            var writer = new LedgerWriter(connection, transaction, time.GetUtcNow());
             var moved = await writer.TryClaimOperationAsync($"move:{move.MoveId}", cancellationToken);
             if (moved)
             {
@@ -233,12 +216,6 @@ public sealed class SqliteInventoryLedger(SqliteDatabase database, TimeProvider 
                 AlreadyExisted = true,
             }, moved);
         }, cancellationToken);
-        if (moved)
-        {
-            signals?.LedgerChanged();
-        }
-
-        return result;
     }
 
     public async Task<ReservationResult?> GetReservationAsync(string orderId, CancellationToken cancellationToken)
