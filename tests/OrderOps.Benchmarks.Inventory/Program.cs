@@ -9,9 +9,10 @@ using OrderOps.Storage.Embedded;
 using OrderOps.Storage.Embedded.Inventory;
 using OrderOps.Storage.Embedded.Keys;
 
-// Usage: dotnet run -c Release --project tests/OrderOps.Benchmarks.Inventory [skus=10000] [seconds=10]
+// Usage: dotnet run -c Release --project tests/OrderOps.Benchmarks.Inventory [skus=10000] [seconds=10] [changesPerSecond=200]
 var skuCount = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
 var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
+var changesPerSecond = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200;
 var directory = Path.Combine(Path.GetTempPath(), "orderops-inventory-bench", Guid.NewGuid().ToString("N"));
 var none = CancellationToken.None;
 Console.WriteLine($"Embedded backend at {directory}; {skuCount} SKUs, 3 locations, 3 channels; {Environment.ProcessorCount} cores");
@@ -97,14 +98,15 @@ async Task FanOutLatencyAsync()
     using var stop = new CancellationTokenSource();
     var running = Task.Run(() => engine.RunAsync(stop.Token));
 
+    // Initial stock as a bulk import would load it: 32 concurrent writers (they share commits through the group commit).
     var seed = Stopwatch.StartNew();
-    for (var s = 0; s < skuCount; s++)
+    await Parallel.ForEachAsync(Enumerable.Range(0, skuCount), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (s, token) =>
     {
         foreach (var location in options.Locations)
         {
-            await ledger.RecordMovementAsync(Receipt($"SKU{s:00000}", location, 100), none);
+            await ledger.RecordMovementAsync(Receipt($"SKU{s:00000}", location, 100), token);
         }
-    }
+    });
 
     var seeded = seed.Elapsed;
     await WaitAsync(() => publishers.All(p => p.Pushes.Count == skuCount), TimeSpan.FromMinutes(3));
@@ -113,7 +115,7 @@ async Task FanOutLatencyAsync()
 
     // Latency: isolated changes at a steady rate, each on a SKU not touched otherwise, so every push after the commit is its push.
     var random = new Random(1);
-    var targets = Enumerable.Range(0, skuCount).OrderBy(_ => random.Next()).Take(Math.Min(skuCount, 100 * seconds)).Select(s => $"SKU{s:00000}").ToList();
+    var targets = Enumerable.Range(0, skuCount).OrderBy(_ => random.Next()).Take(Math.Min(skuCount - 10, changesPerSecond * seconds)).Select(s => $"SKU{s:00000}").ToList();
     var commits = new List<(string Sku, long Ticks)>();
     var interval = TimeSpan.FromSeconds(seconds) / targets.Count;
     var clock = Stopwatch.StartNew();

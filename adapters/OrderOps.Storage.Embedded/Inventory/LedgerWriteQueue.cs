@@ -80,7 +80,7 @@ internal sealed class LedgerWriteQueue(SqliteDatabase database, TimeProvider tim
         {
             await database.WriteAsync(async (connection, transaction) =>
             {
-                var writer = new LedgerWriter(connection, transaction, time.GetUtcNow());
+                await using var writer = new LedgerWriter(connection, transaction, time.GetUtcNow());
                 foreach (var work in batch)
                 {
                     await writer.ExecuteAsync("SAVEPOINT op");

@@ -7,13 +7,19 @@ namespace OrderOps.Storage.Embedded.Inventory;
 /// The ledger's writes inside one transaction. Every balance change goes through <see cref="ApplyAsync"/>, which
 /// checks the stock rules, updates the balance and appends the change log entry together.
 /// </summary>
-internal sealed class LedgerWriter(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset now)
+/// <remarks>
+/// Commands are prepared once per writer and reused: a writer lives for one batch of the group commit, and
+/// re-preparing the same dozen statements for every operation in it was most of an operation's cost.
+/// </remarks>
+internal sealed class LedgerWriter(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset now) : IAsyncDisposable
 {
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
     public DateTimeOffset Now { get; } = now;
 
     public async Task<StockBalance> GetBalanceAsync(string sku, string location, CancellationToken cancellationToken)
     {
-        await using var command = Command("SELECT on_hand, allocated FROM inventory_balances WHERE sku = $sku AND location = $location");
+        var command = Command("SELECT on_hand, allocated FROM inventory_balances WHERE sku = $sku AND location = $location");
         command.Parameters.AddWithValue("$sku", sku);
         command.Parameters.AddWithValue("$location", location);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -47,19 +53,17 @@ internal sealed class LedgerWriter(SqliteConnection connection, SqliteTransactio
             throw new InsufficientStockException(sku, location, -allocatedDelta, balance.Allocated);
         }
 
-        await using (var upsert = Command("""
+        var upsert = Command("""
             INSERT INTO inventory_balances (sku, location, on_hand, allocated) VALUES ($sku, $location, $onHand, $allocated)
             ON CONFLICT (sku, location) DO UPDATE SET on_hand = excluded.on_hand, allocated = excluded.allocated
-            """))
-        {
-            upsert.Parameters.AddWithValue("$sku", sku);
-            upsert.Parameters.AddWithValue("$location", location);
-            upsert.Parameters.AddWithValue("$onHand", onHand);
-            upsert.Parameters.AddWithValue("$allocated", allocated);
-            await upsert.ExecuteNonQueryAsync(cancellationToken);
-        }
+            """);
+        upsert.Parameters.AddWithValue("$sku", sku);
+        upsert.Parameters.AddWithValue("$location", location);
+        upsert.Parameters.AddWithValue("$onHand", onHand);
+        upsert.Parameters.AddWithValue("$allocated", allocated);
+        await upsert.ExecuteNonQueryAsync(cancellationToken);
 
-        await using var change = Command("""
+        var change = Command("""
             INSERT INTO inventory_changes (sku, location, on_hand, allocated, at) VALUES ($sku, $location, $onHand, $allocated, $at)
             """);
         change.Parameters.AddWithValue("$sku", sku);
@@ -72,7 +76,7 @@ internal sealed class LedgerWriter(SqliteConnection connection, SqliteTransactio
 
     public async Task<StockMovement?> FindMovementAsync(string movementId, CancellationToken cancellationToken)
     {
-        await using var command = Command($"SELECT {SqliteInventoryLedger.MovementColumns} FROM inventory_movements WHERE movement_id = $id");
+        var command = Command($"SELECT {SqliteInventoryLedger.MovementColumns} FROM inventory_movements WHERE movement_id = $id");
         command.Parameters.AddWithValue("$id", movementId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? SqliteInventoryLedger.ReadMovement(reader) : null;
@@ -80,7 +84,7 @@ internal sealed class LedgerWriter(SqliteConnection connection, SqliteTransactio
 
     public async Task InsertMovementAsync(StockMovement movement, CancellationToken cancellationToken)
     {
-        await using var command = Command("""
+        var command = Command("""
             INSERT INTO inventory_movements (movement_id, sku, location, type, quantity, to_location, order_id, reason, at)
             VALUES ($id, $sku, $location, $type, $quantity, $to, $order, $reason, $at)
             """);
@@ -112,14 +116,14 @@ internal sealed class LedgerWriter(SqliteConnection connection, SqliteTransactio
 
     public async Task<string?> GetReservationStatusAsync(string orderId, CancellationToken cancellationToken)
     {
-        await using var command = Command("SELECT status FROM inventory_reservations WHERE order_id = $order");
+        var command = Command("SELECT status FROM inventory_reservations WHERE order_id = $order");
         command.Parameters.AddWithValue("$order", orderId);
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     public async Task SetReservationStatusAsync(string orderId, ReservationStatus status, CancellationToken cancellationToken)
     {
-        await using var command = Command("""
+        var command = Command("""
             INSERT INTO inventory_reservations (order_id, status, created_at, updated_at) VALUES ($order, $status, $now, $now)
             ON CONFLICT (order_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at
             """);
@@ -131,7 +135,7 @@ internal sealed class LedgerWriter(SqliteConnection connection, SqliteTransactio
 
     public async Task<IReadOnlyList<LocationAllocation>> GetHeldAsync(string orderId, CancellationToken cancellationToken)
     {
-        await using var command = Command("SELECT sku, location, held FROM inventory_reservation_lines WHERE order_id = $order AND held > 0 ORDER BY sku, location");
+        var command = Command("SELECT sku, location, held FROM inventory_reservation_lines WHERE order_id = $order AND held > 0 ORDER BY sku, location");
         command.Parameters.AddWithValue("$order", orderId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var held = new List<LocationAllocation>();
@@ -147,7 +151,7 @@ internal sealed class LedgerWriter(SqliteConnection connection, SqliteTransactio
     public async Task ChangeLineAsync(string orderId, string sku, string location, int heldDelta, int shippedDelta, int releasedDelta, CancellationToken cancellationToken)
     {
         // Update first: an upsert would check held >= 0 against the insert candidate before resolving the conflict.
-        await using var update = Command("""
+        var update = Command("""
             UPDATE inventory_reservation_lines SET held = held + $held, shipped = shipped + $shipped, released = released + $released
             WHERE order_id = $order AND sku = $sku AND location = $location
             """);
@@ -159,18 +163,24 @@ internal sealed class LedgerWriter(SqliteConnection connection, SqliteTransactio
         update.Parameters.AddWithValue("$released", releasedDelta);
         if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
         {
-            update.CommandText = """
+            var insert = Command("""
                 INSERT INTO inventory_reservation_lines (order_id, sku, location, held, shipped, released)
                 VALUES ($order, $sku, $location, $held, $shipped, $released)
-                """;
-            await update.ExecuteNonQueryAsync(cancellationToken);
+                """);
+            insert.Parameters.AddWithValue("$order", orderId);
+            insert.Parameters.AddWithValue("$sku", sku);
+            insert.Parameters.AddWithValue("$location", location);
+            insert.Parameters.AddWithValue("$held", heldDelta);
+            insert.Parameters.AddWithValue("$shipped", shippedDelta);
+            insert.Parameters.AddWithValue("$released", releasedDelta);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
     /// <summary>Claims a compound operation id; false when it was done before.</summary>
     public async Task<bool> TryClaimOperationAsync(string operationId, CancellationToken cancellationToken)
     {
-        await using var command = Command("INSERT INTO inventory_operations (operation_id, at) VALUES ($id, $now) ON CONFLICT DO NOTHING");
+        var command = Command("INSERT INTO inventory_operations (operation_id, at) VALUES ($id, $now) ON CONFLICT DO NOTHING");
         command.Parameters.AddWithValue("$id", operationId);
         command.Parameters.AddWithValue("$now", UnixTime.ToMs(Now));
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
@@ -179,7 +189,7 @@ internal sealed class LedgerWriter(SqliteConnection connection, SqliteTransactio
     public async Task<Dictionary<(string Sku, string Location), int>> GetAvailableAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken)
     {
         var available = new Dictionary<(string, string), int>();
-        await using var command = Command(string.Empty);
+        await using var command = OneOff(string.Empty);
         command.CommandText = $"SELECT sku, location, on_hand - allocated FROM inventory_balances WHERE sku IN ({SqliteInventoryLedger.Parameters(command, skus)})";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -192,11 +202,38 @@ internal sealed class LedgerWriter(SqliteConnection connection, SqliteTransactio
 
     public async Task ExecuteAsync(string sql)
     {
-        await using var command = Command(sql);
+        var command = Command(sql);
         await command.ExecuteNonQueryAsync();
     }
 
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var command in _commands.Values)
+        {
+            await command.DisposeAsync();
+        }
+
+        _commands.Clear();
+    }
+
+    /// <summary>The prepared command for <paramref name="sql"/>, parameters cleared. Owned by the writer: do not dispose.</summary>
     private SqliteCommand Command(string sql)
+    {
+        if (_commands.TryGetValue(sql, out var command))
+        {
+            command.Parameters.Clear();
+            return command;
+        }
+
+        command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        _commands[sql] = command;
+        return command;
+    }
+
+    /// <summary>A one-off command (dynamic SQL such as IN lists); the caller disposes it.</summary>
+    private SqliteCommand OneOff(string sql)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;

@@ -222,7 +222,7 @@ public sealed class SqliteInventoryLedger : IInventoryLedger
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: true);
-        var writer = new LedgerWriter(connection, transaction, time.GetUtcNow());
+        await using var writer = new LedgerWriter(connection, transaction, time.GetUtcNow());
         var status = await writer.GetReservationStatusAsync(orderId, cancellationToken);
         return status is null
             ? null
