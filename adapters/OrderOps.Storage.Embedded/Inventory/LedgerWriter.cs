@@ -189,8 +189,10 @@ internal sealed class LedgerWriter(SqliteConnection connection, SqliteTransactio
     public async Task<Dictionary<(string Sku, string Location), int>> GetAvailableAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken)
     {
         var available = new Dictionary<(string, string), int>();
-        await using var command = OneOff(string.Empty);
-        command.CommandText = $"SELECT sku, location, on_hand - allocated FROM inventory_balances WHERE sku IN ({SqliteInventoryLedger.Parameters(command, skus)})";
+        // Parameters are named $p0..$pN, so the text (and its prepared statement) is shared by every order with N SKUs.
+        var placeholders = string.Join(", ", Enumerable.Range(0, skus.Count).Select(i => $"$p{i}"));
+        var command = Command($"SELECT sku, location, on_hand - allocated FROM inventory_balances WHERE sku IN ({placeholders})");
+        SqliteInventoryLedger.Parameters(command, skus);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -229,15 +231,6 @@ internal sealed class LedgerWriter(SqliteConnection connection, SqliteTransactio
         command.Transaction = transaction;
         command.CommandText = sql;
         _commands[sql] = command;
-        return command;
-    }
-
-    /// <summary>A one-off command (dynamic SQL such as IN lists); the caller disposes it.</summary>
-    private SqliteCommand OneOff(string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
         return command;
     }
 }
