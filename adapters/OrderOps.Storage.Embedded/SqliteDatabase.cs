@@ -1,11 +1,13 @@
-using System.Reflection;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace OrderOps.Storage.Embedded;
 
 /// <summary>
-/// The one SQLite file behind every embedded port. Writers are serialised in-process by an async lock and use
-/// <c>BEGIN IMMEDIATE</c>, so a write never fails with SQLITE_BUSY under load; readers run in parallel (WAL).
+/// The one SQLite file behind every embedded port. All writes go through one writer connection that commits them in
+/// groups: whatever writes are waiting when the writer is free run in one transaction, each inside its own savepoint,
+/// so one failed write rolls back alone while a burst costs one commit instead of one per write (group commit).
+/// A caller's task completes only after the transaction holding its write has committed. Readers run in parallel (WAL).
 /// </summary>
 /// <remarks>
 /// Durability: WAL with <c>synchronous=NORMAL</c>. A committed transaction survives the process being killed
@@ -14,13 +16,17 @@ namespace OrderOps.Storage.Embedded;
 /// </remarks>
 public sealed class SqliteDatabase : IDisposable
 {
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    /// <summary>Upper bound on writes per transaction, so one commit never holds the file for long.</summary>
+    private const int MaxGroupSize = 512;
+
     private readonly string _connectionString;
+    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
 
     public SqliteDatabase(EmbeddedStorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(options.DatabasePath)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(options.DatabasePath)!);
         FilePath = options.DatabasePath;
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -28,9 +34,12 @@ public sealed class SqliteDatabase : IDisposable
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
+
+            // Also how long a reader waits for a lock (Microsoft.Data.Sqlite retries SQLITE_BUSY until then).
             DefaultTimeout = 30,
         }.ToString();
         ApplySchema();
+        _writer = Task.Run(WriteLoopAsync);
     }
 
     public string FilePath { get; }
@@ -40,31 +49,113 @@ public sealed class SqliteDatabase : IDisposable
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout = 30000;";
-        await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
 
-    /// <summary>Runs <paramref name="work"/> in one write transaction that commits when it returns.</summary>
-    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> in a write transaction and returns once that transaction has committed. If
+    /// <paramref name="work"/> throws, its changes are rolled back and the exception is rethrown here; other writes in
+    /// the same group are unaffected. <paramref name="work"/> must not call <see cref="WriteAsync{T}"/> itself.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken);
+        ArgumentNullException.ThrowIfNull(work);
+        var pending = new PendingWrite<T>(work, cancellationToken);
+        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(pending), this);
+
+        return pending.Task;
+    }
+
+    public void Dispose()
+    {
+        _writes.Writer.TryComplete();
+        _writer.GetAwaiter().GetResult();
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var group = new List<PendingWrite>(MaxGroupSize);
+        SqliteConnection? connection = null;
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            var result = await work(connection, transaction);
-            await transaction.CommitAsync(CancellationToken.None);
-            return result;
+            while (await _writes.Reader.WaitToReadAsync())
+            {
+                group.Clear();
+                while (group.Count < MaxGroupSize && _writes.Reader.TryRead(out var next))
+                {
+                    group.Add(next);
+                }
+
+                try
+                {
+                    connection ??= await OpenAsync(CancellationToken.None);
+                    await CommitGroupAsync(connection, group);
+                }
+                catch (Exception ex)
+                {
+                    // The transaction itself failed (disk full, I/O error): nothing in it committed.
+                    foreach (var write in group)
+                    {
+                        write.Fail(ex);
+                    }
+
+                    if (connection is not null)
+                    {
+                        await connection.DisposeAsync();
+                        connection = null;
+                    }
+                }
+            }
         }
         finally
         {
-            _writeLock.Release();
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
         }
     }
 
-    public void Dispose() => _writeLock.Dispose();
+    private static async Task CommitGroupAsync(SqliteConnection connection, List<PendingWrite> group)
+    {
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var succeeded = new List<PendingWrite>(group.Count);
+        foreach (var write in group)
+        {
+            if (write.CancellationToken.IsCancellationRequested)
+            {
+                write.Cancel();
+                continue;
+            }
+
+            await ExecuteAsync(connection, transaction, "SAVEPOINT w");
+            try
+            {
+                await write.RunAsync(connection, transaction);
+                await ExecuteAsync(connection, transaction, "RELEASE w");
+                succeeded.Add(write);
+            }
+            catch (Exception ex)
+            {
+                await ExecuteAsync(connection, transaction, "ROLLBACK TO w; RELEASE w");
+                write.Fail(ex);
+            }
+        }
+
+        await transaction.CommitAsync();
+        foreach (var write in succeeded)
+        {
+            write.Succeed();
+        }
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
 
     private void ApplySchema()
     {
@@ -86,5 +177,36 @@ public sealed class SqliteDatabase : IDisposable
             command.CommandText = reader.ReadToEnd();
             command.ExecuteNonQuery();
         }
+    }
+
+    private abstract class PendingWrite(CancellationToken cancellationToken)
+    {
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public abstract Task RunAsync(SqliteConnection connection, SqliteTransaction transaction);
+
+        public abstract void Succeed();
+
+        public abstract void Fail(Exception error);
+
+        public abstract void Cancel();
+    }
+
+    private sealed class PendingWrite<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+        : PendingWrite(cancellationToken)
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+
+        public Task<T> Task => _completion.Task;
+
+        public override async Task RunAsync(SqliteConnection connection, SqliteTransaction transaction) =>
+            _result = await work(connection, transaction);
+
+        public override void Succeed() => _completion.TrySetResult(_result);
+
+        public override void Fail(Exception error) => _completion.TrySetException(error);
+
+        public override void Cancel() => _completion.TrySetCanceled(CancellationToken);
     }
 }

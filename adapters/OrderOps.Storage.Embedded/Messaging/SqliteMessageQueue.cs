@@ -158,6 +158,9 @@ public sealed class SqliteMessageQueue(SqliteDatabase database, TimeProvider tim
         return letters;
     }
 
+    public Task WaitForMessagesAsync(string queueName, TimeSpan timeout, CancellationToken cancellationToken) =>
+        signal.WaitAsync(queueName, timeout, cancellationToken);
+
     public async Task<long> CountAsync(string queueName, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

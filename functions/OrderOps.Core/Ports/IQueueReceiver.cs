@@ -23,6 +23,12 @@ public interface IQueueReceiver
 
     Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(string queueName, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Returns when a message may have arrived on the queue or when <paramref name="timeout"/> passes, whichever is
+    /// first. A hint that saves polling latency; receivers must still cope with finding nothing.
+    /// </summary>
+    Task WaitForMessagesAsync(string queueName, TimeSpan timeout, CancellationToken cancellationToken);
+
     /// <summary>How many messages wait (visible or locked) in the queue.</summary>
     Task<long> CountAsync(string queueName, CancellationToken cancellationToken);
 }

@@ -1,0 +1,44 @@
+using OrderOps.Core.Ports;
+using OrderOps.Core.Serialization;
+
+namespace OrderOps.Core.Ingest;
+
+public enum AcceptOutcome
+{
+    /// <summary>Archived and queued for ingest.</summary>
+    Accepted,
+
+    /// <summary>This delivery was accepted before; nothing was done again.</summary>
+    Duplicate,
+
+    /// <summary>Archived only: a payload kind that is kept but not turned into orders.</summary>
+    Archived,
+}
+
+/// <summary>
+/// The acknowledgement path of every inbound channel: archive the raw payload, queue it for ingest, remember the
+/// delivery. Only when all three are durable may the caller acknowledge. Each step is idempotent, so a crash
+/// between steps followed by the channel's redelivery converges on the same state with nothing lost or doubled.
+/// </summary>
+public sealed class InboundAcceptor(IRawArchive archive, IMessageQueue queue, IIdempotencyStore keys, TimeProvider time, IngestOptions options)
+{
+    public async Task<AcceptOutcome> AcceptAsync(RawPayload payload, string deliveryKey, bool ingest, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentException.ThrowIfNullOrEmpty(deliveryKey);
+        if (await keys.ExistsAsync(deliveryKey, cancellationToken))
+        {
+            return AcceptOutcome.Duplicate;
+        }
+
+        await archive.ArchiveAsync(payload, cancellationToken);
+        if (ingest)
+        {
+            var message = new IngestMessage(payload.Id, payload.Channel, payload.Kind);
+            await queue.SendAsync(QueueNames.Ingest, new QueueMessage { MessageId = payload.Id, Body = OrderOpsJson.Serialize(message) }, cancellationToken);
+        }
+
+        await keys.TryRecordAsync(deliveryKey, time.GetUtcNow() + options.DeliveryKeyRetention, cancellationToken);
+        return ingest ? AcceptOutcome.Accepted : AcceptOutcome.Archived;
+    }
+}

@@ -1,0 +1,14 @@
+namespace OrderOps.Core.Ingest;
+
+/// <summary>Ingest settings, bound from <c>OrderOps:Ingest</c>.</summary>
+public sealed class IngestOptions
+{
+    /// <summary>
+    /// How long a delivery id is remembered. Shopify retries for 4 hours and may deliver a day late; a week covers
+    /// both with margin. After that, the order-level newer-wins rule still makes a replay harmless.
+    /// </summary>
+    public TimeSpan DeliveryKeyRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often a save that lost an optimistic-concurrency race is retried before the message is retried.</summary>
+    public int MaxConcurrencyRetries { get; set; } = 8;
+}

@@ -1,0 +1,25 @@
+using OrderOps.Core.Ports;
+using OrderOps.Functions.Ingest;
+using OrderOps.Functions.Operations;
+using OrderOps.Functions.Orders;
+using OrderOps.Functions.Webhooks;
+using OrderOps.Hosting.Registry;
+
+namespace OrderOps.Functions;
+
+/// <summary>
+/// Every function of the app, declared once. This list is what standalone mode serves and pumps, what the
+/// custom-handler envelope answers, and what publishing writes into function.json files.
+/// </summary>
+public static class FunctionCatalog
+{
+    public static FunctionRegistry Create() => new FunctionRegistry()
+        .AddHttp("Health", "healthz", "GET", HttpAuthLevel.Anonymous, HealthEndpoint.Handle)
+        .AddHttp("ShopifyWebhook", "api/webhooks/shopify", "POST", HttpAuthLevel.Anonymous, ShopifyWebhookEndpoint.HandleAsync)
+        .AddHttp("GetOrder", "api/orders/{orderId}", "GET", HttpAuthLevel.Function, OrderEndpoints.GetAsync)
+        .AddHttp("ListOrders", "api/orders", "GET", HttpAuthLevel.Function, OrderEndpoints.ListAsync)
+        .AddHttp("ListIngestFailures", "api/ingest/failures", "GET", HttpAuthLevel.Function, IngestFailureEndpoints.ListAsync)
+        .AddHttp("ListDeadLetters", "api/queues/{queueName}/deadletters", "GET", HttpAuthLevel.Function, DeadLetterEndpoints.ListAsync)
+        .AddQueue<IngestOrderFunction>("IngestOrder", new QueueTrigger(QueueNames.Ingest))
+        .AddTimer<PurgeIdempotencyKeysFunction>("PurgeIdempotencyKeys", new TimerTrigger("0 17 3 * * *"));
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using OrderOps.Core.Orders;
+using OrderOps.Core.Ports;
+using OrderOps.Functions.Http;
+
+namespace OrderOps.Functions.Orders;
+
+/// <summary>The key-protected read API over stored orders.</summary>
+public static class OrderEndpoints
+{
+    public const int MaxPageSize = 200;
+
+    /// <summary><c>GET /api/orders/{orderId}</c>: the canonical order, its status and its whole history.</summary>
+    public static async Task<IResult> GetAsync(string orderId, IOrderStore orders, CancellationToken cancellationToken)
+    {
+        var record = await orders.GetAsync(orderId, cancellationToken);
+        if (record is null)
+        {
+            return Problems.NotFound($"No order '{orderId}'. Order ids look like shopify:example.myshopify.com:450789469.");
+        }
+
+        var events = await orders.GetEventsAsync(orderId, cancellationToken);
+        return Results.Ok(new OrderView(
+            record.Order,
+            record.Status,
+            record.CreatedAt,
+            record.ModifiedAt,
+            events.Select(e => new EventView(e.Sequence, e.Type, e.At, e.Actor, e.Cause, e.Data is null ? null : JsonNode.Parse(e.Data))).ToList()));
+    }
+
+    /// <summary>
+    /// <c>GET /api/orders?channel=&amp;status=&amp;updatedSince=&amp;continuation=&amp;pageSize=</c>. <c>updatedSince</c>
+    /// filters on when OrderOps last changed the order (ingest or lifecycle), so polling it sees every change.
+    /// </summary>
+    public static async Task<IResult> ListAsync(HttpRequest request, IOrderStore orders, CancellationToken cancellationToken)
+    {
+        var query = request.Query;
+        var errors = new Dictionary<string, string[]>();
+        var channel = query["channel"].FirstOrDefault();
+        if (channel is not null && !Channels.IsKnown(channel))
+        {
+            errors["channel"] = [$"must be one of {string.Join(", ", Channels.All)}."];
+        }
+
+        DateTimeOffset? since = null;
+        if (query["updatedSince"].FirstOrDefault() is { } sinceText)
+        {
+            if (DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                since = parsed.ToUniversalTime();
+            }
+            else
+            {
+                errors["updatedSince"] = ["must be an ISO 8601 date-time such as 2026-01-31T00:00:00Z."];
+            }
+        }
+
+        var pageSize = 50;
+        if (query["pageSize"].FirstOrDefault() is { } sizeText && (!int.TryParse(sizeText, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxPageSize))
+        {
+            errors["pageSize"] = [$"must be a whole number from 1 to {MaxPageSize}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.BadRequest("The query is not valid.", "See errors for each parameter.", errors);
+        }
+
+        OrderPage page;
+        try
+        {
+            page = await orders.ListAsync(
+                new OrderQuery { Channel = channel, Status = query["status"].FirstOrDefault(), ModifiedSince = since, Continuation = query["continuation"].FirstOrDefault(), PageSize = pageSize },
+                cancellationToken);
+        }
+        catch (FormatException ex)
+        {
+            return Problems.BadRequest("The continuation token is not valid.", ex.Message);
+        }
+
+        return Results.Ok(new OrderListView(page.Orders.Select(r => new OrderSummaryView(r.OrderId, r.Status, r.ModifiedAt, r.Order)).ToList(), page.Continuation));
+    }
+
+    public sealed record OrderView(CanonicalOrder Order, string Status, DateTimeOffset CreatedAt, DateTimeOffset ModifiedAt, IReadOnlyList<EventView> Events);
+
+    public sealed record EventView(long Sequence, string Type, DateTimeOffset At, string Actor, string? Cause, JsonNode? Data);
+
+    public sealed record OrderSummaryView(string OrderId, string Status, DateTimeOffset ModifiedAt, CanonicalOrder Order);
+
+    /// <summary>A page; <c>continuation</c> is always present, null on the last page.</summary>
+    public sealed record OrderListView(IReadOnlyList<OrderSummaryView> Orders, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Continuation);
+}

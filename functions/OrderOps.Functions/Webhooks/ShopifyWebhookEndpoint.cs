@@ -1,0 +1,130 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using OrderOps.Adapters.Shopify;
+using OrderOps.Adapters.Shopify.Webhooks;
+using OrderOps.Core.Ingest;
+using OrderOps.Core.Orders;
+using OrderOps.Core.Ports;
+using OrderOps.Functions.Http;
+
+namespace OrderOps.Functions.Webhooks;
+
+/// <summary>
+/// <c>POST /api/webhooks/shopify</c>. Verifies the signature before anything else (401, nothing stored), then archives
+/// the raw body with its headers and queues it for ingest; only then answers 200. Mapping happens later, in
+/// <see cref="Ingest.IngestOrderFunction"/>, so Shopify's 5-second deadline is never at risk.
+/// </summary>
+/// <remarks>
+/// A signed delivery that is unusable (wrong content type, bad topic header, malformed JSON, an order without an id)
+/// is archived and recorded as an ingest failure, then answered with a 4xx problem. Its delivery id is not
+/// remembered, so Shopify's retries land on the same archive entry instead of being mistaken for duplicates.
+/// </remarks>
+public static class ShopifyWebhookEndpoint
+{
+    public const int MaxBodyBytes = 5 * 1024 * 1024;
+
+    public static async Task<IResult> HandleAsync(
+        HttpRequest request,
+        IOptionsMonitor<ShopifyOptions> options,
+        InboundAcceptor acceptor,
+        IRawArchive archive,
+        IIngestFailureStore failures,
+        TimeProvider time,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var body = await BoundedBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Problems.Status(StatusCodes.Status413PayloadTooLarge, "The body is too large.", $"Webhook bodies are limited to {MaxBodyBytes / (1024 * 1024)} MB.");
+        }
+
+        var secrets = options.CurrentValue.Secrets().ToList();
+        if (secrets.Count == 0)
+        {
+            loggers.CreateLogger(typeof(ShopifyWebhookEndpoint)).LogError("Channels:Shopify:WebhookSecret is not configured; every Shopify webhook is refused.");
+        }
+
+        if (!ShopifyWebhookSignature.IsValid(body, request.Headers[ShopifyWebhookHeaders.Hmac], secrets))
+        {
+            return Problems.Status(StatusCodes.Status401Unauthorized, "The webhook signature is not valid.", $"{ShopifyWebhookHeaders.Hmac} must be the base64 HMAC-SHA256 of the raw body keyed with the app secret.");
+        }
+
+        var topic = request.Headers[ShopifyWebhookHeaders.Topic].ToString();
+        var shop = request.Headers[ShopifyWebhookHeaders.ShopDomain].ToString().ToLowerInvariant();
+        var webhookId = request.Headers[ShopifyWebhookHeaders.WebhookId].ToString() is { Length: > 0 and <= 200 } id && !id.Contains(':', StringComparison.Ordinal)
+            ? id
+            : "sha256-" + Convert.ToHexStringLower(SHA256.HashData(body));
+        var payload = new RawPayload
+        {
+            Id = $"{Channels.Shopify}:{(ShopifyTopics.IsShopDomain(shop) ? shop : "unknown-shop")}:{webhookId}",
+            Channel = Channels.Shopify,
+            Account = ShopifyTopics.IsShopDomain(shop) ? shop : null,
+            Kind = ShopifyTopics.IsWellFormed(topic) ? topic : "unknown",
+            ReceivedAt = time.GetUtcNow(),
+            ContentType = request.ContentType,
+            Headers = ShopifyWebhookHeaders.Archived
+                .Where(h => request.Headers.ContainsKey(h))
+                .ToDictionary(h => h, h => request.Headers[h].ToString(), StringComparer.OrdinalIgnoreCase),
+            Body = body,
+        };
+
+        var rejection = Check(request.ContentType, topic, shop, body);
+        if (rejection is { } problem)
+        {
+            await archive.ArchiveAsync(payload, cancellationToken);
+            await failures.RecordAsync(
+                new IngestFailure { ArchiveId = payload.Id, Channel = payload.Channel, Kind = payload.Kind, Reason = problem.Detail, At = payload.ReceivedAt },
+                cancellationToken);
+            return Problems.Status(problem.Status, problem.Title, problem.Detail);
+        }
+
+        var outcome = await acceptor.AcceptAsync(payload, $"shopify-webhook:{shop}:{webhookId}", ShopifyTopics.CarriesOrder(topic), cancellationToken);
+        return Results.Ok(new { status = outcome.ToString().ToLowerInvariant(), archiveId = payload.Id });
+    }
+
+    private static Rejection? Check(string? contentType, string topic, string shop, byte[] body)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType) || !string.Equals(mediaType.MediaType, "application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return new(StatusCodes.Status415UnsupportedMediaType, "Only JSON webhooks are accepted.", "Subscribe the webhook with format JSON; the body must be application/json.");
+        }
+
+        if (!ShopifyTopics.IsWellFormed(topic))
+        {
+            return new(StatusCodes.Status400BadRequest, "The topic header is missing or malformed.", $"{ShopifyWebhookHeaders.Topic} must be a topic such as orders/create.");
+        }
+
+        if (!ShopifyTopics.IsShopDomain(shop))
+        {
+            return new(StatusCodes.Status400BadRequest, "The shop domain header is missing or malformed.", $"{ShopifyWebhookHeaders.ShopDomain} must be the shop's myshopify.com domain.");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException ex)
+        {
+            return new(StatusCodes.Status400BadRequest, "The body is not valid JSON.", $"Malformed JSON at byte {ex.BytePositionInLine} of line {ex.LineNumber}.");
+        }
+
+        using (document)
+        {
+            if (ShopifyTopics.CarriesOrder(topic)
+                && (document.RootElement.ValueKind != JsonValueKind.Object
+                    || !document.RootElement.TryGetProperty("id", out var orderId)
+                    || orderId.ValueKind is not (JsonValueKind.Number or JsonValueKind.String)))
+            {
+                return new(StatusCodes.Status422UnprocessableEntity, "The order is missing required fields.", $"A {topic} body must be an Order object with an id.");
+            }
+        }
+
+        return null;
+    }
+
+    private readonly record struct Rejection(int Status, string Title, string Detail);
+}

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrderOps.Hosting.Registry;
+
+namespace OrderOps.Hosting.Standalone;
+
+/// <summary>Starts a pump for every non-HTTP function in the registry. Fails fast when a trigger has no pump.</summary>
+public sealed class StandaloneHost(
+    FunctionRegistry registry,
+    IEnumerable<IStandaloneTriggerPump> pumps,
+    IOptions<StandaloneOptions> options,
+    ILogger<StandaloneHost> logger) : BackgroundService
+{
+    private readonly IReadOnlyList<(FunctionDefinition Function, IStandaloneTriggerPump Pump)> _plan = Plan(registry, pumps.ToList());
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.RunPumps)
+        {
+            logger.LogWarning("Pumps are paused (OrderOps:Standalone:RunPumps=false): work is accepted and queued but not processed.");
+            return Task.CompletedTask;
+        }
+
+        return Task.WhenAll(_plan.Select(p => RunGuardedAsync(p.Function, p.Pump, stoppingToken)));
+    }
+
+    private static List<(FunctionDefinition, IStandaloneTriggerPump)> Plan(FunctionRegistry registry, List<IStandaloneTriggerPump> pumps)
+    {
+        var plan = new List<(FunctionDefinition, IStandaloneTriggerPump)>();
+        foreach (var function in registry.Functions.Where(f => f.Trigger is not HttpTrigger))
+        {
+            var pump = pumps.FirstOrDefault(p => p.CanPump(function))
+                ?? throw new InvalidOperationException($"No standalone pump can run function '{function.Name}' ({function.Trigger.GetType().Name}).");
+            plan.Add((function, pump));
+        }
+
+        return plan;
+    }
+
+    private async Task RunGuardedAsync(FunctionDefinition function, IStandaloneTriggerPump pump, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await pump.RunAsync(function, stoppingToken);
+                return;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // A pump must outlive any one failure; restart it after a pause instead of taking the host down.
+                logger.LogError(ex, "The pump of {Function} failed; restarting it in 5 s.", function.Name);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}

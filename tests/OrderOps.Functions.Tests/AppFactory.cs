@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using OrderOps.Hosting;
+
+namespace OrderOps.Functions.Tests;
+
+/// <summary>The Function app in-process on a fresh data directory, with known keys and secret.</summary>
+public sealed class AppFactory(HostingMode mode = HostingMode.Standalone, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
+{
+    public const string ApiKey = "test-key";
+    public const string WebhookSecret = "test-secret";
+
+    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "orderops-app-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>A client that sends the API key.</summary>
+    public HttpClient CreateKeyedClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("x-functions-key", ApiKey);
+        return client;
+    }
+
+    /// <summary>Polls the read API until the order exists (ingest runs asynchronously after the 200).</summary>
+    public async Task<JsonElement> WaitForOrderAsync(string orderId, Func<JsonElement, bool>? until = null)
+    {
+        using var client = CreateKeyedClient();
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            using var response = await client.GetAsync(new Uri("/api/orders/" + orderId, UriKind.Relative));
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+                if (until is null || until(body))
+                {
+                    return body;
+                }
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Order {orderId} did not reach the expected state; last answer {(int)response.StatusCode}.");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("OrderOps:HostingMode", mode.ToString());
+        builder.UseSetting("OrderOps:DataDirectory", DataDirectory);
+        builder.UseSetting("Auth:ApiKeys:0", ApiKey);
+        builder.UseSetting("Channels:Shopify:WebhookSecret", WebhookSecret);
+        builder.UseSetting("OrderOps:Standalone:IdlePollInterval", "00:00:00.050");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(DataDirectory))
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+using OrderOps.Core.Ports;
+using OrderOps.Storage.Embedded;
+using OrderOps.Storage.Embedded.Archive;
+using OrderOps.Storage.Embedded.Keys;
+using OrderOps.Storage.Embedded.Messaging;
+using OrderOps.Storage.Embedded.Orders;
+using OrderOps.Storage.Tests.Contracts;
+
+namespace OrderOps.Storage.Tests.Embedded;
+
+/// <summary>The embedded backend on a fresh SQLite file per test.</summary>
+public sealed class EmbeddedBackend : IStorageBackend
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "orderops-storage-tests", Guid.NewGuid().ToString("N"));
+    private readonly SqliteDatabase _database;
+
+    public EmbeddedBackend()
+    {
+        _database = new SqliteDatabase(new EmbeddedStorageOptions { DataDirectory = _directory });
+        var queue = new SqliteMessageQueue(_database, Time, new QueueRetryPolicy(), new QueueSignal());
+        Orders = new SqliteOrderStore(_database, Time);
+        Keys = new SqliteIdempotencyStore(_database, Time);
+        Checkpoints = new SqliteCheckpointStore(_database, Time);
+        Archive = new SqliteRawArchive(_database);
+        Failures = new SqliteIngestFailureStore(_database);
+        Queue = queue;
+        Receiver = queue;
+    }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
+
+    public IOrderStore Orders { get; }
+
+    public IIdempotencyStore Keys { get; }
+
+    public ICheckpointStore Checkpoints { get; }
+
+    public IRawArchive Archive { get; }
+
+    public IIngestFailureStore Failures { get; }
+
+    public IMessageQueue Queue { get; }
+
+    public IQueueReceiver? Receiver { get; }
+
+    public static Task<IStorageBackend> CreateAsync() => Task.FromResult<IStorageBackend>(new EmbeddedBackend());
+
+    public ValueTask DisposeAsync()
+    {
+        _database.Dispose();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+}
+
+public sealed class EmbeddedOrderStoreTests : OrderStoreContract
+{
+    protected override Task<IStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateAsync();
+}
+
+public sealed class EmbeddedMessageQueueTests : MessageQueueContract
+{
+    protected override Task<IStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateAsync();
+}
+
+public sealed class EmbeddedKeyValueTests : KeyValueContracts
+{
+    protected override Task<IStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateAsync();
+}

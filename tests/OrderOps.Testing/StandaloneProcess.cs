@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+
+namespace OrderOps.Testing;
+
+/// <summary>
+/// The real Function app in standalone mode as a child process (<c>dotnet OrderOps.Functions.dll</c>) on a free loopback
+/// port, configured through environment variables exactly as a user would. <see cref="Kill"/> is SIGKILL: no
+/// graceful shutdown, nothing flushed — the crash the lossless guarantee is about.
+/// </summary>
+public sealed partial class StandaloneProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<string> _output = [];
+
+    private StandaloneProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>From process start to the first 200 from /healthz.</summary>
+    public TimeSpan TimeToReady { get; private set; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join(Environment.NewLine, _output);
+            }
+        }
+    }
+
+    public static async Task<StandaloneProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { RepositoryPaths.FunctionAppDll, "--urls", "http://127.0.0.1:0" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        foreach (var (key, value) in settings)
+        {
+            info.Environment[key] = value;
+        }
+
+        var started = Stopwatch.StartNew();
+        var process = new StandaloneProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start."));
+        process.Pump(process._process.StandardOutput);
+        process.Pump(process._process.StandardError);
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(timeout ?? TimeSpan.FromSeconds(30));
+            process.BaseAddress = await process._listening.Task.WaitAsync(deadline.Token);
+            using var http = new HttpClient { BaseAddress = process.BaseAddress };
+            while (true)
+            {
+                try
+                {
+                    using var response = await http.GetAsync(new Uri("/healthz", UriKind.Relative), deadline.Token);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        break;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                }
+
+                await Task.Delay(5, deadline.Token);
+            }
+
+            process.TimeToReady = started.Elapsed;
+            return process;
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            throw new TimeoutException("The standalone host did not become ready. Output:" + Environment.NewLine + process.Output);
+        }
+    }
+
+    public HttpClient CreateClient(string? apiKey = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("x-functions-key", apiKey);
+        }
+
+        return client;
+    }
+
+    /// <summary>Kills the process tree at once (SIGKILL) and waits for it to be gone.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.WaitForExit();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        await Task.Yield();
+        _process.Dispose();
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    private static partial Regex ListeningLine();
+
+    private void Pump(StreamReader reader) => _ = Task.Run(async () =>
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            lock (_output)
+            {
+                _output.Add(line);
+            }
+
+            if (ListeningLine().Match(line) is { Success: true } match)
+            {
+                _listening.TrySetResult(new Uri(match.Groups[1].Value));
+            }
+        }
+    });
+}
