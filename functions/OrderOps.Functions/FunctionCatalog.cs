@@ -1,5 +1,6 @@
 using OrderOps.Core.Ports;
 using OrderOps.Functions.Ingest;
+using OrderOps.Functions.Inventory;
 using OrderOps.Functions.Operations;
 using OrderOps.Functions.Orders;
 using OrderOps.Functions.Webhooks;
@@ -21,5 +22,10 @@ public static class FunctionCatalog
         .AddHttp("ListIngestFailures", "api/ingest/failures", "GET", HttpAuthLevel.Function, IngestFailureEndpoints.ListAsync)
         .AddHttp("ListDeadLetters", "api/queues/{queueName}/deadletters", "GET", HttpAuthLevel.Function, DeadLetterEndpoints.ListAsync)
         .AddQueue<IngestOrderFunction>("IngestOrder", new QueueTrigger(QueueNames.Ingest))
-        .AddTimer<PurgeIdempotencyKeysFunction>("PurgeIdempotencyKeys", new TimerTrigger("0 17 3 * * *"));
+        .AddTimer<PurgeIdempotencyKeysFunction>("PurgeIdempotencyKeys", new TimerTrigger("0 17 3 * * *"))
+        .AddHttp("PostInventoryMovement", "api/inventory/movements", "POST", HttpAuthLevel.Function, InventoryEndpoints.PostMovementAsync)
+        .AddHttp("GetInventory", "api/inventory/{sku}", "GET", HttpAuthLevel.Function, InventoryEndpoints.GetAsync)
+        .AddChangeFeed<InventoryFanOutFunction>("InventoryFanOut", new ChangeFeedTrigger(InventoryChangeFeedPump.ContainerName))
+        .AddTimer<DispatchInventoryPushesFunction>("DispatchInventoryPushes", new TimerTrigger("* * * * * *", "Inventory:FanOut:DispatchSchedule"))
+        .AddTimer<ReconcileInventoryFunction>("ReconcileInventory", new TimerTrigger("0 */15 * * * *", "Inventory:FanOut:ReconcileSchedule"));
 }

@@ -3,6 +3,7 @@ using OrderOps.Adapters.Shopify;
 using OrderOps.Adapters.Shopify.Orders;
 using OrderOps.Core.Ingest;
 using OrderOps.Core.Serialization;
+using OrderOps.Functions.Inventory;
 using OrderOps.Storage.Embedded;
 
 namespace OrderOps.Functions.Composition;
@@ -36,6 +37,7 @@ public static class OrderOpsServiceCollectionExtensions
 
         services.Configure<ShopifyOptions>(configuration.GetSection("Channels:Shopify"));
         services.AddSingleton<IChannelOrderMapper, ShopifyOrderMapper>();
+        services.AddInventory(configuration);
         return services;
     }
 

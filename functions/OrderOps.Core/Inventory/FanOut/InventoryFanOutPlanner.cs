@@ -41,6 +41,17 @@ public sealed class InventoryFanOutPlanner(
     }
 
     /// <summary>
+    /// Plans the given SKUs (a change-feed trigger's batch, where the host keeps the checkpoint). Returns how many
+    /// pushes it scheduled.
+    /// </summary>
+    public Task<int> PlanSkusAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(skus);
+        var now = time.GetUtcNow();
+        return PlanAsync(skus.Distinct(StringComparer.Ordinal).ToDictionary(s => s, _ => now, StringComparer.Ordinal), cancellationToken);
+    }
+
+    /// <summary>
     /// Recomputes every SKU the ledger knows and schedules whatever differs from what was published: the
     /// safety net that makes channels converge even if a change was somehow never planned.
     /// </summary>
@@ -63,7 +74,7 @@ public sealed class InventoryFanOutPlanner(
         }
     }
 
-    private async Task PlanAsync(IReadOnlyDictionary<string, DateTimeOffset> changedAt, CancellationToken cancellationToken)
+    private async Task<int> PlanAsync(IReadOnlyDictionary<string, DateTimeOffset> changedAt, CancellationToken cancellationToken)
     {
         var skus = changedAt.Keys.ToList();
         var balances = (await ledger.GetBalancesAsync(skus, cancellationToken)).ToLookup(b => b.Sku, StringComparer.Ordinal);
@@ -104,7 +115,7 @@ public sealed class InventoryFanOutPlanner(
 
         if (scheduled.Count == 0)
         {
-            return;
+            return 0;
         }
 
         await publications.ScheduleAsync(scheduled, cancellationToken);
@@ -114,6 +125,7 @@ public sealed class InventoryFanOutPlanner(
         }
 
         logger.LogDebug("Scheduled {Count} inventory pushes for {Skus} changed SKUs", scheduled.Count, skus.Count);
+        return scheduled.Count;
     }
 
     private async Task<long> ReadCheckpointAsync(CancellationToken cancellationToken)
