@@ -289,6 +289,17 @@ public sealed class SqliteInventoryLedger : IInventoryLedger
         return changes;
     }
 
+    public Task<int> PruneChangesAsync(long upToPosition, DateTimeOffset olderThan, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "DELETE FROM inventory_changes WHERE position <= $position AND at < $before";
+            command.Parameters.AddWithValue("$position", upToPosition);
+            command.Parameters.AddWithValue("$before", UnixTime.ToMs(olderThan));
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
     public async Task<IReadOnlyList<string>> ListSkusAsync(string? afterSku, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -51,6 +51,12 @@ public interface IInventoryLedger
     /// <summary>Change-log entries after <paramref name="afterPosition"/>, in commit order.</summary>
     Task<IReadOnlyList<InventoryChange>> ReadChangesAsync(long afterPosition, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Forgets change-log entries at or before <paramref name="upToPosition"/> that are also older than
+    /// <paramref name="olderThan"/> (a margin for any slower consumer). Returns how many. Movements are never pruned.
+    /// </summary>
+    Task<int> PruneChangesAsync(long upToPosition, DateTimeOffset olderThan, CancellationToken cancellationToken);
+
     /// <summary>Every SKU the ledger knows, in order, after <paramref name="afterSku"/> (for full reconciliation).</summary>
     Task<IReadOnlyList<string>> ListSkusAsync(string? afterSku, int limit, CancellationToken cancellationToken);
 }

@@ -21,10 +21,14 @@ public sealed class InventoryChangeFeedPump(
     FunctionInvoker invoker,
     OutputDispatcher outputs,
     IOptions<StandaloneOptions> options,
+    TimeProvider time,
     ILogger<InventoryChangeFeedPump> logger) : IStandaloneTriggerPump
 {
     public const string ContainerName = "inventory";
     private const int BatchSize = 1000;
+
+    /// <summary>Delivered change-log entries are pruned once this old, leaving a margin for any other reader.</summary>
+    public static readonly TimeSpan ChangeRetention = TimeSpan.FromHours(1);
 
     public bool CanPump(FunctionDefinition function) => function?.Trigger is ChangeFeedTrigger { ContainerName: ContainerName };
 
@@ -33,6 +37,7 @@ public sealed class InventoryChangeFeedPump(
         ArgumentNullException.ThrowIfNull(function);
         var lease = $"changefeed:{function.Name}";
         var position = long.Parse(await checkpoints.GetAsync(lease, cancellationToken) ?? "0", NumberStyles.None, CultureInfo.InvariantCulture);
+        var nextPrune = time.GetUtcNow();
         while (!cancellationToken.IsCancellationRequested)
         {
             var changes = await ledger.ReadChangesAsync(position, BatchSize, cancellationToken);
@@ -68,6 +73,12 @@ public sealed class InventoryChangeFeedPump(
             await outputs.DispatchAsync(function, outcome.Context, outcome.Result!, cancellationToken);
             position = changes[^1].Position;
             await checkpoints.SetAsync(lease, position.ToString(CultureInfo.InvariantCulture), cancellationToken);
+            if (time.GetUtcNow() >= nextPrune)
+            {
+                // The log only has to reach back to the lease; keep an hour anyway for anything else reading it.
+                await ledger.PruneChangesAsync(position, time.GetUtcNow() - ChangeRetention, cancellationToken);
+                nextPrune = time.GetUtcNow() + TimeSpan.FromMinutes(5);
+            }
         }
     }
 }

@@ -170,6 +170,18 @@ public abstract class InventoryLedgerContractTests
     }
 
     [Fact]
+    public async Task Pruning_forgets_only_old_entries_up_to_the_position()
+    {
+        await ReceiveAsync("A", "east", 1);
+        await ReceiveAsync("A", "east", 1);
+        var changes = await Ledger.ReadChangesAsync(0, 100, None);
+        Assert.Equal(0, await Ledger.PruneChangesAsync(changes[^1].Position, DateTimeOffset.UtcNow.AddHours(-1), None));
+        Assert.Equal(1, await Ledger.PruneChangesAsync(changes[0].Position, DateTimeOffset.UtcNow.AddMinutes(1), None));
+        Assert.Equal([changes[1]], await Ledger.ReadChangesAsync(0, 100, None));
+        Assert.Equal(2, (await BalanceAsync("A", "east")).OnHand);
+    }
+
+    [Fact]
     public async Task A_thousand_concurrent_reservations_against_100_units_in_3_locations_reserve_exactly_100()
     {
         await ReceiveAsync("HOT", "east", 40);
@@ -222,6 +234,21 @@ public abstract class InventoryLedgerContractTests
 
         Assert.InRange(reservedUnits, 1, 90);
         await AssertConsistentAsync("S", results);
+    }
+
+    [Fact]
+    public async Task Concurrent_reserves_and_releases_of_one_order_hold_its_units_at_most_once()
+    {
+        await ReceiveAsync("A", "east", 10);
+        var request = new ReservationRequest { OrderId = "dup", Lines = [new("A", 3)] };
+        var reserves = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => Ledger.ReserveAsync(request, None))));
+        Assert.Single(reserves, r => !r.AlreadyExisted);
+        Assert.All(reserves, r => Assert.Equal([new LocationAllocation("A", "east", 3)], r.Allocations));
+        Assert.Equal(3, (await BalanceAsync("A", "east")).Allocated);
+
+        var releases = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => Ledger.ReleaseAsync("dup", None))));
+        Assert.Single(releases, r => r.Count > 0);
+        Assert.Equal(0, (await BalanceAsync("A", "east")).Allocated);
     }
 
     [Fact]
