@@ -1,4 +1,5 @@
 using OrderOps.Core.Ports;
+using OrderOps.Functions.Amazon;
 using OrderOps.Functions.Ingest;
 using OrderOps.Functions.Inventory;
 using OrderOps.Functions.Operations;
@@ -22,6 +23,7 @@ public static class FunctionCatalog
         .AddHttp("ListIngestFailures", "api/ingest/failures", "GET", HttpAuthLevel.Function, IngestFailureEndpoints.ListAsync)
         .AddHttp("ListDeadLetters", "api/queues/{queueName}/deadletters", "GET", HttpAuthLevel.Function, DeadLetterEndpoints.ListAsync)
         .AddQueue<IngestOrderFunction>("IngestOrder", new QueueTrigger(QueueNames.Ingest))
+        .AddTimer<AmazonOrderPollFunction>("AmazonOrderPoll", new TimerTrigger("0 */5 * * * *", "Channels:Amazon:PollSchedule"))
         .AddTimer<PurgeIdempotencyKeysFunction>("PurgeIdempotencyKeys", new TimerTrigger("0 17 3 * * *"))
         .AddHttp("PostInventoryMovement", "api/inventory/movements", "POST", HttpAuthLevel.Function, InventoryEndpoints.PostMovementAsync)
         .AddHttp("GetInventory", "api/inventory/{sku}", "GET", HttpAuthLevel.Function, InventoryEndpoints.GetAsync)

@@ -37,6 +37,7 @@ public static class OrderOpsServiceCollectionExtensions
 
         services.Configure<ShopifyOptions>(configuration.GetSection("Channels:Shopify"));
         services.AddSingleton<IChannelOrderMapper, ShopifyOrderMapper>();
+        services.AddAmazonChannel(configuration);
         services.AddInventory(configuration);
         return services;
     }
