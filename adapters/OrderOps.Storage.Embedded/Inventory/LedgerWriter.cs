@@ -35,43 +35,84 @@ internal sealed class LedgerWriter(SqliteConnection connection, SqliteTransactio
     /// </summary>
     public async Task ApplyAsync(string sku, string location, int onHandDelta, int allocatedDelta, bool mustStayAvailable, CancellationToken cancellationToken)
     {
-        var balance = await GetBalanceAsync(sku, location, cancellationToken);
-        var onHand = checked(balance.OnHand + onHandDelta);
-        var allocated = checked(balance.Allocated + allocatedDelta);
-        if (mustStayAvailable && onHand - allocated < 0)
+        // Fast path: one statement checks the rules and applies the change to an existing balance.
+        var update = Command(mustStayAvailable
+            ? """
+              UPDATE inventory_balances SET on_hand = on_hand + $dOnHand, allocated = allocated + $dAllocated
+              WHERE sku = $sku AND location = $location AND on_hand + $dOnHand >= 0 AND allocated + $dAllocated >= 0
+                AND (on_hand + $dOnHand) - (allocated + $dAllocated) >= 0
+              RETURNING on_hand, allocated
+              """
+            : """
+              UPDATE inventory_balances SET on_hand = on_hand + $dOnHand, allocated = allocated + $dAllocated
+              WHERE sku = $sku AND location = $location AND on_hand + $dOnHand >= 0 AND allocated + $dAllocated >= 0
+              RETURNING on_hand, allocated
+              """);
+        update.Parameters.AddWithValue("$sku", sku);
+        update.Parameters.AddWithValue("$location", location);
+        update.Parameters.AddWithValue("$dOnHand", onHandDelta);
+        update.Parameters.AddWithValue("$dAllocated", allocatedDelta);
+        int? onHand = null;
+        var allocated = 0;
+        await using (var reader = await update.ExecuteReaderAsync(cancellationToken))
         {
-            throw new InsufficientStockException(sku, location, Math.Max(allocatedDelta, -onHandDelta), Math.Max(0, balance.Available));
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                onHand = reader.GetInt32(0);
+                allocated = reader.GetInt32(1);
+            }
         }
 
-        if (onHand < 0)
+        if (onHand is null)
         {
-            throw new InsufficientStockException(sku, location, -onHandDelta, balance.OnHand);
-        }
+            // No row changed: either the balance does not exist yet, or the change breaks a rule. Find out which.
+            var balance = await GetBalanceAsync(sku, location, cancellationToken);
+            var newOnHand = checked(balance.OnHand + onHandDelta);
+            var newAllocated = checked(balance.Allocated + allocatedDelta);
+            if (mustStayAvailable && newOnHand - newAllocated < 0)
+            {
+                throw new InsufficientStockException(sku, location, Math.Max(allocatedDelta, -onHandDelta), Math.Max(0, balance.Available));
+            }
 
-        if (allocated < 0)
-        {
-            throw new InsufficientStockException(sku, location, -allocatedDelta, balance.Allocated);
-        }
+            if (newOnHand < 0)
+            {
+                throw new InsufficientStockException(sku, location, -onHandDelta, balance.OnHand);
+            }
 
-        var upsert = Command("""
-            INSERT INTO inventory_balances (sku, location, on_hand, allocated) VALUES ($sku, $location, $onHand, $allocated)
-            ON CONFLICT (sku, location) DO UPDATE SET on_hand = excluded.on_hand, allocated = excluded.allocated
-            """);
-        upsert.Parameters.AddWithValue("$sku", sku);
-        upsert.Parameters.AddWithValue("$location", location);
-        upsert.Parameters.AddWithValue("$onHand", onHand);
-        upsert.Parameters.AddWithValue("$allocated", allocated);
-        await upsert.ExecuteNonQueryAsync(cancellationToken);
+            if (newAllocated < 0)
+            {
+                throw new InsufficientStockException(sku, location, -allocatedDelta, balance.Allocated);
+            }
+
+            var insert = Command("INSERT INTO inventory_balances (sku, location, on_hand, allocated) VALUES ($sku, $location, $onHand, $allocated)");
+            insert.Parameters.AddWithValue("$sku", sku);
+            insert.Parameters.AddWithValue("$location", location);
+            insert.Parameters.AddWithValue("$onHand", newOnHand);
+            insert.Parameters.AddWithValue("$allocated", newAllocated);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+            (onHand, allocated) = (newOnHand, newAllocated);
+        }
 
         var change = Command("""
             INSERT INTO inventory_changes (sku, location, on_hand, allocated, at) VALUES ($sku, $location, $onHand, $allocated, $at)
             """);
         change.Parameters.AddWithValue("$sku", sku);
         change.Parameters.AddWithValue("$location", location);
-        change.Parameters.AddWithValue("$onHand", onHand);
+        change.Parameters.AddWithValue("$onHand", onHand.Value);
         change.Parameters.AddWithValue("$allocated", allocated);
         change.Parameters.AddWithValue("$at", UnixTime.ToMs(Now));
         await change.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The first line of a new reservation at a location (a plain insert: nothing to add to).</summary>
+    public async Task InsertLineAsync(string orderId, LocationAllocation allocation, CancellationToken cancellationToken)
+    {
+        var insert = Command("INSERT INTO inventory_reservation_lines (order_id, sku, location, held) VALUES ($order, $sku, $location, $held)");
+        insert.Parameters.AddWithValue("$order", orderId);
+        insert.Parameters.AddWithValue("$sku", allocation.Sku);
+        insert.Parameters.AddWithValue("$location", allocation.Location);
+        insert.Parameters.AddWithValue("$held", allocation.Quantity);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<StockMovement?> FindMovementAsync(string movementId, CancellationToken cancellationToken)

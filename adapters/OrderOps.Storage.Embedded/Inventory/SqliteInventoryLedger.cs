@@ -120,7 +120,7 @@ public sealed class SqliteInventoryLedger : IInventoryLedger
             foreach (var allocation in plan.Allocations)
             {
                 await writer.ApplyAsync(allocation.Sku, allocation.Location, 0, allocation.Quantity, mustStayAvailable: true, cancellationToken);
-                await writer.ChangeLineAsync(request.OrderId, allocation.Sku, allocation.Location, allocation.Quantity, 0, 0, cancellationToken);
+                await writer.InsertLineAsync(request.OrderId, allocation, cancellationToken);
                 await writer.InsertDerivedAsync($"ledger:reserve:{request.OrderId}:{allocation.Sku}:{allocation.Location}", MovementType.Allocation, request.OrderId, allocation, "reservation", cancellationToken);
             }
 
