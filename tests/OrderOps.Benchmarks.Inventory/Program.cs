@@ -48,6 +48,7 @@ async Task ReservationThroughputAsync()
     var latencies = new List<double>();
     var stopAt = Stopwatch.GetTimestamp() + (long)(Math.Min(seconds, 10) * Stopwatch.Frequency);
     var started = Stopwatch.GetTimestamp();
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
     await Task.WhenAll(Enumerable.Range(0, 64).Select(worker => Task.Run(async () =>
     {
         var random = new Random(worker);
@@ -67,10 +68,12 @@ async Task ReservationThroughputAsync()
         }
     })));
     var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
     latencies.Sort();
     Console.WriteLine($"Reservations under contention (64 clients, {hotSkus} hot SKUs x 3 locations, {elapsed:0.0} s): " +
         $"{reserved / elapsed:0} reserved/s, {(reserved + refused) / elapsed:0} attempts/s ({refused} refused for lack of stock); " +
-        $"call latency p50 {Percentile(latencies, 0.50):0.00} ms, p99 {Percentile(latencies, 0.99):0.00} ms");
+        $"call latency p50 {Percentile(latencies, 0.50):0.00} ms, p99 {Percentile(latencies, 0.99):0.00} ms; " +
+        $"process CPU {cpu.TotalMilliseconds / Math.Max(1, reserved + refused):0.000} ms per attempt (so ~{(reserved + refused) / cpu.TotalSeconds:0}/s per fully available core)");
     var balances = await ledger.GetBalancesAsync(Enumerable.Range(0, hotSkus).Select(s => $"H{s}").ToList(), none);
     Console.WriteLine($"  ledger check: over-allocated locations = {balances.Count(b => b.Allocated > b.OnHand)}, units allocated = {balances.Sum(b => b.Allocated)}");
 }
