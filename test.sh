@@ -8,6 +8,11 @@ configuration="${CONFIGURATION:-Release}"
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 
+# A test project missing from the solution would silently not run.
+for project in tests/*/*.csproj; do
+  grep -q "$(basename "$project")" OrderOps.sln || { echo "$project is not in OrderOps.sln" >&2; exit 1; }
+done
+
 dotnet restore OrderOps.sln
 dotnet build OrderOps.sln -c "$configuration" --no-restore
 set +e

@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Options;
+using OrderOps.Adapters.EdiX12;
 using OrderOps.Adapters.Shopify;
 using OrderOps.Adapters.Shopify.Orders;
 using OrderOps.Core.Ingest;
 using OrderOps.Core.Serialization;
 using OrderOps.Functions.Inventory;
+using OrderOps.Hosting.Standalone;
 using OrderOps.Storage.Embedded;
 
 namespace OrderOps.Functions.Composition;
@@ -38,6 +40,7 @@ public static class OrderOpsServiceCollectionExtensions
         services.Configure<ShopifyOptions>(configuration.GetSection("Channels:Shopify"));
         services.AddSingleton<IChannelOrderMapper, ShopifyOrderMapper>();
         services.AddAmazonChannel(configuration);
+        services.AddEdiChannel(configuration);
         services.AddInventory(configuration);
         return services;
     }
@@ -52,6 +55,7 @@ public static class OrderOpsServiceCollectionExtensions
                     ? Path.GetFullPath(configured)
                     : Path.Combine(Environment.CurrentDirectory, "data");
                 services.AddEmbeddedStorage(new EmbeddedStorageOptions { DataDirectory = dataDirectory });
+                services.PostConfigure<StandaloneOptions>(o => o.DataDirectory = dataDirectory);
                 break;
             default:
                 throw new OptionsValidationException("Storage:Backend", typeof(string), [$"Storage:Backend '{backend}' is not supported by this build; use '{StorageBackends.Embedded}'."]);
