@@ -17,8 +17,16 @@ public sealed class InventoryFanOutPlanner(
     InventoryOptions options,
     InventorySignals signals,
     TimeProvider time,
-    ILogger<InventoryFanOutPlanner> logger)
+    ILogger<InventoryFanOutPlanner> logger) : IDisposable
 {
+    /// <summary>
+    /// Planning rounds run one at a time: the change-feed function and the reconcile timer share this planner, and
+    /// a round that read balances earlier must never write its (older) values after a round that read later ones.
+    /// </summary>
+    private readonly SemaphoreSlim _oneRoundAtATime = new(1, 1);
+
+    public void Dispose() => _oneRoundAtATime.Dispose();
+
     /// <summary>Plans one batch of the change log; returns how many entries it consumed (0 when caught up).</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
@@ -75,6 +83,19 @@ public sealed class InventoryFanOutPlanner(
     }
 
     private async Task<int> PlanAsync(IReadOnlyDictionary<string, DateTimeOffset> changedAt, CancellationToken cancellationToken)
+    {
+        await _oneRoundAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            return await PlanRoundAsync(changedAt, cancellationToken);
+        }
+        finally
+        {
+            _oneRoundAtATime.Release();
+        }
+    }
+
+    private async Task<int> PlanRoundAsync(IReadOnlyDictionary<string, DateTimeOffset> changedAt, CancellationToken cancellationToken)
     {
         var skus = changedAt.Keys.ToList();
         var balances = (await ledger.GetBalancesAsync(skus, cancellationToken)).ToLookup(b => b.Sku, StringComparer.Ordinal);
