@@ -1,8 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrderOps.Core.Inventory.FanOut;
 using OrderOps.Core.Ports;
 using OrderOps.Storage.Embedded.Allocation;
 using OrderOps.Storage.Embedded.Archive;
+using OrderOps.Storage.Embedded.Files;
+using OrderOps.Storage.Embedded.Inventory;
 using OrderOps.Storage.Embedded.Keys;
 using OrderOps.Storage.Embedded.Lifecycle;
 using OrderOps.Storage.Embedded.Messaging;
@@ -33,6 +36,11 @@ public static class EmbeddedStorageServiceCollectionExtensions
         services.AddSingleton<IStockAllocator>(sp => sp.GetRequiredService<SqliteStockAllocator>());
         services.AddSingleton<ITimerStore, SqliteTimerStore>();
         services.AddSingleton<ILifecycleExceptionStore, SqliteLifecycleExceptionStore>();
+        services.AddSingleton<IOutboundDocuments, FolderOutboundDocuments>();
+        services.TryAddSingleton<InventorySignals>();
+        services.AddSingleton<IInventoryLedger>(sp => new SqliteInventoryLedger(
+            sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<InventorySignals>()));
+        services.AddSingleton<IInventoryPublicationStore, SqliteInventoryPublicationStore>();
         return services;
     }
 }

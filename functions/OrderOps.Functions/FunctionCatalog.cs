@@ -2,6 +2,7 @@ using OrderOps.Core.Ports;
 using OrderOps.Functions.Amazon;
 using OrderOps.Functions.Edi;
 using OrderOps.Functions.Ingest;
+using OrderOps.Functions.Inventory;
 using OrderOps.Functions.Lifecycle;
 using OrderOps.Functions.Operations;
 using OrderOps.Functions.Orders;
@@ -32,6 +33,12 @@ public static class FunctionCatalog
         .AddQueue<IngestOrderFunction>("IngestOrder", new QueueTrigger(QueueNames.Ingest), new QueueOutput(IngestOrderFunction.LifecycleOutput, QueueNames.Lifecycle))
         .AddQueue<LifecycleFunction>("Lifecycle", new QueueTrigger(QueueNames.Lifecycle))
         .AddTimer<SweepTimersFunction>("SweepTimers", new TimerTrigger(SweepTimersFunction.DefaultSchedule, SweepTimersFunction.ScheduleSetting))
+        .AddTimer<SendInventoryAdviceFunction>("SendInventoryAdvice", new TimerTrigger("0 0 * * * *", "Channels:Edi:InventoryAdviceSchedule"))
         .AddTimer<AmazonOrderPollFunction>("AmazonOrderPoll", new TimerTrigger("0 */5 * * * *", "Channels:Amazon:PollSchedule"))
-        .AddTimer<PurgeIdempotencyKeysFunction>("PurgeIdempotencyKeys", new TimerTrigger("0 17 3 * * *"));
+        .AddTimer<PurgeIdempotencyKeysFunction>("PurgeIdempotencyKeys", new TimerTrigger("0 17 3 * * *"))
+        .AddHttp("PostInventoryMovement", "api/inventory/movements", "POST", HttpAuthLevel.Function, InventoryEndpoints.PostMovementAsync)
+        .AddHttp("GetInventory", "api/inventory/{sku}", "GET", HttpAuthLevel.Function, InventoryEndpoints.GetAsync)
+        .AddChangeFeed<InventoryFanOutFunction>("InventoryFanOut", new ChangeFeedTrigger(InventoryChangeFeedPump.ContainerName))
+        .AddTimer<DispatchInventoryPushesFunction>("DispatchInventoryPushes", new TimerTrigger("* * * * * *", "Inventory:FanOut:DispatchSchedule"))
+        .AddTimer<ReconcileInventoryFunction>("ReconcileInventory", new TimerTrigger("0 */15 * * * *", "Inventory:FanOut:ReconcileSchedule"));
 }

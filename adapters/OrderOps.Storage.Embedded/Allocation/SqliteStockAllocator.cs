@@ -27,7 +27,7 @@ public sealed class SqliteStockAllocator(SqliteDatabase database) : IStockAlloca
         return levels;
     }
 
-    public Task<ReservationResult> ReserveAsync(string orderId, IReadOnlyList<AllocationLine> plan, CancellationToken cancellationToken)
+    public Task<StockReservationResult> ReserveAsync(string orderId, IReadOnlyList<AllocationLine> plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
         return database.WriteAsync(async (connection, transaction) =>
@@ -35,7 +35,7 @@ public sealed class SqliteStockAllocator(SqliteDatabase database) : IStockAlloca
             var existing = await OpenLinesAsync(connection, transaction, orderId, cancellationToken);
             if (existing.Count > 0)
             {
-                return ReservationResult.Ok(existing);
+                return StockReservationResult.Ok(existing);
             }
 
             var lines = plan.GroupBy(l => (l.LocationId, l.Sku)).Select(g => new AllocationLine(g.Key.LocationId, g.Key.Sku, g.Sum(l => l.Quantity))).ToList();
@@ -54,7 +54,7 @@ public sealed class SqliteStockAllocator(SqliteDatabase database) : IStockAlloca
 
             if (shortages.Count > 0)
             {
-                return ReservationResult.Short(shortages);
+                return StockReservationResult.Short(shortages);
             }
 
             foreach (var line in lines)
@@ -72,7 +72,7 @@ public sealed class SqliteStockAllocator(SqliteDatabase database) : IStockAlloca
             }
 
             // Rows left from an earlier, released reservation that this plan does not use stay released.
-            return ReservationResult.Ok(lines);
+            return StockReservationResult.Ok(lines);
         }, cancellationToken);
     }
 

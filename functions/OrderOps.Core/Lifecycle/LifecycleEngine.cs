@@ -271,8 +271,8 @@ public sealed class LifecycleEngine(
                 plan = lines.Count == 0 ? null : engine._routing.Route(lines, availability);
             }
 
-            ReservationResult result = plan is null
-                ? ReservationResult.Short(lines.Select(l => l.Sku).Distinct().ToList())
+            StockReservationResult result = plan is null
+                ? StockReservationResult.Short(lines.Select(l => l.Sku).Distinct().ToList())
                 : await engine._stock.ReserveAsync(Order.OrderId, plan.GroupBy(p => (p.LocationId, p.Sku)).Select(g => new AllocationLine(g.Key.LocationId, g.Key.Sku, g.Sum(p => p.Quantity))).ToList(), ct);
             if (!result.Reserved || plan is null)
             {

@@ -21,7 +21,7 @@ public interface IStockAllocator
     /// Reserves every line of <paramref name="plan"/> for <paramref name="orderId"/>, all or nothing. If the order already
     /// holds an open reservation, that one is returned unchanged (idempotent by order id) whatever the plan says.
     /// </summary>
-    Task<ReservationResult> ReserveAsync(string orderId, IReadOnlyList<AllocationLine> plan, CancellationToken cancellationToken);
+    Task<StockReservationResult> ReserveAsync(string orderId, IReadOnlyList<AllocationLine> plan, CancellationToken cancellationToken);
 
     /// <summary>Releases what the order still holds (reserved and not shipped). Idempotent; releasing nothing is fine.</summary>
     Task ReleaseAsync(string orderId, CancellationToken cancellationToken);
@@ -43,9 +43,9 @@ public sealed record AllocationLine(string LocationId, string Sku, int Quantity)
 
 public sealed record ShipmentLine(string Sku, int Quantity);
 
-public sealed record ReservationResult(bool Reserved, IReadOnlyList<AllocationLine> Lines, IReadOnlyList<string> Shortages)
+public sealed record StockReservationResult(bool Reserved, IReadOnlyList<AllocationLine> Lines, IReadOnlyList<string> Shortages)
 {
-    public static ReservationResult Ok(IReadOnlyList<AllocationLine> lines) => new(true, lines, []);
+    public static StockReservationResult Ok(IReadOnlyList<AllocationLine> lines) => new(true, lines, []);
 
-    public static ReservationResult Short(IReadOnlyList<string> shortages) => new(false, [], shortages);
+    public static StockReservationResult Short(IReadOnlyList<string> shortages) => new(false, [], shortages);
 }

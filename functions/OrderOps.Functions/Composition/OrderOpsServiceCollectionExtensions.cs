@@ -8,6 +8,7 @@ using OrderOps.Core.Ingest;
 using OrderOps.Core.Lifecycle;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
+using OrderOps.Functions.Inventory;
 using OrderOps.Hosting.Standalone;
 using OrderOps.Storage.Embedded;
 
@@ -57,6 +58,7 @@ public static class OrderOpsServiceCollectionExtensions
         services.AddSingleton<IChannelNotifier>(NotWiredChannelNotifier.Edi());
         services.AddAmazonChannel(configuration);
         services.AddEdiChannel(configuration);
+        services.AddInventory(configuration);
         return services;
     }
 
