@@ -7,7 +7,8 @@ namespace OrderOps.Functions.Ingest;
 /// <summary>
 /// Queue-triggered: turns one archived inbound payload into stored canonical orders, then tells each changed order's
 /// lifecycle (output <see cref="LifecycleOutput"/> to the <c>lifecycle</c> queue): <c>start</c> for a new order,
-/// <c>channel-updated</c> for an applied update (a channel cancellation is acted on there, with its compensations).
+/// <c>channel-updated</c> for an applied update (a channel cancellation is acted on there, with its compensations), and
+/// <c>start</c> again for an unchanged redelivery, so a crash between storing and sending cannot strand an order.
 /// </summary>
 public sealed class IngestOrderFunction(OrderIngestor ingestor) : QueueFunction<IngestMessage>
 {
@@ -20,12 +21,15 @@ public sealed class IngestOrderFunction(OrderIngestor ingestor) : QueueFunction<
         foreach (var result in results)
         {
             context.Log($"{message.ArchiveId}: {result.OrderId ?? "(no order)"} {result.Result}");
-            if (result.OrderId is null || result.Result is not (IngestResult.Created or IngestResult.Updated))
+            if (result.OrderId is null || result.Result == IngestResult.Failed)
             {
                 continue;
             }
 
-            var type = result.Result == IngestResult.Created ? LifecycleMessageTypes.Start : LifecycleMessageTypes.ChannelUpdated;
+            // Unchanged still tells the lifecycle: if an earlier run stored the order and died before its output was
+            // sent, this redelivery is the only chance to start it. A lifecycle that already runs ignores it (same key,
+            // or nothing new to do).
+            var type = result.Result == IngestResult.Updated ? LifecycleMessageTypes.ChannelUpdated : LifecycleMessageTypes.Start;
             toLifecycle.Add(new LifecycleMessage
             {
                 Type = type,
