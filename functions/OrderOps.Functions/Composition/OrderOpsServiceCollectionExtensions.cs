@@ -2,8 +2,12 @@ using Microsoft.Extensions.Options;
 using OrderOps.Adapters.Shopify;
 using OrderOps.Adapters.Shopify.Orders;
 using OrderOps.Core.Ingest;
+using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
+using OrderOps.Hosting;
+using OrderOps.Storage.Azure;
 using OrderOps.Storage.Embedded;
+using OrderOps.Storage.Embedded.Messaging;
 
 namespace OrderOps.Functions.Composition;
 
@@ -45,15 +49,56 @@ public static class OrderOpsServiceCollectionExtensions
         switch (backend)
         {
             case var b when b.Equals(StorageBackends.Embedded, StringComparison.OrdinalIgnoreCase):
-                var dataDirectory = configuration["OrderOps:DataDirectory"] is { Length: > 0 } configured
-                    ? Path.GetFullPath(configured)
-                    : Path.Combine(Environment.CurrentDirectory, "data");
-                services.AddEmbeddedStorage(new EmbeddedStorageOptions { DataDirectory = dataDirectory });
+                services.AddEmbeddedStorage(EmbeddedOptions(configuration));
+                break;
+            case var b when b.Equals(StorageBackends.Azure, StringComparison.OrdinalIgnoreCase):
+                services.AddAzureStorage(configuration);
+                services.AddHostedService<AzureStorageInitializer>();
+                if (HostingModes.Resolve(configuration) == HostingMode.Standalone)
+                {
+                    // Only the Functions host receives from Service Bus. A standalone app on the Azure backend pumps its
+                    // queues itself, so its messages stay in the embedded durable queue (a SQLite file in the data
+                    // directory); orders, keys and the archive still go to Azure.
+                    AddEmbeddedMessaging(services, EmbeddedOptions(configuration));
+                }
+                else if (!AzureConnections.IsServiceBusConfigured(configuration))
+                {
+                    throw new OptionsValidationException("ServiceBusConnection", typeof(string), [
+                        "Storage:Backend is Azure in a Function app, so messages go to Service Bus: set ServiceBusConnection (a connection string) or ServiceBusConnection__fullyQualifiedNamespace (managed identity)."]);
+                }
+
                 break;
             default:
-                throw new OptionsValidationException("Storage:Backend", typeof(string), [$"Storage:Backend '{backend}' is not supported by this build; use '{StorageBackends.Embedded}'."]);
+                throw new OptionsValidationException("Storage:Backend", typeof(string), [$"Storage:Backend '{backend}' is not supported; use '{StorageBackends.Embedded}' or '{StorageBackends.Azure}'."]);
         }
     }
+
+    private static EmbeddedStorageOptions EmbeddedOptions(IConfiguration configuration) => new()
+    {
+        DataDirectory = configuration["OrderOps:DataDirectory"] is { Length: > 0 } configured
+            ? Path.GetFullPath(configured)
+            : Path.Combine(Environment.CurrentDirectory, "data"),
+    };
+
+    private static void AddEmbeddedMessaging(IServiceCollection services, EmbeddedStorageOptions options)
+    {
+        services.AddSingleton(new QueueRetryPolicy());
+        services.AddSingleton(options);
+        services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<EmbeddedStorageOptions>()));
+        services.AddSingleton<QueueSignal>();
+        services.AddSingleton<SqliteMessageQueue>();
+        services.AddSingleton<IMessageQueue>(sp => sp.GetRequiredService<SqliteMessageQueue>());
+        services.AddSingleton<IQueueReceiver>(sp => sp.GetRequiredService<SqliteMessageQueue>());
+    }
+}
+
+/// <summary>Creates the Azure databases, containers, tables and blob containers at start when <c>Storage:CreateIfMissing</c> is true.</summary>
+internal sealed class AzureStorageInitializer(AzureStorage storage, AzureStorageOptions options) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        options.CreateIfMissing ? storage.EnsureCreatedAsync(cancellationToken) : Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 public static class StorageBackends
