@@ -86,4 +86,17 @@ public class FunctionMetadataTests
         }));
         Assert.Throws<ArgumentException>(() => registry.Add(new FunctionDefinition { Name = "NoHandler", Trigger = new QueueTrigger("q") }));
     }
+
+    [Fact]
+    public void Change_feed_and_blob_triggers_bind_as_flex_consumption_with_an_identity_needs_them()
+    {
+        var feed = FunctionMetadataWriter.Build(new FunctionDefinition { Name = "Fanout", Trigger = new ChangeFeedTrigger("inventory"), HandlerType = typeof(Operations.PurgeIdempotencyKeysFunction) })["bindings"]![0]!;
+        Assert.Equal(
+            ("cosmosDBTrigger", "CosmosDbConnection", "%CosmosDb__DatabaseName%", "inventory", "leases", false),
+            (feed["type"]!.GetValue<string>(), feed["connection"]!.GetValue<string>(), feed["databaseName"]!.GetValue<string>(),
+             feed["containerName"]!.GetValue<string>(), feed["leaseContainerName"]!.GetValue<string>(), feed["createLeaseContainerIfNotExists"]!.GetValue<bool>()));
+
+        var blob = FunctionMetadataWriter.Build(new FunctionDefinition { Name = "Inbox", Trigger = new BlobTrigger("edi-inbox/{name}"), HandlerType = typeof(Operations.PurgeIdempotencyKeysFunction) })["bindings"]![0]!;
+        Assert.Equal(("blobTrigger", "edi-inbox/{name}", "StorageConnection", "EventGrid"), (blob["type"]!.GetValue<string>(), blob["path"]!.GetValue<string>(), blob["connection"]!.GetValue<string>(), blob["source"]!.GetValue<string>()));
+    }
 }
