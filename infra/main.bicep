@@ -19,6 +19,13 @@ param shopifyWebhookSecret string
 @description('The previous Shopify secret during a rotation; empty otherwise.')
 param shopifyPreviousWebhookSecret string = ''
 
+@description('SP-API application (LWA) client id; empty until Amazon is connected.')
+param amazonClientId string = ''
+
+@secure()
+@description('SP-API application (LWA) client secret; stored in Key Vault.')
+param amazonClientSecret string = ''
+
 @description('Service Bus queues between functions: one per QueueTrigger/QueueOutput in the function registry.')
 param queueNames array = [
   'ingest'
@@ -42,6 +49,8 @@ module resources 'resources.bicep' = {
     shopifyWebhookSecret: shopifyWebhookSecret
     shopifyPreviousWebhookSecret: shopifyPreviousWebhookSecret
     queueNames: queueNames
+    amazonClientId: amazonClientId
+    amazonClientSecret: amazonClientSecret
   }
 }
 

@@ -15,6 +15,16 @@ param shopifyPreviousWebhookSecret string
 @description('Service Bus queues between functions.')
 param queueNames array
 
+@description('SP-API application (LWA) client id; empty until Amazon is connected.')
+param amazonClientId string = ''
+
+@secure()
+@description('SP-API application (LWA) client secret; stored in Key Vault.')
+param amazonClientSecret string = ''
+
+@description('Six-field NCRONTAB schedule of the Amazon order poll (the AmazonOrderPoll timer reads %Channels__Amazon__PollSchedule%).')
+param amazonPollSchedule string = '0 */5 * * * *'
+
 @description('Flex Consumption scale-out ceiling and instance size.')
 param maximumInstanceCount int = 100
 param instanceMemoryMB int = 2048
@@ -260,6 +270,14 @@ resource shopifyPreviousSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = 
   properties: { value: shopifyPreviousWebhookSecret }
 }
 
+// Per-seller refresh tokens (Channels__Amazon__Accounts__{sellerId}__RefreshToken) are added as Key Vault secrets and
+// Key Vault references once a seller authorises the app; they cannot be known when provisioning.
+resource amazonClientSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(amazonClientSecret)) {
+  parent: keyVault
+  name: 'amazon-client-secret'
+  properties: { value: amazonClientSecret }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Least-privilege data-plane roles for the app's identity, each on the one resource it is needed for
 // ---------------------------------------------------------------------------------------------------------------
@@ -347,6 +365,9 @@ var appSettings = [
   { name: 'ServiceBusConnection__clientId', value: identity.properties.clientId }
   { name: 'Channels__Shopify__WebhookSecret', value: '${keyVaultReference}${shopifySecret.name})' }
   { name: 'Channels__Shopify__PreviousWebhookSecret', value: empty(shopifyPreviousWebhookSecret) ? '' : '${keyVaultReference}shopify-previous-webhook-secret)' }
+  { name: 'Channels__Amazon__PollSchedule', value: amazonPollSchedule }
+  { name: 'Channels__Amazon__ClientId', value: amazonClientId }
+  { name: 'Channels__Amazon__ClientSecret', value: empty(amazonClientSecret) ? '' : '${keyVaultReference}amazon-client-secret)' }
 ]
 
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {

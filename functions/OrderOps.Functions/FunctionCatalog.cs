@@ -1,4 +1,5 @@
 using OrderOps.Core.Ports;
+using OrderOps.Functions.Amazon;
 using OrderOps.Functions.Ingest;
 using OrderOps.Functions.Operations;
 using OrderOps.Functions.Orders;
@@ -21,5 +22,6 @@ public static class FunctionCatalog
         .AddHttp("ListIngestFailures", "api/ingest/failures", "GET", HttpAuthLevel.Function, IngestFailureEndpoints.ListAsync)
         .AddHttp("ListDeadLetters", "api/queues/{queueName}/deadletters", "GET", HttpAuthLevel.Function, DeadLetterEndpoints.ListAsync)
         .AddQueue<IngestOrderFunction>("IngestOrder", new QueueTrigger(QueueNames.Ingest))
+        .AddTimer<AmazonOrderPollFunction>("AmazonOrderPoll", new TimerTrigger("0 */5 * * * *", "Channels:Amazon:PollSchedule"))
         .AddTimer<PurgeIdempotencyKeysFunction>("PurgeIdempotencyKeys", new TimerTrigger("0 17 3 * * *"));
 }

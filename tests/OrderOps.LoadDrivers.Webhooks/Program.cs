@@ -3,8 +3,9 @@ using System.Globalization;
 using System.Net;
 using OrderOps.Testing;
 
-// Usage: dotnet run -c Release --project tests/OrderOps.LoadDrivers.Webhooks -- [--seconds 20] [--concurrency 32] [--starts 5]
+// Usage: dotnet run -c Release --project tests/OrderOps.LoadDrivers.Webhooks -- [--seconds 20] [--concurrency 32] [--starts 5] [--pumps 1]
 //        [--backends embedded,azure]
+// --pumps 0 pauses ingest so only the acknowledgement path is measured.
 // For each backend in turn, starts the built Function app (same configuration as this driver) on a fresh data
 // directory, measures the time from process start to the first 200 on /healthz, then posts signed, distinct Shopify
 // orders for a fixed time. The Azure backend runs against Azurite and cosmosdb-server: the ones named by the
@@ -13,6 +14,7 @@ using OrderOps.Testing;
 var seconds = Option("--seconds", 20);
 var concurrency = Option("--concurrency", 32);
 var starts = Option("--starts", 5);
+var pumps = Option("--pumps", 1) != 0;
 var backends = (OptionText("--backends") ?? "embedded").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 const string Secret = "load-secret";
 var summary = new List<string>();
@@ -39,7 +41,7 @@ finally
     }
 }
 
-Console.WriteLine(FormattableString.Invariant($"== summary ({concurrency} concurrent senders, {seconds} s each, one run)"));
+Console.WriteLine(FormattableString.Invariant($"== summary ({concurrency} concurrent senders, {seconds} s each, ingest {(pumps ? "running" : "paused")}, one run)"));
 summary.ForEach(Console.WriteLine);
 return;
 
@@ -61,6 +63,7 @@ async Task<string> MeasureAsync(Dictionary<string, string> backendSettings)
         ["OrderOps__DataDirectory"] = dataDirectory,
         ["Auth__ApiKeys__0"] = "load-key",
         ["Channels__Shopify__WebhookSecret"] = Secret,
+        ["OrderOps__Standalone__RunPumps"] = pumps ? "true" : "false",
     };
 
     try
@@ -84,14 +87,18 @@ async Task<string> MeasureAsync(Dictionary<string, string> backendSettings)
         Console.WriteLine(FormattableString.Invariant($"body: Shopify's published order 450789469 with distinct ids, {prepared[0].Length:N0} bytes"));
 
         await RunAsync(TimeSpan.FromSeconds(3), record: false);
+        var cpuBefore = host.CpuTime;
         var (latencies, failures, elapsed) = await RunAsync(TimeSpan.FromSeconds(seconds), record: true);
+        var cpuPerDelivery = (host.CpuTime - cpuBefore).TotalMilliseconds / Math.Max(1, latencies.Count);
         latencies.Sort();
         Console.WriteLine(FormattableString.Invariant(
             $"load: {concurrency} concurrent senders for {elapsed.TotalSeconds:F1} s: {latencies.Count:N0} acknowledged ({latencies.Count / elapsed.TotalSeconds:N0} deliveries/s), {failures} failed"));
         Console.WriteLine(FormattableString.Invariant(
+            $"server CPU: {cpuPerDelivery:F3} ms per delivery (ingest {(pumps ? "running" : "paused")}), machine load average at end: {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
+        Console.WriteLine(FormattableString.Invariant(
             $"ack latency: p50 {Percentile(latencies, 0.50):F2} ms, p90 {Percentile(latencies, 0.90):F2} ms, p99 {Percentile(latencies, 0.99):F2} ms, max {latencies[^1]:F2} ms"));
         return FormattableString.Invariant(
-            $"{latencies.Count / elapsed.TotalSeconds:N0} deliveries/s, p50 {Percentile(latencies, 0.50):F2} ms, p99 {Percentile(latencies, 0.99):F2} ms, {failures} failed, ready in {readyTimes[readyTimes.Count / 2]:F0} ms (median)");
+            $"{latencies.Count / elapsed.TotalSeconds:N0} deliveries/s, p50 {Percentile(latencies, 0.50):F2} ms, p99 {Percentile(latencies, 0.99):F2} ms, {failures} failed, server CPU {cpuPerDelivery:F3} ms/delivery, ready in {readyTimes[readyTimes.Count / 2]:F0} ms (median)");
 
         async Task<(List<double> Latencies, int Failures, TimeSpan Elapsed)> RunAsync(TimeSpan duration, bool record)
         {

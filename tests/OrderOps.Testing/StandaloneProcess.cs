@@ -22,6 +22,16 @@ public sealed partial class StandaloneProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>CPU time the app process has used so far (user + system), for cost-per-request numbers.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>From process start to the first 200 from /healthz.</summary>
     public TimeSpan TimeToReady { get; private set; }
 

@@ -68,12 +68,10 @@ public sealed class ShopifyOrderMapper : IChannelOrderMapper
         var discountCodes = DiscountCodes(order);
 
         var metadata = new JsonObject();
-        foreach (var (name, value) in order)
+        foreach (var name in order.Select(p => p.Key).Where(n => !MappedOrderFields.Contains(n)).ToList())
         {
-            if (!MappedOrderFields.Contains(name))
-            {
-                metadata[name] = value?.DeepClone();
-            }
+            // Moved, not cloned: the parsed document is ours and is dropped after mapping.
+            metadata[name] = Detach(order, name);
         }
 
         var lines = new List<LineItem>();
@@ -98,12 +96,9 @@ public sealed class ShopifyOrderMapper : IChannelOrderMapper
                 Taxes = Taxes(line["tax_lines"], currency),
             });
             var extra = new JsonObject();
-            foreach (var (name, value) in line)
+            foreach (var name in line.Select(p => p.Key).Where(n => !MappedLineFields.Contains(n)).ToList())
             {
-                if (!MappedLineFields.Contains(name))
-                {
-                    extra[name] = value?.DeepClone();
-                }
+                extra[name] = Detach(line, name);
             }
 
             lineMetadata[lineId] = extra;
@@ -145,6 +140,12 @@ public sealed class ShopifyOrderMapper : IChannelOrderMapper
             Tags = (Text(order["tags"]) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             ChannelMetadata = metadata,
         };
+    }
+
+    private static JsonNode? Detach(JsonObject owner, string name)
+    {
+        owner.Remove(name, out var value);
+        return value;
     }
 
     private static Customer? Customer(JsonObject order)

@@ -80,9 +80,10 @@ public static class OrderValidator
                 Fail($"{path}.title", "is required.");
             }
 
-            if (line.Quantity <= 0)
+            // A cancelled order may report lines with nothing left ordered (Amazon sends QuantityOrdered 0).
+            if (line.Quantity < 0 || (line.Quantity == 0 && order.Cancellation is null))
             {
-                Fail($"{path}.quantity", "must be greater than zero.");
+                Fail($"{path}.quantity", order.Cancellation is null ? "must be greater than zero." : "must not be negative.");
             }
 
             CheckMoney(line.UnitPrice, $"{path}.unitPrice");

@@ -40,6 +40,7 @@ public static class OrderOpsServiceCollectionExtensions
 
         services.Configure<ShopifyOptions>(configuration.GetSection("Channels:Shopify"));
         services.AddSingleton<IChannelOrderMapper, ShopifyOrderMapper>();
+        services.AddAmazonChannel(configuration);
         return services;
     }
 

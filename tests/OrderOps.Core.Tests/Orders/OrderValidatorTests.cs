@@ -71,6 +71,18 @@ public class OrderValidatorTests
         Assert.Empty(OrderValidator.Validate(order));
     }
 
+    [Fact]
+    public void A_cancelled_order_may_have_lines_with_nothing_left_ordered_but_never_negative()
+    {
+        var cancelled = SampleOrders.Valid() with
+        {
+            Cancellation = new Cancellation { CancelledAt = SampleOrders.Placed },
+            LineItems = [new LineItem { LineId = "1", Title = "A", Quantity = 0 }, new LineItem { LineId = "2", Title = "B", Quantity = -1 }],
+        };
+
+        Assert.Equal(["lineItems[1].quantity"], OrderValidator.Validate(cancelled).Select(e => e.Field));
+    }
+
     [Theory]
     [InlineData("USD", true)]
     [InlineData("EUR", true)]

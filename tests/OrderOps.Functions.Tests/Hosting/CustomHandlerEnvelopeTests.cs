@@ -61,6 +61,22 @@ public sealed class CustomHandlerEnvelopeTests : IDisposable
     }
 
     [Fact]
+    public async Task The_amazon_poll_timer_is_wired_and_with_no_accounts_queues_nothing()
+    {
+        var envelope = new JsonObject
+        {
+            ["Data"] = new JsonObject { ["timer"] = JsonNode.Parse(File.ReadAllText(RepositoryPaths.Fixture("azure", "azure_msdocs_timer_object.json"))) },
+            ["Metadata"] = new JsonObject(),
+        };
+        using var client = _app.CreateClient();
+
+        using var response = await client.PostAsJsonAsync("/AmazonOrderPoll", envelope);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ReturnValue").GetInt32());
+    }
+
+    [Fact]
     public async Task A_failing_invocation_answers_500_so_the_host_retries_and_says_why_in_logs()
     {
         using var client = _app.CreateClient();

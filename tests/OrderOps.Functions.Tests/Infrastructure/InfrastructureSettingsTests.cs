@@ -27,7 +27,10 @@ public sealed partial class InfrastructureSettingsTests
 
     /// <summary>Settings the app reads on Azure besides connections (configuration keys in app-setting form).</summary>
     private static readonly string[] AppSettingsTheAppReads =
-        ["Storage__Backend", "CosmosDb__DatabaseName", "Channels__Shopify__WebhookSecret", "Channels__Shopify__PreviousWebhookSecret"];
+        [
+            "Storage__Backend", "CosmosDb__DatabaseName", "Channels__Shopify__WebhookSecret", "Channels__Shopify__PreviousWebhookSecret",
+            "Channels__Amazon__ClientId", "Channels__Amazon__ClientSecret",
+        ];
 
     /// <summary>Only meaningful in Azure: identity selection and telemetry.</summary>
     private static readonly string[] AzureOnly =
@@ -140,11 +143,14 @@ public sealed partial class InfrastructureSettingsTests
         Assert.Contains("host: function", azureYaml, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Channel_secrets_come_from_key_vault_references()
+    [Theory]
+    [InlineData("Channels__Shopify__WebhookSecret")]
+    [InlineData("Channels__Shopify__PreviousWebhookSecret")]
+    [InlineData("Channels__Amazon__ClientSecret")]
+    public void Channel_secrets_come_from_key_vault_references(string name)
     {
-        var setting = Regex.Match(ResourcesBicep, @"\{ name: 'Channels__Shopify__WebhookSecret', value: '([^\n]*)' \}").Groups[1].Value;
-        Assert.StartsWith("${keyVaultReference}", setting, StringComparison.Ordinal);
+        var setting = Regex.Match(ResourcesBicep, $@"\{{ name: '{name}', value: ([^\n]*) \}}").Groups[1].Value;
+        Assert.Contains("${keyVaultReference}", setting, StringComparison.Ordinal);
         Assert.Contains("var keyVaultReference = '@Microsoft.KeyVault(VaultName=", ResourcesBicep, StringComparison.Ordinal);
         Assert.Contains("keyVaultReferenceIdentity: identity.id", ResourcesBicep, StringComparison.Ordinal);
     }

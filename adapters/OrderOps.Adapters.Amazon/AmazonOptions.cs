@@ -1,0 +1,102 @@
+namespace OrderOps.Adapters.Amazon;
+
+/// <summary>
+/// Settings of the Amazon channel, bound from <c>Channels:Amazon</c>. Defaults are Amazon's production values
+/// (North America endpoint, documented usage plans), so a deployment only supplies credentials and accounts;
+/// tests and sandboxes override <see cref="Endpoint"/>, <see cref="LwaEndpoint"/> and <see cref="RateLimits"/>.
+/// </summary>
+public sealed class AmazonOptions
+{
+    public const string SectionName = "Channels:Amazon";
+
+    /// <summary>Selling Partner API regional endpoint.</summary>
+    public Uri Endpoint { get; set; } = new("https://sellingpartnerapi-na.amazon.com");
+
+    /// <summary>Login with Amazon token endpoint.</summary>
+    public Uri LwaEndpoint { get; set; } = new("https://api.amazon.com/auth/o2/token");
+
+    /// <summary>LWA client id of the SP-API application.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>LWA client secret. Never logged.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>Authorised seller accounts, keyed by seller id (<c>Channels:Amazon:Accounts:&lt;sellerId&gt;</c>).</summary>
+    public Dictionary<string, AmazonAccountOptions> Accounts { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Six-field NCRONTAB schedule of the poll timer (seconds first, as Azure Functions timers use).</summary>
+    public string PollSchedule { get; set; } = "0 */5 * * * *";
+
+    /// <summary>How far behind the watermark each poll starts again, so orders Amazon indexes late are not missed.</summary>
+    public TimeSpan Overlap { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Where the first-ever poll of an account + marketplace starts, back from now.</summary>
+    public TimeSpan InitialLookback { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Amazon requires <c>LastUpdatedBefore</c> to be at least two minutes before the request; each poll window
+    /// therefore ends this far before now.
+    /// </summary>
+    public TimeSpan WindowEndLag { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>getOrders <c>MaxResultsPerPage</c> (Amazon allows 1 to 100).</summary>
+    public int MaxResultsPerPage { get; set; } = 100;
+
+    /// <summary>An access token is refreshed this long before LWA says it expires.</summary>
+    public TimeSpan TokenRefreshMargin { get; set; } = TimeSpan.FromMinutes(1);
+
+    public AmazonRateLimits RateLimits { get; set; } = new();
+
+    public AmazonRetryOptions Retry { get; set; } = new();
+
+    public AmazonCircuitBreakerOptions CircuitBreaker { get; set; } = new();
+
+    /// <summary>Time allowed for one HTTP attempt, not counting the wait for a rate-limit permit.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+public sealed class AmazonAccountOptions
+{
+    /// <summary>The LWA refresh token the seller granted this application. Never logged.</summary>
+    public string? RefreshToken { get; set; }
+
+    /// <summary>Marketplaces polled for this seller, e.g. ATVPDKIKX0DER. A single comma-separated value is accepted too.</summary>
+    public List<string> MarketplaceIds { get; set; } = [];
+}
+
+/// <summary>A usage plan: sustained requests per second and bucket size, as Amazon documents them per operation.</summary>
+public sealed class AmazonRateLimit
+{
+    public double RequestsPerSecond { get; set; }
+
+    public int Burst { get; set; }
+}
+
+/// <summary>Usage plans per operation. Defaults are Amazon's documented values for the Orders API v0.</summary>
+public sealed class AmazonRateLimits
+{
+    public AmazonRateLimit GetOrders { get; set; } = new() { RequestsPerSecond = 0.0167, Burst = 20 };
+
+    public AmazonRateLimit GetOrderItems { get; set; } = new() { RequestsPerSecond = 0.5, Burst = 30 };
+}
+
+public sealed class AmazonRetryOptions
+{
+    public int MaxRetryAttempts { get; set; } = 5;
+
+    /// <summary>First backoff delay; doubles per attempt, with jitter. A Retry-After header wins over it.</summary>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(2);
+}
+
+public sealed class AmazonCircuitBreakerOptions
+{
+    public double FailureRatio { get; set; } = 0.5;
+
+    public int MinimumThroughput { get; set; } = 10;
+
+    public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromMinutes(1);
+}

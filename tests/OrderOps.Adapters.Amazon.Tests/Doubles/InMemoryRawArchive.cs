@@ -1,0 +1,19 @@
+using System.Collections.Concurrent;
+using OrderOps.Core.Ports;
+
+namespace OrderOps.Adapters.Amazon.Tests.Doubles;
+
+public sealed class InMemoryRawArchive : IRawArchive
+{
+    public ConcurrentDictionary<string, RawPayload> Payloads { get; } = new(StringComparer.Ordinal);
+
+    public Task ArchiveAsync(RawPayload payload, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        Payloads.TryAdd(payload.Id, payload); // First copy wins, as the port specifies.
+        return Task.CompletedTask;
+    }
+
+    public Task<RawPayload?> GetAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(Payloads.TryGetValue(id, out var payload) ? payload : null);
+}
