@@ -12,7 +12,9 @@ public sealed class AzureStorage(CosmosClient cosmos, TableServiceClient tables,
 {
     private Container Orders => cosmos.GetContainer(options.DatabaseName, options.OrdersContainer);
 
-    public CosmosOrderStore CreateOrderStore() => new(Orders, new OrderIndex(tables.GetTableClient(options.OrderIndexTable)), time, options.CosmosEmulator);
+    public CosmosOrderStore CreateOrderStore() => new(Orders, CreateOrderIndex(), time, options.CosmosEmulator);
+
+    public OrderIndex CreateOrderIndex() => new(tables.GetTableClient(options.OrderIndexTable));
 
     public TableIdempotencyStore CreateIdempotencyStore() => new(tables.GetTableClient(options.IdempotencyTable), time);
 

@@ -73,11 +73,8 @@ public sealed class OrderIndex(TableClient table)
             filters.Add($"Channel eq {TableKeys.Literal(query.Channel)}");
         }
 
-        if (query.Status is not null)
-        {
-            filters.Add($"Status eq {TableKeys.Literal(query.Status)}");
-        }
-
+        // No server-side status filter: two writers racing within the same millisecond write the same row, and the
+        // loser's status may be the one left in it. Status is checked on the order document read below instead.
         var filter = filters.Count == 0 ? null : string.Join(" and ", filters.Select(f => $"({f})"));
         var found = new List<(OrderRecord Record, TableEntity Row)>(pageSize + 1);
         await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize + 1, cancellationToken: cancellationToken).AsPages())

@@ -24,6 +24,7 @@ public sealed class AzureBackend : IStorageBackend
         _storage = storage;
         Time = time;
         Orders = storage.CreateOrderStore();
+        OrderIndex = storage.CreateOrderIndex();
         Keys = storage.CreateIdempotencyStore();
         Checkpoints = storage.CreateCheckpointStore();
         Archive = storage.CreateRawArchive();
@@ -33,6 +34,9 @@ public sealed class AzureBackend : IStorageBackend
     public FakeTimeProvider Time { get; }
 
     public IOrderStore Orders { get; }
+
+    /// <summary>The order list index, for tests that simulate a crashed save.</summary>
+    public OrderOps.Storage.Azure.Orders.OrderIndex OrderIndex { get; }
 
     public IIdempotencyStore Keys { get; }
 

@@ -63,6 +63,48 @@ public abstract class OrderStoreContract : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task Of_two_concurrent_saves_from_the_same_read_one_wins_whole_and_the_other_conflicts()
+    {
+        var read = await Store.SaveAsync(Record("1"), null, [Event("a")], default);
+
+        var attempts = await Task.WhenAll(
+            TrySaveAsync(read with { Status = "validated" }, read.ETag, "by-first"),
+            TrySaveAsync(read with { Status = "rejected" }, read.ETag, "by-second"));
+
+        var winner = Assert.Single(attempts, a => a is not null);
+        var stored = await Store.GetAsync(read.OrderId, default);
+        Assert.Equal((winner!.Value.Status, winner.Value.ETag), (stored!.Status, stored.ETag));
+        var events = await Store.GetEventsAsync(read.OrderId, default);
+        Assert.Equal(["a", winner.Value.Event], events.Select(e => e.Type));
+        Assert.Equal([1L, 2L], events.Select(e => e.Sequence));
+
+        async Task<(string Status, string ETag, string Event)?> TrySaveAsync(OrderRecord record, string etag, string type)
+        {
+            try
+            {
+                var saved = await Store.SaveAsync(record, etag, [Event(type)], default);
+                return (saved.Status, saved.ETag, type);
+            }
+            catch (ConcurrencyConflictException)
+            {
+                return null;
+            }
+        }
+    }
+
+    [ContractFact]
+    public async Task Events_stay_complete_across_many_saves()
+    {
+        var saved = await Store.SaveAsync(Record("1"), null, [Event("e1")], default);
+        for (var i = 2; i <= 6; i++)
+        {
+            saved = await Store.SaveAsync(saved, saved.ETag, i % 2 == 0 ? [Event($"e{i}")] : [], default);
+        }
+
+        Assert.Equal(["e1", "e2", "e4", "e6"], (await Store.GetEventsAsync(saved.OrderId, default)).Select(e => e.Type));
+    }
+
+    [ContractFact]
     public async Task Process_state_round_trips()
     {
         var saved = await Store.SaveAsync(Record("1") with { ProcessState = "{\"timers\":[]}" }, null, [], default);
