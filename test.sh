@@ -29,6 +29,11 @@ else
   echo "test.sh: Node.js/npm not found, so the Azure emulators cannot be installed: the Azure backend's contract tests will be SKIPPED." >&2
 fi
 
+# A test project missing from the solution would silently not run.
+for project in tests/*/*.csproj; do
+  grep -q "$(basename "$project")" OrderOps.sln || { echo "$project is not in OrderOps.sln" >&2; exit 1; }
+done
+
 dotnet restore OrderOps.sln
 dotnet build OrderOps.sln -c "$configuration" --no-restore
 set +e

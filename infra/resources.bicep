@@ -22,6 +22,9 @@ param amazonClientId string = ''
 @description('SP-API application (LWA) client secret; stored in Key Vault.')
 param amazonClientSecret string = ''
 
+@description('Our own X12 interchange id (ISA08); trading partners are added as Channels__Edi__Partners__{id}__... settings.')
+param ediInterchangeReceiverId string = ''
+
 @description('Six-field NCRONTAB schedule of the Amazon order poll (the AmazonOrderPoll timer reads %Channels__Amazon__PollSchedule%).')
 param amazonPollSchedule string = '0 */5 * * * *'
 
@@ -82,8 +85,9 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   name: 'default'
 }
 
-// app-package: Flex Consumption deployment; raw: the raw inbound archive; edi-inbox: files from trading partners.
-resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for name in [deploymentContainerName, 'raw', 'edi-inbox']: {
+// app-package: Flex Consumption deployment; raw: the raw inbound archive; edi-inbox: files from trading partners
+// (the EdiInbox blob trigger); edi-outbox: the 997 acknowledgements it writes back.
+resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for name in [deploymentContainerName, 'raw', 'edi-inbox', 'edi-outbox']: {
   parent: blobService
   name: name
   properties: { publicAccess: 'None' }
@@ -366,6 +370,7 @@ var appSettings = [
   { name: 'Channels__Shopify__WebhookSecret', value: '${keyVaultReference}${shopifySecret.name})' }
   { name: 'Channels__Shopify__PreviousWebhookSecret', value: empty(shopifyPreviousWebhookSecret) ? '' : '${keyVaultReference}shopify-previous-webhook-secret)' }
   { name: 'Channels__Amazon__PollSchedule', value: amazonPollSchedule }
+  { name: 'Channels__Edi__InterchangeReceiverId', value: ediInterchangeReceiverId }
   { name: 'Channels__Amazon__ClientId', value: amazonClientId }
   { name: 'Channels__Amazon__ClientSecret', value: empty(amazonClientSecret) ? '' : '${keyVaultReference}amazon-client-secret)' }
 ]

@@ -1,5 +1,6 @@
 using OrderOps.Core.Ports;
 using OrderOps.Functions.Amazon;
+using OrderOps.Functions.Edi;
 using OrderOps.Functions.Ingest;
 using OrderOps.Functions.Operations;
 using OrderOps.Functions.Orders;
@@ -21,6 +22,8 @@ public static class FunctionCatalog
         .AddHttp("ListOrders", "api/orders", "GET", HttpAuthLevel.Function, OrderEndpoints.ListAsync)
         .AddHttp("ListIngestFailures", "api/ingest/failures", "GET", HttpAuthLevel.Function, IngestFailureEndpoints.ListAsync)
         .AddHttp("ListDeadLetters", "api/queues/{queueName}/deadletters", "GET", HttpAuthLevel.Function, DeadLetterEndpoints.ListAsync)
+        .AddHttp("EdiX12", "api/edi/x12", "POST", HttpAuthLevel.Function, EdiX12Endpoint.HandleAsync)
+        .AddBlob<EdiInboxFunction>("EdiInbox", new BlobTrigger(EdiInboxFunction.Container + "/{name}"), new BlobOutput(EdiInboxFunction.AcknowledgmentOutput, EdiInboxFunction.Outbox))
         .AddQueue<IngestOrderFunction>("IngestOrder", new QueueTrigger(QueueNames.Ingest))
         .AddTimer<AmazonOrderPollFunction>("AmazonOrderPoll", new TimerTrigger("0 */5 * * * *", "Channels:Amazon:PollSchedule"))
         .AddTimer<PurgeIdempotencyKeysFunction>("PurgeIdempotencyKeys", new TimerTrigger("0 17 3 * * *"));

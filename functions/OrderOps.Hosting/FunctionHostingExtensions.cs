@@ -34,6 +34,7 @@ public static class FunctionHostingExtensions
         {
             services.AddSingleton<IStandaloneTriggerPump, QueuePump>();
             services.AddSingleton<IStandaloneTriggerPump, TimerPump>();
+            services.AddSingleton<IStandaloneTriggerPump, BlobFolderPump>();
             services.AddHostedService<StandaloneHost>();
         }
 

@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Options;
+using OrderOps.Adapters.EdiX12;
 using OrderOps.Adapters.Shopify;
 using OrderOps.Adapters.Shopify.Orders;
 using OrderOps.Core.Ingest;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
 using OrderOps.Hosting;
+using OrderOps.Hosting.Standalone;
 using OrderOps.Storage.Azure;
 using OrderOps.Storage.Embedded;
 using OrderOps.Storage.Embedded.Messaging;
@@ -41,6 +43,7 @@ public static class OrderOpsServiceCollectionExtensions
         services.Configure<ShopifyOptions>(configuration.GetSection("Channels:Shopify"));
         services.AddSingleton<IChannelOrderMapper, ShopifyOrderMapper>();
         services.AddAmazonChannel(configuration);
+        services.AddEdiChannel(configuration);
         return services;
     }
 
@@ -50,7 +53,9 @@ public static class OrderOpsServiceCollectionExtensions
         switch (backend)
         {
             case var b when b.Equals(StorageBackends.Embedded, StringComparison.OrdinalIgnoreCase):
-                services.AddEmbeddedStorage(EmbeddedOptions(configuration));
+                var embedded = EmbeddedOptions(configuration);
+                services.AddEmbeddedStorage(embedded);
+                services.PostConfigure<StandaloneOptions>(o => o.DataDirectory = embedded.DataDirectory);
                 break;
             case var b when b.Equals(StorageBackends.Azure, StringComparison.OrdinalIgnoreCase):
                 services.AddAzureStorage(configuration);
@@ -60,7 +65,9 @@ public static class OrderOpsServiceCollectionExtensions
                     // Only the Functions host receives from Service Bus. A standalone app on the Azure backend pumps its
                     // queues itself, so its messages stay in the embedded durable queue (a SQLite file in the data
                     // directory); orders, keys and the archive still go to Azure.
-                    AddEmbeddedMessaging(services, EmbeddedOptions(configuration));
+                    var local = EmbeddedOptions(configuration);
+                    AddEmbeddedMessaging(services, local);
+                    services.PostConfigure<StandaloneOptions>(o => o.DataDirectory = local.DataDirectory);
                 }
                 else if (!AzureConnections.IsServiceBusConfigured(configuration))
                 {

@@ -45,6 +45,7 @@ public static class FunctionMetadataWriter
             bindings.Add(output switch
             {
                 QueueOutput q => new JsonObject { ["type"] = "serviceBus", ["direction"] = "out", ["name"] = q.Name, ["queueName"] = q.QueueName, ["connection"] = q.Connection },
+                BlobOutput b => new JsonObject { ["type"] = "blob", ["direction"] = "out", ["name"] = b.Name, ["path"] = b.Path, ["connection"] = b.Connection },
                 _ => throw new NotSupportedException($"No function.json mapping for {output.GetType().Name}."),
             });
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
 using OrderOps.Hosting.Invocation;
@@ -8,9 +9,10 @@ namespace OrderOps.Hosting.Standalone;
 
 /// <summary>
 /// Does in standalone mode what the Functions host does with a reply's <c>Outputs</c>: sends each queue output's
-/// messages. Message ids derive from the triggering message, so a redelivered trigger does not double its outputs.
+/// messages and writes each blob output's file. Message ids derive from the triggering message, so a redelivered
+/// trigger does not double its outputs; a blob output rewritten on redelivery gets the same content.
 /// </summary>
-public sealed class OutputDispatcher(IMessageQueue queue)
+public sealed class OutputDispatcher(IMessageQueue queue, IOptions<StandaloneOptions> options)
 {
     public async Task DispatchAsync(FunctionDefinition function, FunctionContext context, FunctionResult result, CancellationToken cancellationToken)
     {
@@ -20,7 +22,20 @@ public sealed class OutputDispatcher(IMessageQueue queue)
         {
             var binding = function.Outputs.FirstOrDefault(o => o.Name == name)
                 ?? throw new InvalidOperationException($"Function '{function.Name}' returned output '{name}', which it does not declare.");
-            if (binding is not QueueOutput queueOutput || value is null)
+            if (value is null)
+            {
+                continue;
+            }
+
+            if (binding is BlobOutput blobOutput)
+            {
+                var path = Path.Combine(BlobFolders.Root(options.Value), BlobFolders.Resolve(blobOutput.Path, context.Metadata));
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                await File.WriteAllTextAsync(path, value as string ?? OrderOpsJson.Serialize(value), cancellationToken);
+                continue;
+            }
+
+            if (binding is not QueueOutput queueOutput)
             {
                 continue;
             }

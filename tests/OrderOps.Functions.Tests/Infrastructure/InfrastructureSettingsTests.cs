@@ -29,7 +29,7 @@ public sealed partial class InfrastructureSettingsTests
     private static readonly string[] AppSettingsTheAppReads =
         [
             "Storage__Backend", "CosmosDb__DatabaseName", "Channels__Shopify__WebhookSecret", "Channels__Shopify__PreviousWebhookSecret",
-            "Channels__Amazon__ClientId", "Channels__Amazon__ClientSecret",
+            "Channels__Amazon__ClientId", "Channels__Amazon__ClientSecret", "Channels__Edi__InterchangeReceiverId",
         ];
 
     /// <summary>Only meaningful in Azure: identity selection and telemetry.</summary>
@@ -126,7 +126,16 @@ public sealed partial class InfrastructureSettingsTests
             Assert.Contains($"'{table}'", Block(ResourcesBicep, "resource tables '", "}]"), StringComparison.Ordinal);
         }
 
-        Assert.Contains($"'{options.RawArchiveContainer}'", Block(ResourcesBicep, "resource blobContainers '", "}]"), StringComparison.Ordinal);
+        var containers = Block(ResourcesBicep, "resource blobContainers '", "}]");
+        Assert.Contains($"'{options.RawArchiveContainer}'", containers, StringComparison.Ordinal);
+
+        // Every container a blob trigger watches or a blob output writes to.
+        var paths = Registry.Functions.SelectMany(f => f.Outputs.OfType<BlobOutput>().Select(o => o.Path)
+            .Concat(f.Trigger is BlobTrigger b ? [b.Path] : []));
+        foreach (var path in paths)
+        {
+            Assert.Contains($"'{path.Split('/')[0]}'", containers, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -101,8 +101,19 @@ public sealed class FunctionPackageTests(FunctionPackageTests.PublishedPackage p
         Assert.Equal(function.Outputs.Count, outputs.Count);
         foreach (var (output, binding) in function.Outputs.Zip(outputs))
         {
-            var q = Assert.IsType<QueueOutput>(output);
-            Assert.Equal(("serviceBus", "out", q.Name, q.QueueName, q.Connection), (binding!["type"]!.GetValue<string>(), binding["direction"]!.GetValue<string>(), binding["name"]!.GetValue<string>(), binding["queueName"]!.GetValue<string>(), binding["connection"]!.GetValue<string>()));
+            Assert.Equal(("out", output.Name), (binding!["direction"]!.GetValue<string>(), binding["name"]!.GetValue<string>()));
+            switch (output)
+            {
+                case QueueOutput q:
+                    Assert.Equal(("serviceBus", q.QueueName, q.Connection), (binding["type"]!.GetValue<string>(), binding["queueName"]!.GetValue<string>(), binding["connection"]!.GetValue<string>()));
+                    break;
+                case BlobOutput b:
+                    Assert.Equal(("blob", b.Path, b.Connection), (binding["type"]!.GetValue<string>(), binding["path"]!.GetValue<string>(), binding["connection"]!.GetValue<string>()));
+                    break;
+                default:
+                    Assert.Fail($"No check for {output.GetType().Name}.");
+                    break;
+            }
         }
     }
 

@@ -1,0 +1,41 @@
+using OrderOps.Adapters.EdiX12.Intake;
+using OrderOps.Functions.Http;
+
+namespace OrderOps.Functions.Edi;
+
+/// <summary>
+/// <c>POST /api/edi/x12</c> (key-protected): one X12 file in, its 997/TA1 acknowledgments out as
+/// <c>application/edi-x12</c>. The file is archived and its accepted purchase orders queued for ingest before the reply.
+/// </summary>
+public static class EdiX12Endpoint
+{
+    public const string MediaType = "application/edi-x12";
+    public const int MaxBodyBytes = 50 * 1024 * 1024;
+
+    public static async Task<IResult> HandleAsync(HttpRequest request, EdiIntake intake, CancellationToken cancellationToken)
+    {
+        if (intake.ConfigurationProblems.Count > 0)
+        {
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "The EDI channel is not configured.", string.Join(" ", intake.ConfigurationProblems));
+        }
+
+        var body = await BoundedBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Problems.Status(StatusCodes.Status413PayloadTooLarge, "The file is too large.", $"Post at most {MaxBodyBytes / (1024 * 1024)} MB; drop larger files into the EDI inbox.");
+        }
+
+        var result = await intake.ReceiveAsync(body, "http", cancellationToken);
+        if (result.Unreadable is { } error)
+        {
+            return Problems.Status(StatusCodes.Status400BadRequest, "The body is not an X12 interchange.", $"{error.Message} The file is archived as {result.ArchiveId}.");
+        }
+
+        if (result.NoKnownSender)
+        {
+            return Problems.Status(StatusCodes.Status403Forbidden, "The sender is not a configured trading partner.", $"No interchange came from a partner configured under Channels:Edi:Partners and addressed to us. The file is archived as {result.ArchiveId}.");
+        }
+
+        return Results.Text(result.Acknowledgments, MediaType);
+    }
+}
