@@ -58,3 +58,4 @@ output AZURE_LOCATION string = location
 output AZURE_RESOURCE_GROUP string = resourceGroup.name
 output AZURE_FUNCTION_APP_NAME string = resources.outputs.functionAppName
 output ORDEROPS_URL string = resources.outputs.functionAppUrl
+output AZURE_STORAGE_EVENTS_TOPIC string = resources.outputs.storageEventsTopicName

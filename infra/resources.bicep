@@ -104,6 +104,19 @@ resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-
   name: name
 }]
 
+// Flex Consumption runs blob triggers from Event Grid (function.json `source: EventGrid`). The system topic is created
+// here; its subscription needs the host's blobs_extension key, which exists only once the app is deployed, so
+// infra/hooks/postdeploy.sh (run by azd) subscribes the EdiInbox function to BlobCreated events of edi-inbox.
+resource storageEvents 'Microsoft.EventGrid/systemTopics@2022-06-15' = {
+  name: 'evgt-${resourceToken}'
+  location: location
+  tags: tags
+  properties: {
+    source: storage.id
+    topicType: 'Microsoft.Storage.StorageAccounts'
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Cosmos DB (serverless): orders with their events, the inventory ledger, and the change-feed leases
 // ---------------------------------------------------------------------------------------------------------------
@@ -422,4 +435,5 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
 }
 
 output functionAppName string = functionApp.name
+output storageEventsTopicName string = storageEvents.name
 output functionAppUrl string = 'https://${functionApp.properties.defaultHostName}'

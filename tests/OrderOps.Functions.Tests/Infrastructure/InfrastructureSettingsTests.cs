@@ -152,6 +152,18 @@ public sealed partial class InfrastructureSettingsTests
         Assert.Contains("host: function", azureYaml, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Every_blob_trigger_is_subscribed_to_event_grid_after_deploy()
+    {
+        var hook = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "infra", "hooks", "postdeploy.sh"));
+        Assert.Contains("'Microsoft.EventGrid/systemTopics@", ResourcesBicep, StringComparison.Ordinal);
+        foreach (var function in Registry.Functions.Where(f => f.Trigger is BlobTrigger))
+        {
+            var container = ((BlobTrigger)function.Trigger).Path.Split('/')[0];
+            Assert.Contains($"{function.Name}:{container}", hook, StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData("Channels__Shopify__WebhookSecret")]
     [InlineData("Channels__Shopify__PreviousWebhookSecret")]
