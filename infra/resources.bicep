@@ -25,6 +25,10 @@ param amazonClientSecret string = ''
 @description('Our own X12 interchange id (ISA08); trading partners are added as Channels__Edi__Partners__{id}__... settings.')
 param ediInterchangeReceiverId string = ''
 
+@description('Six-field NCRONTAB schedules of the inventory fan-out timers (%Inventory__FanOut__DispatchSchedule%, %Inventory__FanOut__ReconcileSchedule%).')
+param inventoryDispatchSchedule string = '* * * * * *'
+param inventoryReconcileSchedule string = '0 */15 * * * *'
+
 @description('Six-field NCRONTAB schedule of the Amazon order poll (the AmazonOrderPoll timer reads %Channels__Amazon__PollSchedule%).')
 param amazonPollSchedule string = '0 */5 * * * *'
 
@@ -384,6 +388,8 @@ var appSettings = [
   { name: 'Channels__Shopify__PreviousWebhookSecret', value: empty(shopifyPreviousWebhookSecret) ? '' : '${keyVaultReference}shopify-previous-webhook-secret)' }
   { name: 'Channels__Amazon__PollSchedule', value: amazonPollSchedule }
   { name: 'Channels__Edi__InterchangeReceiverId', value: ediInterchangeReceiverId }
+  { name: 'Inventory__FanOut__DispatchSchedule', value: inventoryDispatchSchedule }
+  { name: 'Inventory__FanOut__ReconcileSchedule', value: inventoryReconcileSchedule }
   { name: 'Channels__Amazon__ClientId', value: amazonClientId }
   { name: 'Channels__Amazon__ClientSecret', value: empty(amazonClientSecret) ? '' : '${keyVaultReference}amazon-client-secret)' }
 ]

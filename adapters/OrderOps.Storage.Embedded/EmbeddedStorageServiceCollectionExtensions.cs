@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrderOps.Core.Inventory.FanOut;
 using OrderOps.Core.Ports;
 using OrderOps.Storage.Embedded.Archive;
+using OrderOps.Storage.Embedded.Inventory;
 using OrderOps.Storage.Embedded.Keys;
 using OrderOps.Storage.Embedded.Messaging;
 using OrderOps.Storage.Embedded.Orders;
@@ -27,6 +29,10 @@ public static class EmbeddedStorageServiceCollectionExtensions
         services.AddSingleton<ICheckpointStore, SqliteCheckpointStore>();
         services.AddSingleton<IRawArchive, SqliteRawArchive>();
         services.AddSingleton<IIngestFailureStore, SqliteIngestFailureStore>();
+        services.TryAddSingleton<InventorySignals>();
+        services.AddSingleton<IInventoryLedger>(sp => new SqliteInventoryLedger(
+            sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<InventorySignals>()));
+        services.AddSingleton<IInventoryPublicationStore, SqliteInventoryPublicationStore>();
         return services;
     }
 }

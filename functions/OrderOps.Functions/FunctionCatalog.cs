@@ -2,6 +2,7 @@ using OrderOps.Core.Ports;
 using OrderOps.Functions.Amazon;
 using OrderOps.Functions.Edi;
 using OrderOps.Functions.Ingest;
+using OrderOps.Functions.Inventory;
 using OrderOps.Functions.Operations;
 using OrderOps.Functions.Orders;
 using OrderOps.Functions.Webhooks;
@@ -26,5 +27,10 @@ public static class FunctionCatalog
         .AddBlob<EdiInboxFunction>("EdiInbox", new BlobTrigger(EdiInboxFunction.Container + "/{name}"), new BlobOutput(EdiInboxFunction.AcknowledgmentOutput, EdiInboxFunction.Outbox))
         .AddQueue<IngestOrderFunction>("IngestOrder", new QueueTrigger(QueueNames.Ingest))
         .AddTimer<AmazonOrderPollFunction>("AmazonOrderPoll", new TimerTrigger("0 */5 * * * *", "Channels:Amazon:PollSchedule"))
-        .AddTimer<PurgeIdempotencyKeysFunction>("PurgeIdempotencyKeys", new TimerTrigger("0 17 3 * * *"));
+        .AddTimer<PurgeIdempotencyKeysFunction>("PurgeIdempotencyKeys", new TimerTrigger("0 17 3 * * *"))
+        .AddHttp("PostInventoryMovement", "api/inventory/movements", "POST", HttpAuthLevel.Function, InventoryEndpoints.PostMovementAsync)
+        .AddHttp("GetInventory", "api/inventory/{sku}", "GET", HttpAuthLevel.Function, InventoryEndpoints.GetAsync)
+        .AddChangeFeed<InventoryFanOutFunction>("InventoryFanOut", new ChangeFeedTrigger(InventoryChangeFeedPump.ContainerName))
+        .AddTimer<DispatchInventoryPushesFunction>("DispatchInventoryPushes", new TimerTrigger("* * * * * *", "Inventory:FanOut:DispatchSchedule"))
+        .AddTimer<ReconcileInventoryFunction>("ReconcileInventory", new TimerTrigger("0 */15 * * * *", "Inventory:FanOut:ReconcileSchedule"));
 }

@@ -1,14 +1,18 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrderOps.Adapters.EdiX12;
 using OrderOps.Adapters.Shopify;
 using OrderOps.Adapters.Shopify.Orders;
 using OrderOps.Core.Ingest;
+using OrderOps.Core.Inventory.FanOut;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
+using OrderOps.Functions.Inventory;
 using OrderOps.Hosting;
 using OrderOps.Hosting.Standalone;
 using OrderOps.Storage.Azure;
 using OrderOps.Storage.Embedded;
+using OrderOps.Storage.Embedded.Inventory;
 using OrderOps.Storage.Embedded.Messaging;
 
 namespace OrderOps.Functions.Composition;
@@ -44,6 +48,7 @@ public static class OrderOpsServiceCollectionExtensions
         services.AddSingleton<IChannelOrderMapper, ShopifyOrderMapper>();
         services.AddAmazonChannel(configuration);
         services.AddEdiChannel(configuration);
+        services.AddInventory(configuration);
         return services;
     }
 
@@ -67,6 +72,10 @@ public static class OrderOpsServiceCollectionExtensions
                     // directory); orders, keys and the archive still go to Azure.
                     var local = EmbeddedOptions(configuration);
                     AddEmbeddedMessaging(services, local);
+                    // Interim, until the inventory ledger gets its Azure implementation (Cosmos DB, partitioned by
+                    // SKU): a standalone app keeps the ledger in its local SQLite file. As a Function app the
+                    // inventory functions stay unavailable rather than keep a ledger on an instance's local disk.
+                    AddEmbeddedInventory(services);
                     services.PostConfigure<StandaloneOptions>(o => o.DataDirectory = local.DataDirectory);
                 }
                 else if (!AzureConnections.IsServiceBusConfigured(configuration))
@@ -87,6 +96,14 @@ public static class OrderOpsServiceCollectionExtensions
             ? Path.GetFullPath(configured)
             : Path.Combine(Environment.CurrentDirectory, "data"),
     };
+
+    private static void AddEmbeddedInventory(IServiceCollection services)
+    {
+        services.TryAddSingleton<InventorySignals>();
+        services.AddSingleton<IInventoryLedger>(sp => new SqliteInventoryLedger(
+            sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<InventorySignals>()));
+        services.AddSingleton<IInventoryPublicationStore, SqliteInventoryPublicationStore>();
+    }
 
     private static void AddEmbeddedMessaging(IServiceCollection services, EmbeddedStorageOptions options)
     {

@@ -1,0 +1,71 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using OrderOps.Core.Ports;
+using Polly;
+
+namespace OrderOps.Adapters.Shopify.Inventory;
+
+public static class ShopifyInventoryServiceCollectionExtensions
+{
+    public const string PipelineName = "shopify-inventory";
+
+    /// <summary>
+    /// Registers the Shopify inventory publisher with its resilience pipeline. Strategy order (outermost first):
+    /// retry (exponential with jitter, honours Retry-After) → rate limiter (the store's REST bucket, shared by every
+    /// attempt, so retries can never exceed the limit) → per-attempt timeout.
+    /// </summary>
+    public static IServiceCollection AddShopifyInventoryPublisher(this IServiceCollection services, ShopifyInventoryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(" ", errors));
+        }
+
+        services.AddSingleton(options);
+        services.AddSingleton(new ShopifyStoreRateLimiter(options));
+        services.AddHttpClient<ShopifyInventoryPublisher>(client =>
+            {
+                client.BaseAddress = options.ResolveBaseAddress();
+                client.DefaultRequestHeaders.Add("X-Shopify-Access-Token", options.AccessToken);
+                client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
+                // The pipeline owns timeouts; the client's own is only a last resort above all attempts.
+                client.Timeout = options.AttemptTimeout * (options.MaxRetryAttempts + 2) + TimeSpan.FromMinutes(1);
+            })
+            .AddResilienceHandler(PipelineName, (builder, context) =>
+            {
+                var limiter = context.ServiceProvider.GetRequiredService<ShopifyStoreRateLimiter>();
+                builder
+                    .AddRetry(new HttpRetryStrategyOptions
+                    {
+                        MaxRetryAttempts = Math.Max(1, options.MaxRetryAttempts),
+                        BackoffType = DelayBackoffType.Exponential,
+                        UseJitter = true,
+                        Delay = options.RetryBaseDelay,
+                        ShouldRetryAfterHeader = true,
+                    })
+                    .AddRateLimiter(limiter.Limiter)
+                    .AddTimeout(options.AttemptTimeout);
+            });
+        services.AddSingleton<IChannelInventoryPublisher>(sp => sp.GetRequiredService<ShopifyInventoryPublisher>());
+        return services;
+    }
+}
+
+/// <summary>One token bucket per store, mirroring Shopify's leaky bucket: refills at RequestsPerSecond, holds BurstRequests.</summary>
+public sealed class ShopifyStoreRateLimiter(ShopifyInventoryOptions options) : IDisposable
+{
+    public RateLimiter Limiter { get; } = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+    {
+        TokenLimit = options.BurstRequests,
+        TokensPerPeriod = 1,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1 / options.RequestsPerSecond),
+        QueueLimit = int.MaxValue,
+        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        AutoReplenishment = true,
+    });
+
+    public void Dispose() => Limiter.Dispose();
+}

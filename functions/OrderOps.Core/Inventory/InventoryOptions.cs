@@ -1,0 +1,131 @@
+namespace OrderOps.Core.Inventory;
+
+/// <summary>
+/// Bound from the <c>Inventory</c> configuration section. Example:
+/// <code>
+/// "Inventory": {
+///   "Locations": [ "dc-east", "dc-west", "store-nyc" ],
+///   "Channels": {
+///     "shopify": { "Locations": [ "dc-east", "store-nyc" ], "Buffer": { "Percent": 10, "Absolute": 1 },
+///                  "SkuBuffers": { "HOODIE-L": { "Absolute": 5 } } },
+///     "amazon":  { "Locations": [ "dc-east", "dc-west" ], "MaxPushesPerSecond": 5 }
+///   },
+///   "FanOut": { "CoalesceWindow": "00:00:00.200" }
+/// }
+/// </code>
+/// </summary>
+public sealed class InventoryOptions
+{
+    public const string SectionName = "Inventory";
+
+    /// <summary>Every stock location the ledger accepts, most preferred first for reservations.</summary>
+    public List<string> Locations { get; set; } = [];
+
+    /// <summary>Channel name (as in <c>Channels</c>: shopify, amazon, edi) → what it sells from.</summary>
+    public Dictionary<string, ChannelInventoryOptions> Channels { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public InventoryFanOutOptions FanOut { get; set; } = new();
+
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Locations.Count == 0)
+        {
+            errors.Add("Inventory:Locations must name at least one location.");
+        }
+
+        if (Locations.Distinct(StringComparer.Ordinal).Count() != Locations.Count)
+        {
+            errors.Add("Inventory:Locations has duplicates.");
+        }
+
+        foreach (var (name, channel) in Channels)
+        {
+            if (channel.Locations.Count == 0)
+            {
+                errors.Add($"Inventory:Channels:{name}:Locations must name at least one location.");
+            }
+
+            errors.AddRange(channel.Locations.Where(l => !Locations.Contains(l))
+                .Select(l => $"Inventory:Channels:{name}:Locations names '{l}', which is not in Inventory:Locations."));
+            foreach (var (sku, buffer) in channel.SkuBuffers.Prepend(new KeyValuePair<string, StockBuffer>("(channel)", channel.Buffer ?? StockBuffer.None)))
+            {
+                if (buffer.Percent is < 0 or > 100 || buffer.Absolute < 0)
+                {
+                    errors.Add($"Inventory:Channels:{name} buffer for {sku}: Percent must be 0–100 and Absolute ≥ 0.");
+                }
+            }
+
+            if (channel.MaxPushesPerSecond is <= 0)
+            {
+                errors.Add($"Inventory:Channels:{name}:MaxPushesPerSecond must be positive when set.");
+            }
+        }
+
+        return errors;
+    }
+}
+
+public sealed class ChannelInventoryOptions
+{
+    /// <summary>Pushes are made only for enabled channels; the ledger keeps computing for all of them.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Locations whose available stock is pooled into what this channel may sell.</summary>
+    public List<string> Locations { get; set; } = [];
+
+    public StockBuffer? Buffer { get; set; }
+
+    /// <summary>Per-SKU buffers replacing <see cref="Buffer"/> for that SKU.</summary>
+    public Dictionary<string, StockBuffer> SkuBuffers { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Pushes per second this engine allows itself towards the channel (token bucket of <see cref="Burst"/>).
+    /// Null leaves rate limiting to the channel's publisher (Shopify's adapter limits its own HTTP calls).
+    /// </summary>
+    public double? MaxPushesPerSecond { get; set; }
+
+    public int Burst { get; set; } = 1;
+
+    /// <summary>Pushes in flight at once towards the channel.</summary>
+    public int MaxConcurrency { get; set; } = 4;
+}
+
+public sealed class InventoryFanOutOptions
+{
+    /// <summary>Minimum time between two pushes of one SKU to one channel: a burst becomes one push per window, carrying the latest value.</summary>
+    public TimeSpan CoalesceWindow { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Change-log entries read per planning round.</summary>
+    public int BatchSize { get; set; } = 2000;
+
+    /// <summary>Pending pushes taken per dispatch round.</summary>
+    public int DispatchBatchSize { get; set; } = 500;
+
+    /// <summary>How long the standalone loop sleeps when nothing signals it (the signal normally wakes it at once).</summary>
+    public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>First retry delay of a failed push; doubles per attempt up to <see cref="MaxBackoff"/>.</summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Consecutive failures after which a push is parked.</summary>
+    public int AttemptsBeforeParking { get; set; } = 6;
+
+    /// <summary>How long a parked push waits before it is tried again (with the value true at that time).</summary>
+    public TimeSpan ParkedRetryInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A push taken by a dispatcher that neither succeeded nor failed in this time is taken again (crash safety).</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Name of the checkpoint holding the last change-log position planned.</summary>
+    public string CheckpointName { get; set; } = "inventory-fanout";
+
+    public TimeSpan BackoffAfter(int attempts)
+    {
+        var exponent = Math.Clamp(attempts - 1, 0, 30);
+        var ticks = InitialBackoff.Ticks * Math.Pow(2, exponent);
+        return ticks >= MaxBackoff.Ticks ? MaxBackoff : TimeSpan.FromTicks((long)ticks);
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using OrderOps.Core.Inventory;
+using OrderOps.Core.Serialization;
+using OrderOps.Functions.Http;
+
+namespace OrderOps.Functions.Inventory;
+
+/// <summary>The key-protected inventory API.</summary>
+public static class InventoryEndpoints
+{
+    public const int MaxBodyBytes = 16 * 1024;
+
+    /// <summary>
+    /// <c>POST /api/inventory/movements</c> with one movement
+    /// (<c>{"movementId","sku","location","type":"receipt|allocation|release|shipment|adjustment|return|transfer","quantity","toLocation","orderId","reason"}</c>).
+    /// 201 when recorded, 200 when that movement id was recorded before (idempotent), 400 when malformed,
+    /// 409 when stock does not allow it or the id was used for a different movement.
+    /// </summary>
+    public static async Task<IResult> PostMovementAsync(HttpRequest request, InventoryService inventory, CancellationToken cancellationToken)
+    {
+        var body = await BoundedBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Problems.Status(StatusCodes.Status413PayloadTooLarge, "The movement is too large.", $"At most {MaxBodyBytes} bytes.");
+        }
+
+        StockMovement? movement;
+        try
+        {
+            movement = JsonSerializer.Deserialize<StockMovement>(body, OrderOpsJson.Options);
+        }
+        catch (JsonException ex)
+        {
+            return Problems.BadRequest("The body is not a movement.", ex.Message);
+        }
+
+        if (movement is null)
+        {
+            return Problems.BadRequest("The body is not a movement.", "Expected a JSON object.");
+        }
+
+        try
+        {
+            var result = await inventory.RecordMovementAsync(movement with { Sequence = 0 }, cancellationToken);
+            if (result.Errors.Count > 0)
+            {
+                return Problems.BadRequest("The movement is not valid.", "See errors.", new Dictionary<string, string[]> { ["movement"] = [.. result.Errors] });
+            }
+
+            var view = new { movementId = movement.MovementId, outcome = result.Outcome };
+            return result.Outcome == MovementOutcome.Recorded
+                ? Results.Created($"/api/inventory/{Uri.EscapeDataString(movement.Sku)}", view)
+                : Results.Ok(view);
+        }
+        catch (InsufficientStockException ex)
+        {
+            return Problems.Status(StatusCodes.Status409Conflict, "Not enough stock.", ex.Message);
+        }
+        catch (MovementConflictException ex)
+        {
+            return Problems.Status(StatusCodes.Status409Conflict, "Movement id already used.", ex.Message);
+        }
+        catch (ReservationMismatchException ex)
+        {
+            return Problems.Status(StatusCodes.Status409Conflict, "The order does not hold those units.", ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// <c>GET /api/inventory/{sku}</c>: on hand, allocated and available per location; per channel the quantity it
+    /// should show with how that was computed, what it was last told, and any push on its way (or parked).
+    /// </summary>
+    public static async Task<IResult> GetAsync(string sku, InventoryService inventory, CancellationToken cancellationToken)
+    {
+        var view = await inventory.DescribeAsync(sku, cancellationToken);
+        return view.Locations.Count == 0
+            ? Problems.NotFound($"The ledger has no movement for SKU '{sku}'.")
+            : Results.Ok(view);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+
+namespace OrderOps.Functions.Tests.Inventory;
+
+/// <summary>The inventory API and fan-out wired in the Function app (standalone mode), pushing to a fake Shopify store.</summary>
+public sealed class InventoryApiTests : IAsyncLifetime
+{
+    private readonly ConcurrentDictionary<long, int> _shopifyAvailable = new();
+    private WebApplication _shopify = null!;
+    private AppFactory _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        _shopify = builder.Build();
+        _shopify.MapPost("/admin/api/{version}/inventory_levels/set.json", async (HttpContext context) =>
+        {
+            if (context.Request.Headers["X-Shopify-Access-Token"] != "shpat_test")
+            {
+                return Results.StatusCode(401);
+            }
+
+            var body = await context.Request.ReadFromJsonAsync<JsonElement>();
+            _shopifyAvailable[body.GetProperty("inventory_item_id").GetInt64()] = body.GetProperty("available").GetInt32();
+            return Results.Ok(new { inventory_level = new { inventory_item_id = body.GetProperty("inventory_item_id").GetInt64(), available = body.GetProperty("available").GetInt32() } });
+        });
+        await _shopify.StartAsync();
+        _app = new AppFactory(settings: new Dictionary<string, string>
+        {
+            ["Inventory:Locations:0"] = "east",
+            ["Inventory:Locations:1"] = "west",
+            ["Inventory:Channels:shopify:Locations:0"] = "east",
+            ["Inventory:Channels:shopify:Locations:1"] = "west",
+            ["Inventory:Channels:shopify:Buffer:Absolute"] = "1",
+            ["Channels:Shopify:Inventory:BaseAddress"] = _shopify.Urls.First(),
+            ["Channels:Shopify:Inventory:AccessToken"] = "shpat_test",
+            ["Channels:Shopify:Inventory:LocationId"] = "655441491",
+            ["Channels:Shopify:Inventory:InventoryItemIds:HOODIE-L"] = "808950810",
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        _app.Dispose();
+        await _shopify.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Movements_are_idempotent_checked_and_reach_shopify()
+    {
+        using var client = _app.CreateKeyedClient();
+        var receipt = new { movementId = "rcv-1", sku = "HOODIE-L", location = "east", type = "receipt", quantity = 10 };
+        using (var first = await client.PostAsJsonAsync(new Uri("/api/inventory/movements", UriKind.Relative), receipt))
+        {
+            Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        }
+
+        using (var again = await client.PostAsJsonAsync(new Uri("/api/inventory/movements", UriKind.Relative), receipt))
+        {
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        }
+
+        using (var tooMany = await client.PostAsJsonAsync(new Uri("/api/inventory/movements", UriKind.Relative), new { movementId = "t-1", sku = "HOODIE-L", location = "east", type = "transfer", toLocation = "west", quantity = 11 }))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, tooMany.StatusCode);
+        }
+
+        using (var nowhere = await client.PostAsJsonAsync(new Uri("/api/inventory/movements", UriKind.Relative), new { movementId = "r-2", sku = "HOODIE-L", location = "mars", type = "receipt", quantity = 1 }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, nowhere.StatusCode);
+        }
+
+        using (var anonymous = _app.CreateClient())
+        using (var refused = await anonymous.PostAsJsonAsync(new Uri("/api/inventory/movements", UriKind.Relative), receipt))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        // The change feed pump → fan-out function → Shopify publisher: 10 on hand − 1 buffer.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!_shopifyAvailable.TryGetValue(808950810, out var shown) || shown != 9)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Shopify was not told the new quantity.");
+            await Task.Delay(50);
+        }
+
+        JsonElement view;
+        do
+        {
+            view = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/inventory/HOODIE-L", UriKind.Relative));
+            await Task.Delay(20);
+        }
+        while (view.GetProperty("channels")[0].TryGetProperty("publishedQuantity", out var published) is false && DateTime.UtcNow < deadline);
+
+        var location = view.GetProperty("locations")[0];
+        Assert.Equal(("east", 10, 0, 10), (location.GetProperty("location").GetString(), location.GetProperty("onHand").GetInt32(), location.GetProperty("allocated").GetInt32(), location.GetProperty("available").GetInt32()));
+        var shopify = view.GetProperty("channels")[0];
+        Assert.Equal("shopify", shopify.GetProperty("channel").GetString());
+        Assert.Equal(9, shopify.GetProperty("availableToSell").GetInt32());
+        Assert.Equal(9, shopify.GetProperty("publishedQuantity").GetInt32());
+        Assert.Contains("1 buffer", shopify.GetProperty("computation").GetString(), StringComparison.Ordinal);
+
+        using var unknown = await client.GetAsync(new Uri("/api/inventory/NO-SUCH-SKU", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+}
