@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OrderOps.Adapters.EdiX12.Configuration;
 using OrderOps.Adapters.EdiX12.Intake;
+using OrderOps.Adapters.EdiX12.Processing;
 using OrderOps.Core.Ingest;
 
 namespace OrderOps.Adapters.EdiX12;
@@ -23,6 +24,7 @@ public static class EdiServiceCollectionExtensions
         }
 
         services.AddSingleton(options);
+        services.AddSingleton<PersistentControlNumbers>();
         services.AddSingleton<EdiIntake>();
         if (options.Partners.Count > 0)
         {

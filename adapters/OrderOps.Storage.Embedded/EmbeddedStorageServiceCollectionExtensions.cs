@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrderOps.Core.Inventory.FanOut;
 using OrderOps.Core.Ports;
 using OrderOps.Storage.Embedded.Archive;
+using OrderOps.Storage.Embedded.Files;
 using OrderOps.Storage.Embedded.Inventory;
 using OrderOps.Storage.Embedded.Keys;
 using OrderOps.Storage.Embedded.Messaging;
@@ -29,6 +30,7 @@ public static class EmbeddedStorageServiceCollectionExtensions
         services.AddSingleton<ICheckpointStore, SqliteCheckpointStore>();
         services.AddSingleton<IRawArchive, SqliteRawArchive>();
         services.AddSingleton<IIngestFailureStore, SqliteIngestFailureStore>();
+        services.AddSingleton<IOutboundDocuments, FolderOutboundDocuments>();
         services.TryAddSingleton<InventorySignals>();
         services.AddSingleton<IInventoryLedger>(sp => new SqliteInventoryLedger(
             sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<InventorySignals>()));

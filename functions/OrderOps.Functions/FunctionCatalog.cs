@@ -25,6 +25,7 @@ public static class FunctionCatalog
         .AddHttp("ListDeadLetters", "api/queues/{queueName}/deadletters", "GET", HttpAuthLevel.Function, DeadLetterEndpoints.ListAsync)
         .AddHttp("EdiX12", "api/edi/x12", "POST", HttpAuthLevel.Function, EdiX12Endpoint.HandleAsync)
         .AddBlob<EdiInboxFunction>("EdiInbox", new BlobTrigger(EdiInboxFunction.Container + "/{name}"), new BlobOutput(EdiInboxFunction.AcknowledgmentOutput, EdiInboxFunction.Outbox))
+        .AddTimer<SendInventoryAdviceFunction>("SendInventoryAdvice", new TimerTrigger("0 0 * * * *", "Channels:Edi:InventoryAdviceSchedule"))
         .AddQueue<IngestOrderFunction>("IngestOrder", new QueueTrigger(QueueNames.Ingest))
         .AddTimer<AmazonOrderPollFunction>("AmazonOrderPoll", new TimerTrigger("0 */5 * * * *", "Channels:Amazon:PollSchedule"))
         .AddTimer<PurgeIdempotencyKeysFunction>("PurgeIdempotencyKeys", new TimerTrigger("0 17 3 * * *"))

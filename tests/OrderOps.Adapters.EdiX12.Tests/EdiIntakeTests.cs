@@ -31,7 +31,7 @@ public sealed class EdiIntakeTests : IDisposable
         var archive = new SqliteRawArchive(_database);
         var options = new EdiOptions { InterchangeReceiverQualifier = "01", InterchangeReceiverId = "999999999" };
         options.Partners["xyz-retail"] = new EdiPartnerOptions { InterchangeSenderQualifier = "12", InterchangeSenderId = "4405197800" };
-        _intake = new EdiIntake(options, _keys, new InboundAcceptor(archive, _queue, _keys, time, new IngestOptions()), archive, new SqliteIngestFailureStore(_database), time);
+        _intake = new EdiIntake(options, _keys, new InboundAcceptor(archive, _queue, _keys, time, new IngestOptions()), archive, new SqliteIngestFailureStore(_database), new PersistentControlNumbers(new SqliteCheckpointStore(_database, time)), time);
     }
 
     public void Dispose()

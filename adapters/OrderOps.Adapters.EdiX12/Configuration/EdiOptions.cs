@@ -17,6 +17,9 @@ public sealed class EdiOptions
     /// <summary>Trading partners by partner id. The partner id becomes the orders' channelAccount.</summary>
     public Dictionary<string, EdiPartnerOptions> Partners { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Six-field NCRONTAB schedule of the 846 inventory advice to partners that want it (hourly by default).</summary>
+    public string InventoryAdviceSchedule { get; set; } = "0 0 * * * *";
+
     /// <summary>How long a partner's interchange control number is remembered to detect a repeated interchange.</summary>
     public TimeSpan DuplicateInterchangeWindow { get; set; } = TimeSpan.FromDays(365);
 
@@ -76,4 +79,7 @@ public sealed class EdiPartnerOptions
 
     /// <summary>Currency of orders whose 850 has no CUR segment. X12 has no default currency; USD is the usual one in US retail.</summary>
     public string DefaultCurrency { get; set; } = "USD";
+
+    /// <summary>True to send this partner an 846 inventory advice on <see cref="EdiOptions.InventoryAdviceSchedule"/>.</summary>
+    public bool InventoryAdvice { get; set; }
 }

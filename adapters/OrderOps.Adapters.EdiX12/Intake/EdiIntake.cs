@@ -19,7 +19,7 @@ namespace OrderOps.Adapters.EdiX12.Intake;
 /// One file is archived as one payload for one partner. A file mixing interchanges of several partners is archived
 /// under the first, and its ingest is recorded as a failure for an operator (partners send their own files).
 /// </remarks>
-public sealed class EdiIntake(EdiOptions options, IIdempotencyStore keys, InboundAcceptor acceptor, IRawArchive archive, IIngestFailureStore failures, TimeProvider time)
+public sealed class EdiIntake(EdiOptions options, IIdempotencyStore keys, InboundAcceptor acceptor, IRawArchive archive, IIngestFailureStore failures, PersistentControlNumbers controlNumbers, TimeProvider time)
 {
     public const string PayloadKind = "x12";
 
@@ -41,7 +41,7 @@ public sealed class EdiIntake(EdiOptions options, IIdempotencyStore keys, Inboun
         EdiProcessingResult result;
         try
         {
-            result = await new EdiInterchangeProcessor(options, seen, controlNumbers: null, time).ProcessAsync(file, cancellationToken);
+            result = await new EdiInterchangeProcessor(options, seen, controlNumbers, time).ProcessAsync(file, cancellationToken);
         }
         catch (X12ParseException error)
         {

@@ -27,6 +27,33 @@ public sealed class InventoryService(IInventoryLedger ledger, IInventoryPublicat
         return new MovementResult(outcome, []);
     }
 
+    /// <summary>Every SKU's available-to-sell for <paramref name="channel"/>, in SKU order, a page of balances at a time.</summary>
+    public async IAsyncEnumerable<AvailableToSell> AvailableToSellAsync(string channel, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (!options.Channels.TryGetValue(channel, out var channelOptions))
+        {
+            throw new InvalidOperationException($"Inventory:Channels has no '{channel}' channel.");
+        }
+
+        string? after = null;
+        while (true)
+        {
+            var skus = await ledger.ListSkusAsync(after, 500, cancellationToken);
+            if (skus.Count == 0)
+            {
+                yield break;
+            }
+
+            var balances = await ledger.GetBalancesAsync(skus, cancellationToken);
+            foreach (var sku in skus)
+            {
+                yield return AvailableToSellCalculator.Compute(channel, sku, channelOptions, balances);
+            }
+
+            after = skus[^1];
+        }
+    }
+
     public async Task<SkuInventoryView> DescribeAsync(string sku, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sku);

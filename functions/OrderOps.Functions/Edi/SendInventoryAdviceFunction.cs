@@ -1,0 +1,57 @@
+using OrderOps.Adapters.EdiX12.Configuration;
+using OrderOps.Adapters.EdiX12.InventoryAdvice;
+using OrderOps.Adapters.EdiX12.Processing;
+using OrderOps.Core.Inventory;
+using OrderOps.Core.Orders;
+using OrderOps.Core.Ports;
+using OrderOps.Hosting.Invocation;
+
+namespace OrderOps.Functions.Edi;
+
+/// <summary>
+/// Timer-triggered (<c>Channels:Edi:InventoryAdviceSchedule</c>, hourly by default): writes an 846 inventory advice
+/// with every SKU's available-to-sell for the <c>edi</c> inventory channel to <c>edi-outbox/{partner}/846-{ISA13}.x12</c>
+/// for each partner with <c>InventoryAdvice: true</c>. The EDI channel is a scheduled snapshot, not a push: partners
+/// collect files, so there is nothing to call.
+/// </summary>
+public sealed class SendInventoryAdviceFunction(
+    EdiOptions edi,
+    InventoryOptions inventory,
+    InventoryService stock,
+    PersistentControlNumbers controlNumbers,
+    IOutboundDocuments outbox,
+    TimeProvider time) : IFunctionHandler
+{
+    public const string Container = "edi-outbox";
+
+    public async Task<FunctionResult> InvokeAsync(FunctionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var partners = edi.Partners.Where(p => p.Value.InventoryAdvice).ToList();
+        if (partners.Count == 0)
+        {
+            return new FunctionResult { ReturnValue = 0 };
+        }
+
+        if (!inventory.Channels.ContainsKey(Channels.Edi))
+        {
+            throw new InvalidOperationException("Partners want an 846 but Inventory:Channels has no 'edi' channel saying which locations they buy from.");
+        }
+
+        var quantities = new List<AvailableToSell>();
+        await foreach (var quantity in stock.AvailableToSellAsync(Channels.Edi, cancellationToken))
+        {
+            quantities.Add(quantity);
+        }
+
+        foreach (var (partnerId, partner) in partners)
+        {
+            var controlNumber = await controlNumbers.NextForAsync(partner.InterchangeSenderQualifier, partner.InterchangeSenderId, cancellationToken);
+            var document = InventoryAdviceWriter.Write(edi, partnerId, controlNumber, time.GetUtcNow(), quantities);
+            await outbox.WriteAsync(Container, $"{partnerId}/846-{controlNumber:D9}.x12", document, cancellationToken);
+            context.Log($"846 for {partnerId}: {quantities.Count} SKUs, ISA13 {controlNumber:D9}.");
+        }
+
+        return new FunctionResult { ReturnValue = partners.Count };
+    }
+}
