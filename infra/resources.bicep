@@ -25,6 +25,9 @@ param amazonClientSecret string = ''
 @description('Our own X12 interchange id (ISA08); trading partners are added as Channels__Edi__Partners__{id}__... settings.')
 param ediInterchangeReceiverId string = ''
 
+@description('Six-field NCRONTAB schedule of the 846 inventory advice to EDI partners (%Channels__Edi__InventoryAdviceSchedule%).')
+param ediInventoryAdviceSchedule string = '0 0 * * * *'
+
 @description('Six-field NCRONTAB schedules of the inventory fan-out timers (%Inventory__FanOut__DispatchSchedule%, %Inventory__FanOut__ReconcileSchedule%).')
 param inventoryDispatchSchedule string = '* * * * * *'
 param inventoryReconcileSchedule string = '0 */15 * * * *'
@@ -388,6 +391,7 @@ var appSettings = [
   { name: 'Channels__Shopify__PreviousWebhookSecret', value: empty(shopifyPreviousWebhookSecret) ? '' : '${keyVaultReference}shopify-previous-webhook-secret)' }
   { name: 'Channels__Amazon__PollSchedule', value: amazonPollSchedule }
   { name: 'Channels__Edi__InterchangeReceiverId', value: ediInterchangeReceiverId }
+  { name: 'Channels__Edi__InventoryAdviceSchedule', value: ediInventoryAdviceSchedule }
   { name: 'Inventory__FanOut__DispatchSchedule', value: inventoryDispatchSchedule }
   { name: 'Inventory__FanOut__ReconcileSchedule', value: inventoryReconcileSchedule }
   { name: 'Channels__Amazon__ClientId', value: amazonClientId }

@@ -42,6 +42,7 @@ public static class AzureStorageServiceCollectionExtensions
         services.AddSingleton<ICheckpointStore>(sp => sp.GetRequiredService<AzureStorage>().CreateCheckpointStore());
         services.AddSingleton<IIngestFailureStore>(sp => sp.GetRequiredService<AzureStorage>().CreateIngestFailureStore());
         services.AddSingleton<IRawArchive>(sp => sp.GetRequiredService<AzureStorage>().CreateRawArchive());
+        services.AddSingleton<IOutboundDocuments>(sp => new Archive.BlobOutboundDocuments(sp.GetRequiredService<global::Azure.Storage.Blobs.BlobServiceClient>()));
         if (AzureConnections.IsServiceBusConfigured(configuration))
         {
             services.AddSingleton(sp => AzureConnections.CreateServiceBusEndpoint(configuration, sp.GetRequiredService<TokenCredential>, sp.GetRequiredService<TimeProvider>())!);
