@@ -1,12 +1,33 @@
 #!/usr/bin/env bash
-# Runs every test of OrderOps. Needs only the .NET 10 SDK: NuGet packages are restored here.
+# Runs every test of OrderOps. Needs the .NET 10 SDK, and Node.js/npm for the Azure backend's emulators: NuGet
+# packages are restored here, and the emulators (Azurite, cosmosdb-server, pinned in tests/package.json) are
+# installed with `npm ci`, started before the tests and stopped after them, whatever happens.
 # Benchmarks and load drivers are built (so they cannot rot) but not run; see README "Measuring".
 set -euo pipefail
 cd "$(dirname "$0")"
 
 configuration="${CONFIGURATION:-Release}"
 results="$(mktemp -d)"
-trap 'rm -rf "$results"' EXIT
+emulators="$results/emulators"
+cleanup() {
+  if [[ -d "$emulators" ]]; then tests/emulators/stop.sh "$emulators"; fi
+  rm -rf "$results"
+}
+trap cleanup EXIT
+
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  # npm ci reinstalls from the lock file; skip it when node_modules was installed from this very lock file.
+  if [[ ! -f tests/node_modules/.package-lock.json || tests/package-lock.json -nt tests/node_modules/.package-lock.json ]]; then
+    npm ci --prefix tests --no-audit --no-fund --loglevel=error
+  fi
+  tests/emulators/start.sh "$emulators"
+  # shellcheck disable=SC1091
+  source "$emulators/env"
+  # Every Azure contract test must run: a missing endpoint fails them instead of skipping them.
+  export ORDEROPS_REQUIRE_AZURE_TESTS=1
+else
+  echo "test.sh: Node.js/npm not found, so the Azure emulators cannot be installed: the Azure backend's contract tests will be SKIPPED." >&2
+fi
 
 # A test project missing from the solution would silently not run.
 for project in tests/*/*.csproj; do

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrderOps.Adapters.Fulfillment;
 using OrderOps.Adapters.EdiX12;
@@ -5,12 +6,17 @@ using OrderOps.Adapters.Shopify;
 using OrderOps.Adapters.Shopify.Fulfillment;
 using OrderOps.Adapters.Shopify.Orders;
 using OrderOps.Core.Ingest;
+using OrderOps.Core.Inventory.FanOut;
 using OrderOps.Core.Lifecycle;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
 using OrderOps.Functions.Inventory;
+using OrderOps.Hosting;
 using OrderOps.Hosting.Standalone;
+using OrderOps.Storage.Azure;
 using OrderOps.Storage.Embedded;
+using OrderOps.Storage.Embedded.Inventory;
+using OrderOps.Storage.Embedded.Messaging;
 
 namespace OrderOps.Functions.Composition;
 
@@ -68,16 +74,84 @@ public static class OrderOpsServiceCollectionExtensions
         switch (backend)
         {
             case var b when b.Equals(StorageBackends.Embedded, StringComparison.OrdinalIgnoreCase):
-                var dataDirectory = configuration["OrderOps:DataDirectory"] is { Length: > 0 } configured
-                    ? Path.GetFullPath(configured)
-                    : Path.Combine(Environment.CurrentDirectory, "data");
-                services.AddEmbeddedStorage(new EmbeddedStorageOptions { DataDirectory = dataDirectory });
-                services.PostConfigure<StandaloneOptions>(o => o.DataDirectory = dataDirectory);
+                var embedded = EmbeddedOptions(configuration);
+                services.AddEmbeddedStorage(embedded);
+                services.PostConfigure<StandaloneOptions>(o => o.DataDirectory = embedded.DataDirectory);
+                break;
+            case var b when b.Equals(StorageBackends.Azure, StringComparison.OrdinalIgnoreCase):
+                services.AddAzureStorage(configuration);
+                services.AddHostedService<AzureStorageInitializer>();
+                if (HostingModes.Resolve(configuration) == HostingMode.Standalone)
+                {
+                    // Only the Functions host receives from Service Bus. A standalone app on the Azure backend pumps its
+                    // queues itself, so its messages stay in the embedded durable queue (a SQLite file in the data
+                    // directory); orders, keys and the archive still go to Azure.
+                    var local = EmbeddedOptions(configuration);
+                    AddEmbeddedMessaging(services, local);
+                    // Interim, until the inventory ledger gets its Azure implementation (Cosmos DB, partitioned by
+                    // SKU): a standalone app keeps the ledger in its local SQLite file. As a Function app the
+                    // inventory functions stay unavailable rather than keep a ledger on an instance's local disk.
+                    AddEmbeddedInventory(services);
+
+                    // Same interim for the lifecycle's stock stand-in, due timers and exception queue (Azure Tables for
+                    // timers and exceptions is the Azure backend's follow-up; stock moves onto the inventory ledger).
+                    AddEmbeddedLifecycle(services);
+                    services.PostConfigure<StandaloneOptions>(o => o.DataDirectory = local.DataDirectory);
+                }
+                else if (!AzureConnections.IsServiceBusConfigured(configuration))
+                {
+                    throw new OptionsValidationException("ServiceBusConnection", typeof(string), [
+                        "Storage:Backend is Azure in a Function app, so messages go to Service Bus: set ServiceBusConnection (a connection string) or ServiceBusConnection__fullyQualifiedNamespace (managed identity)."]);
+                }
+
                 break;
             default:
-                throw new OptionsValidationException("Storage:Backend", typeof(string), [$"Storage:Backend '{backend}' is not supported by this build; use '{StorageBackends.Embedded}'."]);
+                throw new OptionsValidationException("Storage:Backend", typeof(string), [$"Storage:Backend '{backend}' is not supported; use '{StorageBackends.Embedded}' or '{StorageBackends.Azure}'."]);
         }
     }
+
+    private static EmbeddedStorageOptions EmbeddedOptions(IConfiguration configuration) => new()
+    {
+        DataDirectory = configuration["OrderOps:DataDirectory"] is { Length: > 0 } configured
+            ? Path.GetFullPath(configured)
+            : Path.Combine(Environment.CurrentDirectory, "data"),
+    };
+
+    private static void AddEmbeddedInventory(IServiceCollection services)
+    {
+        services.TryAddSingleton<InventorySignals>();
+        services.AddSingleton<IInventoryLedger>(sp => new SqliteInventoryLedger(
+            sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<InventorySignals>()));
+        services.AddSingleton<IInventoryPublicationStore, SqliteInventoryPublicationStore>();
+    }
+
+    private static void AddEmbeddedLifecycle(IServiceCollection services)
+    {
+        services.AddSingleton<OrderOps.Storage.Embedded.Allocation.SqliteStockAllocator>();
+        services.AddSingleton<IStockAllocator>(sp => sp.GetRequiredService<OrderOps.Storage.Embedded.Allocation.SqliteStockAllocator>());
+        services.AddSingleton<ITimerStore, OrderOps.Storage.Embedded.Lifecycle.SqliteTimerStore>();
+        services.AddSingleton<ILifecycleExceptionStore, OrderOps.Storage.Embedded.Lifecycle.SqliteLifecycleExceptionStore>();
+    }
+
+    private static void AddEmbeddedMessaging(IServiceCollection services, EmbeddedStorageOptions options)
+    {
+        services.AddSingleton(new QueueRetryPolicy());
+        services.AddSingleton(options);
+        services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<EmbeddedStorageOptions>()));
+        services.AddSingleton<QueueSignal>();
+        services.AddSingleton<SqliteMessageQueue>();
+        services.AddSingleton<IMessageQueue>(sp => sp.GetRequiredService<SqliteMessageQueue>());
+        services.AddSingleton<IQueueReceiver>(sp => sp.GetRequiredService<SqliteMessageQueue>());
+    }
+}
+
+/// <summary>Creates the Azure databases, containers, tables and blob containers at start when <c>Storage:CreateIfMissing</c> is true.</summary>
+internal sealed class AzureStorageInitializer(AzureStorage storage, AzureStorageOptions options) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        options.CreateIfMissing ? storage.EnsureCreatedAsync(cancellationToken) : Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 public static class StorageBackends

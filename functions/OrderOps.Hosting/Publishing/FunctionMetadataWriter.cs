@@ -93,7 +93,8 @@ public static class FunctionMetadataWriter
             ["databaseName"] = CosmosDatabaseSetting,
             ["containerName"] = feed.ContainerName,
             ["leaseContainerName"] = feed.LeaseContainerName,
-            ["createLeaseContainerIfNotExists"] = true,
+            // infra/ creates the leases container: the app's identity has Cosmos DB data-plane rights only.
+            ["createLeaseContainerIfNotExists"] = false,
             ["startFromBeginning"] = false,
         },
         BlobTrigger blob => new JsonObject
@@ -103,6 +104,8 @@ public static class FunctionMetadataWriter
             ["name"] = blob.BindingName,
             ["path"] = blob.Path,
             ["connection"] = blob.Connection,
+            // Flex Consumption runs only the event-based blob trigger (an Event Grid subscription on the container).
+            ["source"] = "EventGrid",
         },
         _ => throw new NotSupportedException($"No function.json mapping for {trigger.GetType().Name}."),
     };

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Cronos;
 using Microsoft.Extensions.Configuration;
@@ -99,36 +98,15 @@ public class FunctionMetadataTests
     }
 
     [Fact]
-    public async Task Dotnet_publish_writes_host_json_and_a_function_json_per_registered_function()
+    public void Change_feed_and_blob_triggers_bind_as_flex_consumption_with_an_identity_needs_them()
     {
-        var output = Path.Combine(Path.GetTempPath(), "orderops-publish-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            var configuration = RepositoryPaths.BuildConfiguration;
-            var project = Path.Combine(RepositoryPaths.Root, "functions", "OrderOps.Functions", "OrderOps.Functions.csproj");
-            var info = new ProcessStartInfo("dotnet") { ArgumentList = { "publish", project, "-c", configuration, "--no-build", "-o", output }, RedirectStandardOutput = true, RedirectStandardError = true };
-            using var publish = Process.Start(info)!;
-            var log = await publish.StandardOutput.ReadToEndAsync() + await publish.StandardError.ReadToEndAsync();
-            await publish.WaitForExitAsync();
-            Assert.True(publish.ExitCode == 0, log);
+        var feed = FunctionMetadataWriter.Build(new FunctionDefinition { Name = "Fanout", Trigger = new ChangeFeedTrigger("inventory"), HandlerType = typeof(Operations.PurgeIdempotencyKeysFunction) })["bindings"]![0]!;
+        Assert.Equal(
+            ("cosmosDBTrigger", "CosmosDbConnection", "%CosmosDb__DatabaseName%", "inventory", "leases", false),
+            (feed["type"]!.GetValue<string>(), feed["connection"]!.GetValue<string>(), feed["databaseName"]!.GetValue<string>(),
+             feed["containerName"]!.GetValue<string>(), feed["leaseContainerName"]!.GetValue<string>(), feed["createLeaseContainerIfNotExists"]!.GetValue<bool>()));
 
-            var host = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "host.json")))!;
-            Assert.Equal("OrderOps.Functions", host["customHandler"]!["description"]!["defaultExecutablePath"]!.GetValue<string>());
-            Assert.True(File.Exists(Path.Combine(output, "OrderOps.Functions.dll")));
-            var folders = Directory.GetDirectories(output).Where(d => File.Exists(Path.Combine(d, "function.json"))).Select(Path.GetFileName).Order();
-            Assert.Equal(Registry.Functions.Select(f => f.Name).Order(), folders);
-            foreach (var function in Registry.Functions)
-            {
-                var written = JsonNode.Parse(File.ReadAllText(Path.Combine(output, function.Name, "function.json")));
-                Assert.True(JsonNode.DeepEquals(FunctionMetadataWriter.Build(function), written), function.Name);
-            }
-        }
-        finally
-        {
-            if (Directory.Exists(output))
-            {
-                Directory.Delete(output, recursive: true);
-            }
-        }
+        var blob = FunctionMetadataWriter.Build(new FunctionDefinition { Name = "Inbox", Trigger = new BlobTrigger("edi-inbox/{name}"), HandlerType = typeof(Operations.PurgeIdempotencyKeysFunction) })["bindings"]![0]!;
+        Assert.Equal(("blobTrigger", "edi-inbox/{name}", "StorageConnection", "EventGrid"), (blob["type"]!.GetValue<string>(), blob["path"]!.GetValue<string>(), blob["connection"]!.GetValue<string>(), blob["source"]!.GetValue<string>()));
     }
 }

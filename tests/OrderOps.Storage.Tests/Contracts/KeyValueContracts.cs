@@ -14,7 +14,7 @@ public abstract class KeyValueContracts : IAsyncLifetime
 
     protected abstract Task<IStorageBackend> CreateBackendAsync();
 
-    [Fact]
+    [ContractFact]
     public async Task An_idempotency_key_is_recorded_once_until_it_expires()
     {
         var expires = _backend.Time.GetUtcNow().AddMinutes(5);
@@ -28,7 +28,7 @@ public abstract class KeyValueContracts : IAsyncLifetime
         Assert.True(await _backend.Keys.TryRecordAsync("k", _backend.Time.GetUtcNow().AddMinutes(5), default));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Purging_forgets_only_expired_keys()
     {
         await _backend.Keys.TryRecordAsync("old", _backend.Time.GetUtcNow().AddMinutes(1), default);
@@ -38,7 +38,7 @@ public abstract class KeyValueContracts : IAsyncLifetime
         Assert.True(await _backend.Keys.ExistsAsync("new", default));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Checkpoints_are_overwritten_and_survive()
     {
         Assert.Null(await _backend.Checkpoints.GetAsync("amazon:A1:ATVPDKIKX0DER", default));
@@ -47,7 +47,7 @@ public abstract class KeyValueContracts : IAsyncLifetime
         Assert.Equal("2026-01-02T00:00:00Z", await _backend.Checkpoints.GetAsync("amazon:A1:ATVPDKIKX0DER", default));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task The_archive_keeps_the_first_copy_byte_for_byte_with_headers()
     {
         var body = new byte[] { 0x7b, 0x00, 0xff, 0x7d };
@@ -74,7 +74,7 @@ public abstract class KeyValueContracts : IAsyncLifetime
         Assert.Null(await _backend.Archive.GetAsync("missing", default));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Ingest_failures_list_newest_first_filtered_by_channel()
     {
         await _backend.Failures.RecordAsync(Failure("a", "shopify"), default);

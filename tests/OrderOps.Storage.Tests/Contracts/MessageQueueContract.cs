@@ -16,7 +16,7 @@ public abstract class MessageQueueContract : IAsyncLifetime
 
     protected abstract Task<IStorageBackend> CreateBackendAsync();
 
-    [Fact]
+    [ContractFact]
     public async Task Messages_come_out_in_order_and_complete_removes_them()
     {
         await SendAsync("a");
@@ -31,7 +31,7 @@ public abstract class MessageQueueContract : IAsyncLifetime
         Assert.Equal(0, await Receiver.CountAsync("q", default));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task A_locked_message_is_invisible_until_its_lock_expires_then_redelivered()
     {
         await SendAsync("a");
@@ -46,7 +46,7 @@ public abstract class MessageQueueContract : IAsyncLifetime
         Assert.True(await Receiver.CompleteAsync(again, default));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Sending_a_waiting_message_id_again_does_not_duplicate_it()
     {
         await SendAsync("a");
@@ -54,14 +54,14 @@ public abstract class MessageQueueContract : IAsyncLifetime
         Assert.Equal(1, await Receiver.CountAsync("q", default));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Queues_are_separate()
     {
         await SendAsync("a");
         Assert.Empty(await Receiver.ReceiveAsync("other", 10, Lock, default));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task A_scheduled_message_stays_hidden_until_its_time()
     {
         await _backend.Queue.SendAsync("q", new QueueMessage { MessageId = "later", Body = "{}", ScheduledEnqueueTime = _backend.Time.GetUtcNow().AddMinutes(10) }, default);
@@ -71,7 +71,7 @@ public abstract class MessageQueueContract : IAsyncLifetime
         Assert.Single(await Receiver.ReceiveAsync("q", 10, Lock, default));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task An_abandoned_message_backs_off_then_dead_letters_with_its_last_error()
     {
         await SendAsync("a");
@@ -98,7 +98,7 @@ public abstract class MessageQueueContract : IAsyncLifetime
         Assert.Equal(("a", policy.MaxDeliveryCount, $"boom {policy.MaxDeliveryCount}", "{\"n\":\"a\"}"), (dead.MessageId, dead.DeliveryCount, dead.LastError, dead.Body));
     }
 
-    [Fact]
+    [ContractFact]
     public void Backoff_grows_exponentially_up_to_its_cap()
     {
         var policy = new QueueRetryPolicy { InitialBackoff = TimeSpan.FromSeconds(1), MaxBackoff = TimeSpan.FromSeconds(10) };

@@ -15,7 +15,7 @@ public abstract class OrderStoreContract : IAsyncLifetime
 
     protected abstract Task<IStorageBackend> CreateBackendAsync();
 
-    [Fact]
+    [ContractFact]
     public async Task Saving_a_new_order_returns_an_etag_and_reads_back_equal()
     {
         var saved = await Store.SaveAsync(Record("1"), null, [Event("order.received")], default);
@@ -30,14 +30,14 @@ public abstract class OrderStoreContract : IAsyncLifetime
         Assert.Equal(Order("1").PlacedAt, read.Order.PlacedAt);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Creating_an_order_that_exists_is_a_conflict()
     {
         await Store.SaveAsync(Record("1"), null, [], default);
         await Assert.ThrowsAsync<ConcurrencyConflictException>(() => Store.SaveAsync(Record("1"), null, [], default));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Updating_with_a_stale_etag_is_a_conflict_and_changes_nothing()
     {
         var first = await Store.SaveAsync(Record("1"), null, [Event("a")], default);
@@ -50,7 +50,7 @@ public abstract class OrderStoreContract : IAsyncLifetime
         Assert.Equal(["a", "b"], (await Store.GetEventsAsync(read.OrderId, default)).Select(e => e.Type));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Events_are_numbered_in_order_and_keep_actor_cause_and_data()
     {
         var saved = await Store.SaveAsync(Record("1"), null, [Event("a"), Event("b")], default);
@@ -62,21 +62,63 @@ public abstract class OrderStoreContract : IAsyncLifetime
         Assert.Equal(("c", "system:test", "test", "{\"x\":1}"), (events[2].Type, events[2].Actor, events[2].Cause, events[2].Data));
     }
 
-    [Fact]
+    [ContractFact]
+    public async Task Of_two_concurrent_saves_from_the_same_read_one_wins_whole_and_the_other_conflicts()
+    {
+        var read = await Store.SaveAsync(Record("1"), null, [Event("a")], default);
+
+        var attempts = await Task.WhenAll(
+            TrySaveAsync(read with { Status = "validated" }, read.ETag, "by-first"),
+            TrySaveAsync(read with { Status = "rejected" }, read.ETag, "by-second"));
+
+        var winner = Assert.Single(attempts, a => a is not null);
+        var stored = await Store.GetAsync(read.OrderId, default);
+        Assert.Equal((winner!.Value.Status, winner.Value.ETag), (stored!.Status, stored.ETag));
+        var events = await Store.GetEventsAsync(read.OrderId, default);
+        Assert.Equal(["a", winner.Value.Event], events.Select(e => e.Type));
+        Assert.Equal([1L, 2L], events.Select(e => e.Sequence));
+
+        async Task<(string Status, string ETag, string Event)?> TrySaveAsync(OrderRecord record, string etag, string type)
+        {
+            try
+            {
+                var saved = await Store.SaveAsync(record, etag, [Event(type)], default);
+                return (saved.Status, saved.ETag, type);
+            }
+            catch (ConcurrencyConflictException)
+            {
+                return null;
+            }
+        }
+    }
+
+    [ContractFact]
+    public async Task Events_stay_complete_across_many_saves()
+    {
+        var saved = await Store.SaveAsync(Record("1"), null, [Event("e1")], default);
+        for (var i = 2; i <= 6; i++)
+        {
+            saved = await Store.SaveAsync(saved, saved.ETag, i % 2 == 0 ? [Event($"e{i}")] : [], default);
+        }
+
+        Assert.Equal(["e1", "e2", "e4", "e6"], (await Store.GetEventsAsync(saved.OrderId, default)).Select(e => e.Type));
+    }
+
+    [ContractFact]
     public async Task Process_state_round_trips()
     {
         var saved = await Store.SaveAsync(Record("1") with { ProcessState = "{\"timers\":[]}" }, null, [], default);
         Assert.Equal("{\"timers\":[]}", (await Store.GetAsync(saved.OrderId, default))!.ProcessState);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task A_missing_order_reads_as_null_with_no_events()
     {
         Assert.Null(await Store.GetAsync("shopify:none:1", default));
         Assert.Empty(await Store.GetEventsAsync("shopify:none:1", default));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Listing_pages_through_every_order_once_with_filters()
     {
         for (var i = 0; i < 7; i++)
@@ -105,7 +147,7 @@ public abstract class OrderStoreContract : IAsyncLifetime
         Assert.Equal(["shopify:shop.myshopify.com:6"], recent.Orders.Select(o => o.OrderId));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task A_continuation_token_the_store_did_not_issue_is_a_format_error()
     {
         await Assert.ThrowsAsync<FormatException>(() => Store.ListAsync(new OrderQuery { Continuation = "%%%not-a-token" }, default));

@@ -1,0 +1,54 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Microsoft.Azure.Cosmos;
+using OrderOps.Storage.Azure.Archive;
+using OrderOps.Storage.Azure.Keys;
+using OrderOps.Storage.Azure.Orders;
+
+namespace OrderOps.Storage.Azure;
+
+/// <summary>The Azure backend's stores over one set of clients; <see cref="EnsureCreatedAsync"/> creates what is missing.</summary>
+public sealed class AzureStorage(CosmosClient cosmos, TableServiceClient tables, BlobServiceClient blobs, AzureStorageOptions options, TimeProvider time)
+{
+    private Container Orders => cosmos.GetContainer(options.DatabaseName, options.OrdersContainer);
+
+    public CosmosOrderStore CreateOrderStore() => new(Orders, CreateOrderIndex(), time, options.CosmosEmulator);
+
+    public OrderIndex CreateOrderIndex() => new(tables.GetTableClient(options.OrderIndexTable));
+
+    public TableIdempotencyStore CreateIdempotencyStore() => new(tables.GetTableClient(options.IdempotencyTable), time);
+
+    public TableCheckpointStore CreateCheckpointStore() => new(tables.GetTableClient(options.CheckpointTable), time);
+
+    public TableIngestFailureStore CreateIngestFailureStore() => new(tables.GetTableClient(options.IngestFailureTable));
+
+    public BlobRawArchive CreateRawArchive() => new(blobs.GetBlobContainerClient(options.RawArchiveContainer));
+
+    /// <summary>
+    /// Creates the database, the orders container (partition key <c>/orderId</c>), the tables and the blob container
+    /// when missing. The Bicep in infra/ declares the same resources for Azure.
+    /// </summary>
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        var database = (await cosmos.CreateDatabaseIfNotExistsAsync(options.DatabaseName, cancellationToken: cancellationToken)).Database;
+        await database.CreateContainerIfNotExistsAsync(new ContainerProperties(options.OrdersContainer, "/orderId"), cancellationToken: cancellationToken);
+        foreach (var table in new[] { options.IdempotencyTable, options.CheckpointTable, options.IngestFailureTable, options.OrderIndexTable })
+        {
+            await tables.CreateTableIfNotExistsAsync(table, cancellationToken);
+        }
+
+        await blobs.GetBlobContainerClient(options.RawArchiveContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Deletes what <see cref="EnsureCreatedAsync"/> created (tests only).</summary>
+    public async Task DeleteAsync(CancellationToken cancellationToken)
+    {
+        await cosmos.GetDatabase(options.DatabaseName).DeleteAsync(cancellationToken: cancellationToken);
+        foreach (var table in new[] { options.IdempotencyTable, options.CheckpointTable, options.IngestFailureTable, options.OrderIndexTable })
+        {
+            await tables.DeleteTableAsync(table, cancellationToken);
+        }
+
+        await blobs.GetBlobContainerClient(options.RawArchiveContainer).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+    }
+}

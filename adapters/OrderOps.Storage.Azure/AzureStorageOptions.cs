@@ -1,0 +1,31 @@
+namespace OrderOps.Storage.Azure;
+
+/// <summary>Names of the Azure resources the backend uses inside the configured accounts.</summary>
+public sealed record AzureStorageOptions
+{
+    /// <summary><c>CosmosDb:DatabaseName</c>; the Cosmos DB trigger reads the same setting (<c>%CosmosDb__DatabaseName%</c>).</summary>
+    public string DatabaseName { get; init; } = "orderops";
+
+    /// <summary>Orders and their events, partitioned by <c>/orderId</c>.</summary>
+    public string OrdersContainer { get; init; } = "orders";
+
+    public string IdempotencyTable { get; init; } = "idempotencykeys";
+
+    public string CheckpointTable { get; init; } = "checkpoints";
+
+    public string IngestFailureTable { get; init; } = "ingestfailures";
+
+    /// <summary>The order list index (see <see cref="Orders.OrderIndex"/>).</summary>
+    public string OrderIndexTable { get; init; } = "orderindex";
+
+    public string RawArchiveContainer { get; init; } = "raw";
+
+    /// <summary><c>CosmosDb:Emulator</c>: talking to an emulator; tolerate its known deviations (see CosmosOrderStore).</summary>
+    public bool CosmosEmulator { get; init; }
+
+    /// <summary>
+    /// Create the database, containers and tables when missing. On for emulators and local runs; the Bicep creates
+    /// them in Azure, where the app's identity has data-plane roles only and could not create them anyway.
+    /// </summary>
+    public bool CreateIfMissing { get; init; }
+}

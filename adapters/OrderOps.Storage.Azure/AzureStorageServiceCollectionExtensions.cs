@@ -1,0 +1,54 @@
+using Azure.Core;
+using Azure.Identity;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrderOps.Core.Ports;
+using OrderOps.Storage.Azure.Messaging;
+
+namespace OrderOps.Storage.Azure;
+
+public static class AzureStorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers every port on Azure: orders in Cosmos DB, keys/checkpoints/failures/order index in Table storage, the
+    /// raw archive in Blob storage, and — when a Service Bus connection is configured — <see cref="IMessageQueue"/> as
+    /// the Service Bus REST sender. Connections: see <see cref="AzureConnections"/>. Resource names:
+    /// <c>CosmosDb:DatabaseName</c> (default <c>orderops</c>); <c>Storage:CreateIfMissing</c> creates them at start.
+    /// </summary>
+    public static IServiceCollection AddAzureStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new AzureStorageOptions
+        {
+            DatabaseName = configuration["CosmosDb:DatabaseName"] is { Length: > 0 } name ? name : "orderops",
+            CosmosEmulator = AzureConnections.IsTrue(configuration["CosmosDb:Emulator"]),
+            CreateIfMissing = AzureConnections.IsTrue(configuration["Storage:CreateIfMissing"]),
+        };
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(options);
+        services.AddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
+        services.AddSingleton(sp => AzureConnections.CreateCosmosClient(configuration, sp.GetRequiredService<TokenCredential>));
+        services.AddSingleton(sp => AzureConnections.CreateTableServiceClient(configuration, sp.GetRequiredService<TokenCredential>));
+        services.AddSingleton(sp => AzureConnections.CreateBlobServiceClient(configuration, sp.GetRequiredService<TokenCredential>));
+        services.AddSingleton(sp => new AzureStorage(
+            sp.GetRequiredService<Microsoft.Azure.Cosmos.CosmosClient>(),
+            sp.GetRequiredService<global::Azure.Data.Tables.TableServiceClient>(),
+            sp.GetRequiredService<global::Azure.Storage.Blobs.BlobServiceClient>(),
+            options,
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IOrderStore>(sp => sp.GetRequiredService<AzureStorage>().CreateOrderStore());
+        services.AddSingleton<IIdempotencyStore>(sp => sp.GetRequiredService<AzureStorage>().CreateIdempotencyStore());
+        services.AddSingleton<ICheckpointStore>(sp => sp.GetRequiredService<AzureStorage>().CreateCheckpointStore());
+        services.AddSingleton<IIngestFailureStore>(sp => sp.GetRequiredService<AzureStorage>().CreateIngestFailureStore());
+        services.AddSingleton<IRawArchive>(sp => sp.GetRequiredService<AzureStorage>().CreateRawArchive());
+        services.AddSingleton<IOutboundDocuments>(sp => new Archive.BlobOutboundDocuments(sp.GetRequiredService<global::Azure.Storage.Blobs.BlobServiceClient>()));
+        if (AzureConnections.IsServiceBusConfigured(configuration))
+        {
+            services.AddSingleton(sp => AzureConnections.CreateServiceBusEndpoint(configuration, sp.GetRequiredService<TokenCredential>, sp.GetRequiredService<TimeProvider>())!);
+            services.AddSingleton<IMessageQueue>(sp => new ServiceBusRestSender(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, sp.GetRequiredService<ServiceBusEndpoint>()));
+        }
+
+        return services;
+    }
+}

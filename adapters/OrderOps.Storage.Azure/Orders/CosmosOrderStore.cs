@@ -1,0 +1,246 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Azure.Cosmos;
+using OrderOps.Core.Orders;
+using OrderOps.Core.Ports;
+using OrderOps.Core.Serialization;
+
+namespace OrderOps.Storage.Azure.Orders;
+
+/// <summary>
+/// Orders and their events in one Cosmos DB container partitioned by <c>/orderId</c>: the order document
+/// (<c>type: "order"</c>, id = the order id) and one document per event (<c>type: "event"</c>, id
+/// <c>{orderId}:evt:{sequence:D10}</c>) share the order's partition.
+/// <para>
+/// A save must change the order and append its events atomically, and cosmosdb-server (the emulator we test on) has no
+/// transactional batch. So the commit is ONE document write: the order document, replaced with <c>If-Match</c> on the
+/// ETag the caller read, records <c>eventCount</c> and carries the events of that save in <c>recentEvents</c>. The next
+/// save first copies those recent events into their own documents (upsert: same id, same content, so repeating it is
+/// harmless) and only then replaces the order document with its own recent events. Readers take event documents with
+/// <c>sequence ≤ eventCount</c> plus the order's <c>recentEvents</c>.
+/// </para>
+/// <para>
+/// Crash before the commit: nothing of the save is visible (copied events were already committed), the caller's
+/// message is redelivered and decides again. Crash after it: the save is complete; its events live in the order
+/// document until the next save copies them out. No event is lost or written twice, with or without a crash, and two
+/// concurrent writers cannot both commit the same sequence numbers because only one <c>If-Match</c> can succeed.
+/// </para>
+/// Listing needs a cross-partition query, which cosmosdb-server cannot run; see <see cref="OrderIndex"/>.
+/// </summary>
+public sealed class CosmosOrderStore(Container container, OrderIndex index, TimeProvider time, bool emulator = false) : IOrderStore
+{
+    public async Task<OrderRecord?> GetAsync(string orderId, CancellationToken cancellationToken)
+    {
+        var document = await ReadOrderAsync(orderId, cancellationToken);
+        return document is null ? null : ToRecord(document.Value.Body, document.Value.ETag);
+    }
+
+    public async Task<OrderRecord> SaveAsync(OrderRecord record, string? expectedETag, IReadOnlyList<OrderEvent> newEvents, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(newEvents);
+        var orderId = record.OrderId;
+        var now = time.GetUtcNow();
+        var partition = new PartitionKey(orderId);
+
+        if (expectedETag is null)
+        {
+            var created = Document(record, now, now, 0, newEvents);
+            // Write-ahead index entry: a failed create leaves an entry that listing recognises as stale and skips.
+            await index.PutAsync(orderId, record.Order.Channel, record.Status, now, cancellationToken);
+            using var response = await container.CreateItemStreamAsync(ToStream(created), partition, cancellationToken: cancellationToken);
+            if (response.StatusCode == HttpStatusCode.Conflict)
+            {
+                throw new ConcurrencyConflictException(orderId);
+            }
+
+            EnsureSuccess(response);
+            return record with { ETag = response.Headers.ETag, CreatedAt = Ms(now), ModifiedAt = Ms(now) };
+        }
+
+        var current = await ReadOrderAsync(orderId, cancellationToken);
+        if (current is not { } stored || stored.ETag != expectedETag)
+        {
+            throw new ConcurrencyConflictException(orderId);
+        }
+
+        // Move the previous save's events into their own documents before the order document forgets them.
+        await Task.WhenAll(RecentEvents(stored.Body).Select(e => UpsertEventAsync(orderId, e, cancellationToken)));
+
+        var eventCount = stored.Body["eventCount"]!.GetValue<long>();
+        var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(stored.Body["createdAt"]!.GetValue<long>());
+        var previousModifiedAt = DateTimeOffset.FromUnixTimeMilliseconds(stored.Body["modifiedAt"]!.GetValue<long>());
+        var replacement = Document(record, createdAt, now, eventCount, newEvents);
+        await index.PutAsync(orderId, record.Order.Channel, record.Status, now, cancellationToken);
+        using (var response = await container.ReplaceItemStreamAsync(ToStream(replacement), DocumentId(orderId), partition, new ItemRequestOptions { IfMatchEtag = expectedETag }, cancellationToken))
+        {
+            if (response.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
+            {
+                throw new ConcurrencyConflictException(orderId);
+            }
+
+            EnsureSuccess(response);
+            await index.RemoveAsync(orderId, previousModifiedAt, Ms(now), cancellationToken);
+            return record with { ETag = response.Headers.ETag, CreatedAt = createdAt, ModifiedAt = Ms(now) };
+        }
+    }
+
+    public async Task<IReadOnlyList<OrderEvent>> GetEventsAsync(string orderId, CancellationToken cancellationToken)
+    {
+        var order = await ReadOrderAsync(orderId, cancellationToken);
+        if (order is null)
+        {
+            return [];
+        }
+
+        var committed = order.Value.Body["eventCount"]!.GetValue<long>();
+        var bySequence = new SortedDictionary<long, OrderEvent>();
+        // Naming the partition key in the filter too is what cosmosdb-server needs to accept a single-partition query.
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.orderId = @orderId AND c.type = 'event'").WithParameter("@orderId", orderId);
+        using (var feed = container.GetItemQueryStreamIterator(query, requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey(orderId) }))
+        {
+            while (feed.HasMoreResults)
+            {
+                using var page = await feed.ReadNextAsync(cancellationToken);
+                EnsureSuccess(page);
+                var body = (await JsonNode.ParseAsync(page.Content, cancellationToken: cancellationToken))!;
+                foreach (var item in body["Documents"]!.AsArray())
+                {
+                    var e = ToEvent(item!);
+                    if (e.Sequence <= committed)
+                    {
+                        bySequence[e.Sequence] = e;
+                    }
+                }
+            }
+        }
+
+        foreach (var recent in RecentEvents(order.Value.Body))
+        {
+            bySequence[recent.Sequence] = recent;
+        }
+
+        return bySequence.Values.ToList();
+    }
+
+    public Task<OrderPage> ListAsync(OrderQuery query, CancellationToken cancellationToken) =>
+        index.ListAsync(query, GetAsync, cancellationToken);
+
+    /// <summary>Cosmos DB ids may not contain '/', '\', '?' or '#'; the partition key value (the order id) may.</summary>
+    internal static string DocumentId(string orderId) => TableKeys.Escape(orderId);
+
+    internal static string EventId(string orderId, long sequence) =>
+        FormattableString.Invariant($"{DocumentId(orderId)}:evt:{sequence:D10}");
+
+    private async Task<(JsonObject Body, string ETag)?> ReadOrderAsync(string orderId, CancellationToken cancellationToken)
+    {
+        using var response = await container.ReadItemStreamAsync(DocumentId(orderId), new PartitionKey(orderId), cancellationToken: cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound
+            || (emulator && response.StatusCode == HttpStatusCode.InternalServerError && response.ErrorMessage?.Contains("Cannot read properties of undefined", StringComparison.Ordinal) == true))
+        {
+            // cosmosdb-server answers a point read of a missing document with a 500 (a TypeError in its handler) instead of 404.
+            return null;
+        }
+
+        EnsureSuccess(response);
+        var body = (await JsonNode.ParseAsync(response.Content, cancellationToken: cancellationToken))!.AsObject();
+        return (body, response.Headers.ETag);
+    }
+
+    private async Task UpsertEventAsync(string orderId, OrderEvent e, CancellationToken cancellationToken)
+    {
+        var document = new JsonObject
+        {
+            ["id"] = EventId(orderId, e.Sequence),
+            ["orderId"] = orderId,
+            ["type"] = "event",
+            ["sequence"] = e.Sequence,
+            ["event"] = EventNode(e),
+        };
+        using var response = await container.UpsertItemStreamAsync(ToStream(document), new PartitionKey(orderId), cancellationToken: cancellationToken);
+        EnsureSuccess(response);
+    }
+
+    private static JsonObject Document(OrderRecord record, DateTimeOffset createdAt, DateTimeOffset modifiedAt, long previousCount, IReadOnlyList<OrderEvent> newEvents)
+    {
+        var recent = new JsonArray();
+        var sequence = previousCount;
+        foreach (var e in newEvents)
+        {
+            recent.Add(EventNode(e with { Sequence = ++sequence }));
+        }
+
+        return new JsonObject
+        {
+            ["id"] = DocumentId(record.OrderId),
+            ["orderId"] = record.OrderId,
+            ["type"] = "order",
+            ["channel"] = record.Order.Channel,
+            ["status"] = record.Status,
+            ["createdAt"] = createdAt.ToUnixTimeMilliseconds(),
+            ["modifiedAt"] = modifiedAt.ToUnixTimeMilliseconds(),
+            ["order"] = JsonSerializer.SerializeToNode(record.Order, OrderOpsJson.Options),
+            ["processState"] = record.ProcessState,
+            ["eventCount"] = sequence,
+            ["recentEvents"] = recent,
+        };
+    }
+
+    private static JsonObject EventNode(OrderEvent e) => new()
+    {
+        ["sequence"] = e.Sequence,
+        ["eventType"] = e.Type,
+        ["at"] = e.At.ToUnixTimeMilliseconds(),
+        ["actor"] = e.Actor,
+        ["cause"] = e.Cause,
+        ["data"] = e.Data,
+    };
+
+    private static IEnumerable<OrderEvent> RecentEvents(JsonObject order) =>
+        (order["recentEvents"] as JsonArray ?? []).Select(node => ReadEvent(node!));
+
+    private static OrderEvent ToEvent(JsonNode document) => ReadEvent(document["event"]!);
+
+    private static OrderEvent ReadEvent(JsonNode node) => new()
+    {
+        Sequence = node["sequence"]!.GetValue<long>(),
+        Type = node["eventType"]!.GetValue<string>(),
+        At = DateTimeOffset.FromUnixTimeMilliseconds(node["at"]!.GetValue<long>()),
+        Actor = node["actor"]!.GetValue<string>(),
+        Cause = node["cause"]?.GetValue<string>(),
+        Data = node["data"]?.GetValue<string>(),
+    };
+
+    internal static OrderRecord ToRecord(JsonObject body, string etag) => new()
+    {
+        Order = body["order"].Deserialize<CanonicalOrder>(OrderOpsJson.Options)!,
+        Status = body["status"]!.GetValue<string>(),
+        ETag = etag,
+        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(body["createdAt"]!.GetValue<long>()),
+        ModifiedAt = DateTimeOffset.FromUnixTimeMilliseconds(body["modifiedAt"]!.GetValue<long>()),
+        ProcessState = body["processState"]?.GetValue<string>(),
+    };
+
+    /// <summary>Stored times have millisecond precision; what SaveAsync returns must equal what a read returns.</summary>
+    private static DateTimeOffset Ms(DateTimeOffset value) => DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds());
+
+    private static MemoryStream ToStream(JsonObject document) => new(Encoding.UTF8.GetBytes(document.ToJsonString()));
+
+    private static void EnsureSuccess(ResponseMessage response)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new CosmosException(
+                $"Cosmos DB answered {(int)response.StatusCode}: {response.ErrorMessage}",
+                response.StatusCode,
+                0,
+                response.Headers.ActivityId,
+                response.Headers.RequestCharge);
+        }
+    }
+
+    internal static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

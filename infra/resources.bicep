@@ -1,0 +1,449 @@
+// Every OrderOps resource in one resource group. Identity-based connections throughout: the Function app runs as one
+// user-assigned managed identity that holds data-plane roles only, scoped to the resource it needs; shared keys and
+// local auth are switched off where the service allows it.
+
+param environmentName string
+param location string
+param tags object
+
+@secure()
+param shopifyWebhookSecret string
+
+@secure()
+param shopifyPreviousWebhookSecret string
+
+@description('Service Bus queues between functions.')
+param queueNames array
+
+@description('SP-API application (LWA) client id; empty until Amazon is connected.')
+param amazonClientId string = ''
+
+@secure()
+@description('SP-API application (LWA) client secret; stored in Key Vault.')
+param amazonClientSecret string = ''
+
+@description('Our own X12 interchange id (ISA08); trading partners are added as Channels__Edi__Partners__{id}__... settings.')
+param ediInterchangeReceiverId string = ''
+
+@description('Six-field NCRONTAB schedule of the 846 inventory advice to EDI partners (%Channels__Edi__InventoryAdviceSchedule%).')
+param ediInventoryAdviceSchedule string = '0 0 * * * *'
+
+@description('Six-field NCRONTAB schedules of the inventory fan-out timers (%Inventory__FanOut__DispatchSchedule%, %Inventory__FanOut__ReconcileSchedule%).')
+param inventoryDispatchSchedule string = '* * * * * *'
+param inventoryReconcileSchedule string = '0 */15 * * * *'
+
+@description('Six-field NCRONTAB schedule of the Amazon order poll (the AmazonOrderPoll timer reads %Channels__Amazon__PollSchedule%).')
+param amazonPollSchedule string = '0 */5 * * * *'
+
+@description('Flex Consumption scale-out ceiling and instance size.')
+param maximumInstanceCount int = 100
+param instanceMemoryMB int = 2048
+
+var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
+var databaseName = 'orderops'
+var deploymentContainerName = 'app-package'
+
+// Built-in role definition ids (learn.microsoft.com/azure/role-based-access-control/built-in-roles).
+var roles = {
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
+  serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+}
+
+// Cosmos DB's own data-plane role: "Cosmos DB Built-in Data Contributor".
+var cosmosDataContributorRoleId = '00000000-0000-0000-0000-000000000002'
+
+// ---------------------------------------------------------------------------------------------------------------
+// Identity
+// ---------------------------------------------------------------------------------------------------------------
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: 'id-${resourceToken}'
+  location: location
+  tags: tags
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Storage: the Functions host (AzureWebJobsStorage), the deployment package, and the app's tables and blobs
+// ---------------------------------------------------------------------------------------------------------------
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: 'st${resourceToken}'
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: { name: 'Standard_LRS' }
+  properties: {
+    accessTier: 'Hot'
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+// app-package: Flex Consumption deployment; raw: the raw inbound archive; edi-inbox: files from trading partners
+// (the EdiInbox blob trigger); edi-outbox: the 997 acknowledgements it writes back.
+resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for name in [deploymentContainerName, 'raw', 'edi-inbox', 'edi-outbox']: {
+  parent: blobService
+  name: name
+  properties: { publicAccess: 'None' }
+}]
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+// The Azure backend's tables (adapters/OrderOps.Storage.Azure/AzureStorageOptions.cs).
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in ['idempotencykeys', 'checkpoints', 'ingestfailures', 'orderindex']: {
+  parent: tableService
+  name: name
+}]
+
+// Flex Consumption runs blob triggers from Event Grid (function.json `source: EventGrid`). The system topic is created
+// here; its subscription needs the host's blobs_extension key, which exists only once the app is deployed, so
+// infra/hooks/postdeploy.sh (run by azd) subscribes the EdiInbox function to BlobCreated events of edi-inbox.
+resource storageEvents 'Microsoft.EventGrid/systemTopics@2022-06-15' = {
+  name: 'evgt-${resourceToken}'
+  location: location
+  tags: tags
+  properties: {
+    source: storage.id
+    topicType: 'Microsoft.Storage.StorageAccounts'
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Cosmos DB (serverless): orders with their events, the inventory ledger, and the change-feed leases
+// ---------------------------------------------------------------------------------------------------------------
+
+resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
+  name: 'cosmos-${resourceToken}'
+  location: location
+  tags: tags
+  kind: 'GlobalDocumentDB'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    capabilities: [ { name: 'EnableServerless' } ]
+    consistencyPolicy: { defaultConsistencyLevel: 'Session' }
+    locations: [ { locationName: location, failoverPriority: 0, isZoneRedundant: false } ]
+    disableLocalAuth: true
+    minimalTlsVersion: 'Tls12'
+  }
+}
+
+resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-05-15' = {
+  parent: cosmos
+  name: databaseName
+  properties: { resource: { id: databaseName } }
+}
+
+// Orders and their event documents share the order's partition. Only what the store queries is indexed: the
+// document type and event sequence (point reads by id need no index).
+resource ordersContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = {
+  parent: database
+  name: 'orders'
+  properties: {
+    resource: {
+      id: 'orders'
+      partitionKey: { paths: [ '/orderId' ], kind: 'Hash', version: 2 }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [ { path: '/orderId/?' }, { path: '/type/?' }, { path: '/sequence/?' } ]
+        excludedPaths: [ { path: '/*' } ]
+      }
+    }
+  }
+}
+
+// The inventory ledger, one partition per SKU; its change feed drives the channel fan-out.
+resource inventoryContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = {
+  parent: database
+  name: 'inventory'
+  properties: {
+    resource: {
+      id: 'inventory'
+      partitionKey: { paths: [ '/sku' ], kind: 'Hash', version: 2 }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [ { path: '/sku/?' }, { path: '/type/?' }, { path: '/sequence/?' } ]
+        excludedPaths: [ { path: '/*' } ]
+      }
+    }
+  }
+}
+
+// Leases of the Cosmos DB trigger. Created here because the app's identity has data-plane rights only, so the
+// trigger cannot create it (function.json sets createLeaseContainerIfNotExists to false).
+resource leasesContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = {
+  parent: database
+  name: 'leases'
+  properties: {
+    resource: {
+      id: 'leases'
+      partitionKey: { paths: [ '/id' ], kind: 'Hash', version: 2 }
+    }
+  }
+}
+
+resource cosmosDataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-05-15' = {
+  parent: cosmos
+  name: guid(cosmos.id, identity.id, cosmosDataContributorRoleId)
+  properties: {
+    roleDefinitionId: '${cosmos.id}/sqlRoleDefinitions/${cosmosDataContributorRoleId}'
+    principalId: identity.properties.principalId
+    scope: '${cosmos.id}/dbs/${databaseName}'
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Service Bus: messages between functions
+// ---------------------------------------------------------------------------------------------------------------
+
+// Standard tier: duplicate detection (our MessageId) and scheduled messages need it.
+resource serviceBus 'Microsoft.ServiceBus/namespaces@2021-11-01' = {
+  name: 'sb-${resourceToken}'
+  location: location
+  tags: tags
+  sku: { name: 'Standard', tier: 'Standard' }
+  properties: {
+    disableLocalAuth: true
+    minimumTlsVersion: '1.2'
+  }
+}
+
+// Mirrors the embedded queue: 10 deliveries then dead-letter (QueueRetryPolicy.MaxDeliveryCount), a 5-minute lock
+// (QueueTrigger.VisibilityTimeout), and a resend of a message id within the hour is dropped.
+resource queues 'Microsoft.ServiceBus/namespaces/queues@2021-11-01' = [for name in queueNames: {
+  parent: serviceBus
+  name: name
+  properties: {
+    lockDuration: 'PT5M'
+    maxDeliveryCount: 10
+    requiresDuplicateDetection: true
+    duplicateDetectionHistoryTimeWindow: 'PT1H'
+    deadLetteringOnMessageExpiration: true
+    defaultMessageTimeToLive: 'P14D'
+    enableBatchedOperations: true
+    requiresSession: false
+    maxSizeInMegabytes: 1024
+  }
+}]
+
+// ---------------------------------------------------------------------------------------------------------------
+// Monitoring and secrets
+// ---------------------------------------------------------------------------------------------------------------
+
+resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: 'log-${resourceToken}'
+  location: location
+  tags: tags
+  properties: {
+    sku: { name: 'PerGB2018' }
+    retentionInDays: 30
+  }
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: 'appi-${resourceToken}'
+  location: location
+  tags: tags
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logs.id
+    DisableLocalAuth: true
+  }
+}
+
+resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: 'kv-${resourceToken}'
+  location: location
+  tags: tags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: { family: 'A', name: 'standard' }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 7
+  }
+}
+
+resource shopifySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: keyVault
+  name: 'shopify-webhook-secret'
+  properties: { value: shopifyWebhookSecret }
+}
+
+resource shopifyPreviousSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(shopifyPreviousWebhookSecret)) {
+  parent: keyVault
+  name: 'shopify-previous-webhook-secret'
+  properties: { value: shopifyPreviousWebhookSecret }
+}
+
+// Per-seller refresh tokens (Channels__Amazon__Accounts__{sellerId}__RefreshToken) are added as Key Vault secrets and
+// Key Vault references once a seller authorises the app; they cannot be known when provisioning.
+resource amazonClientSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(amazonClientSecret)) {
+  parent: keyVault
+  name: 'amazon-client-secret'
+  properties: { value: amazonClientSecret }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Least-privilege data-plane roles for the app's identity, each on the one resource it is needed for
+// ---------------------------------------------------------------------------------------------------------------
+
+var storageRoles = [roles.storageBlobDataOwner, roles.storageQueueDataContributor, roles.storageTableDataContributor]
+
+resource storageRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in storageRoles: {
+  name: guid(storage.id, identity.id, role)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}]
+
+resource serviceBusRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in [roles.serviceBusDataSender, roles.serviceBusDataReceiver]: {
+  name: guid(serviceBus.id, identity.id, role)
+  scope: serviceBus
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}]
+
+resource keyVaultRoleAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(keyVault.id, identity.id, roles.keyVaultSecretsUser)
+  scope: keyVault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource appInsightsRoleAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(appInsights.id, identity.id, roles.monitoringMetricsPublisher)
+  scope: appInsights
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The Function app: Flex Consumption, Linux, custom handler
+// ---------------------------------------------------------------------------------------------------------------
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: 'plan-${resourceToken}'
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: { name: 'FC1', tier: 'FlexConsumption' }
+  properties: { reserved: true }
+}
+
+var keyVaultReference = '@Microsoft.KeyVault(VaultName=${keyVault.name};SecretName='
+
+// Every setting the app and its function.json bindings read. Connections are identity-based: `{Connection}__...`
+// names the service, `__credential`/`__clientId` pick the user-assigned identity (Functions host), AZURE_CLIENT_ID
+// does the same for the app's DefaultAzureCredential. tests/OrderOps.Functions.Tests/Infrastructure checks this
+// list against the function registry and local.settings.sample.json.
+var appSettings = [
+  { name: 'AzureWebJobsStorage__accountName', value: storage.name }
+  { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+  { name: 'AzureWebJobsStorage__clientId', value: identity.properties.clientId }
+  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
+  { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
+  { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
+  { name: 'Storage__Backend', value: 'Azure' }
+  { name: 'CosmosDb__DatabaseName', value: databaseName }
+  { name: 'CosmosDbConnection__accountEndpoint', value: cosmos.properties.documentEndpoint }
+  { name: 'CosmosDbConnection__credential', value: 'managedidentity' }
+  { name: 'CosmosDbConnection__clientId', value: identity.properties.clientId }
+  { name: 'StorageConnection__blobServiceUri', value: storage.properties.primaryEndpoints.blob }
+  { name: 'StorageConnection__queueServiceUri', value: storage.properties.primaryEndpoints.queue }
+  { name: 'StorageConnection__tableServiceUri', value: storage.properties.primaryEndpoints.table }
+  { name: 'StorageConnection__credential', value: 'managedidentity' }
+  { name: 'StorageConnection__clientId', value: identity.properties.clientId }
+  { name: 'ServiceBusConnection__fullyQualifiedNamespace', value: '${serviceBus.name}.servicebus.windows.net' }
+  { name: 'ServiceBusConnection__credential', value: 'managedidentity' }
+  { name: 'ServiceBusConnection__clientId', value: identity.properties.clientId }
+  { name: 'Channels__Shopify__WebhookSecret', value: '${keyVaultReference}${shopifySecret.name})' }
+  { name: 'Channels__Shopify__PreviousWebhookSecret', value: empty(shopifyPreviousWebhookSecret) ? '' : '${keyVaultReference}shopify-previous-webhook-secret)' }
+  { name: 'Channels__Amazon__PollSchedule', value: amazonPollSchedule }
+  { name: 'Channels__Edi__InterchangeReceiverId', value: ediInterchangeReceiverId }
+  { name: 'Channels__Edi__InventoryAdviceSchedule', value: ediInventoryAdviceSchedule }
+  { name: 'Inventory__FanOut__DispatchSchedule', value: inventoryDispatchSchedule }
+  { name: 'Inventory__FanOut__ReconcileSchedule', value: inventoryReconcileSchedule }
+  { name: 'Channels__Amazon__ClientId', value: amazonClientId }
+  { name: 'Channels__Amazon__ClientSecret', value: empty(amazonClientSecret) ? '' : '${keyVaultReference}amazon-client-secret)' }
+]
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: 'func-${resourceToken}'
+  location: location
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identity.id}': {} }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identity.id
+    siteConfig: {
+      minTlsVersion: '1.2'
+      appSettings: appSettings
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identity.id
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      // The app is a self-contained linux-x64 executable named in host.json (customHandler.description).
+      runtime: { name: 'custom', version: '1.0' }
+    }
+  }
+  dependsOn: [
+    blobContainers
+    storageRoleAssignments
+    serviceBusRoleAssignments
+    keyVaultRoleAssignment
+    appInsightsRoleAssignment
+    cosmosDataContributor
+  ]
+}
+
+output functionAppName string = functionApp.name
+output storageEventsTopicName string = storageEvents.name
+output functionAppUrl string = 'https://${functionApp.properties.defaultHostName}'

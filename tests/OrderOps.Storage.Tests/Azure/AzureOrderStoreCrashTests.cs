@@ -1,0 +1,64 @@
+using OrderOps.Core.Orders;
+using OrderOps.Core.Ports;
+using OrderOps.Storage.Azure.Orders;
+using OrderOps.Storage.Tests.Contracts;
+
+namespace OrderOps.Storage.Tests.Azure;
+
+/// <summary>
+/// What the Azure order store's design promises beyond the contract: a crash between the order-list index write and the
+/// Cosmos DB commit (or after the commit, before the old index row is removed) leaves an order listed exactly once.
+/// The crash is simulated by writing the index rows a crashed save would have left behind.
+/// </summary>
+[NeedsAzureServices]
+public sealed class AzureOrderStoreCrashTests : IAsyncLifetime
+{
+    private IStorageBackend _backend = null!;
+    private OrderIndex _index = null!;
+
+    public async Task InitializeAsync()
+    {
+        _backend = await AzureBackend.CreateAsync();
+        _index = ((AzureBackend)_backend).OrderIndex;
+    }
+
+    public async Task DisposeAsync() => await _backend.DisposeAsync();
+
+    [ContractFact]
+    public async Task A_create_that_crashed_before_its_commit_is_not_listed()
+    {
+        await _index.PutAsync("shopify:shop:ghost", "shopify", "received", _backend.Time.GetUtcNow(), default);
+        Assert.Empty((await _backend.Orders.ListAsync(new OrderQuery(), default)).Orders);
+    }
+
+    [ContractFact]
+    public async Task An_update_that_crashed_either_side_of_its_commit_lists_the_order_once()
+    {
+        var saved = await _backend.Orders.SaveAsync(new OrderRecord { Order = Order("1"), Status = "received" }, null, [], default);
+        _backend.Time.Advance(TimeSpan.FromSeconds(5));
+        // Crashed before the commit: the new row is written, the order document is unchanged.
+        await _index.PutAsync(saved.OrderId, "shopify", "validated", _backend.Time.GetUtcNow(), default);
+        _backend.Time.Advance(TimeSpan.FromSeconds(5));
+        // A later update commits; suppose it crashed before removing its previous row too.
+        var updated = await _backend.Orders.SaveAsync(saved with { Status = "validated" }, saved.ETag, [], default);
+        await _index.PutAsync(saved.OrderId, "shopify", "received", saved.ModifiedAt, default);
+
+        var listed = (await _backend.Orders.ListAsync(new OrderQuery(), default)).Orders;
+
+        var only = Assert.Single(listed);
+        Assert.Equal((updated.ETag, "validated"), (only.ETag, only.Status));
+        Assert.Empty((await _backend.Orders.ListAsync(new OrderQuery { Status = "received" }, default)).Orders);
+    }
+
+    private static CanonicalOrder Order(string id) => new()
+    {
+        OrderId = OrderId.Compose("shopify", "shop", id),
+        Channel = "shopify",
+        ChannelAccount = "shop",
+        ChannelOrderId = id,
+        PlacedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
+        UpdatedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
+        Currency = "EUR",
+        LineItems = [new LineItem { LineId = "1", Title = "T", Quantity = 1, UnitPrice = new Money(1m, "EUR") }],
+    };
+}

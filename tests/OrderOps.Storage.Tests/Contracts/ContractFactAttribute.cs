@@ -1,0 +1,47 @@
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+namespace OrderOps.Storage.Tests.Contracts;
+
+/// <summary>
+/// A contract test. It runs like <c>[Fact]</c>, except that a backend's test class can declare it needs something the
+/// machine may lack (<see cref="IContractPrecondition"/>, e.g. the Azure emulators); the test is then reported as
+/// skipped with the precondition's reason instead of failing for a reason that is not the backend's.
+/// </summary>
+[XunitTestCaseDiscoverer("OrderOps.Storage.Tests.Contracts.ContractFactDiscoverer", "OrderOps.Storage.Tests")]
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ContractFactAttribute : FactAttribute;
+
+/// <summary>Put on a contract subclass: <see cref="SkipReason"/> non-null skips every contract test of that class.</summary>
+public interface IContractPrecondition
+{
+    string? SkipReason { get; }
+}
+
+public sealed class ContractFactDiscoverer(IMessageSink diagnosticMessageSink) : IXunitTestCaseDiscoverer
+{
+    public IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute)
+    {
+        yield return new ContractTestCase(diagnosticMessageSink, discoveryOptions.MethodDisplayOrDefault(), discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod);
+    }
+}
+
+public sealed class ContractTestCase : XunitTestCase
+{
+    [Obsolete("Called by the de-serializer; should only be called by deriving classes for de-serialization purposes")]
+    public ContractTestCase()
+    {
+    }
+
+    public ContractTestCase(IMessageSink sink, TestMethodDisplay display, TestMethodDisplayOptions options, ITestMethod testMethod)
+        : base(sink, display, options, testMethod)
+    {
+    }
+
+    protected override string GetSkipReason(IAttributeInfo factAttribute)
+    {
+        var type = TestMethod.TestClass.Class.ToRuntimeType();
+        var precondition = type?.GetCustomAttributes(inherit: true).OfType<IContractPrecondition>().FirstOrDefault();
+        return precondition?.SkipReason ?? base.GetSkipReason(factAttribute);
+    }
+}
