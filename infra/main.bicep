@@ -29,6 +29,7 @@ param amazonClientSecret string = ''
 @description('Service Bus queues between functions: one per QueueTrigger/QueueOutput in the function registry.')
 param queueNames array = [
   'ingest'
+  'lifecycle'
 ]
 
 var tags = { 'azd-env-name': environmentName }

@@ -25,6 +25,13 @@ param amazonClientSecret string = ''
 @description('Our own X12 interchange id (ISA08); trading partners are added as Channels__Edi__Partners__{id}__... settings.')
 param ediInterchangeReceiverId string = ''
 
+@description('Six-field NCRONTAB schedule of the lifecycle timer sweep (%OrderOps__Lifecycle__SweepSchedule%).')
+param lifecycleSweepSchedule string = '*/15 * * * * *'
+
+@description('Shopify Admin API access token for fulfillments and cancels (empty: shipment updates raise exceptions).')
+@secure()
+param shopifyAdminAccessToken string = ''
+
 @description('Six-field NCRONTAB schedule of the 846 inventory advice to EDI partners (%Channels__Edi__InventoryAdviceSchedule%).')
 param ediInventoryAdviceSchedule string = '0 0 * * * *'
 
@@ -392,6 +399,8 @@ var appSettings = [
   { name: 'Channels__Amazon__PollSchedule', value: amazonPollSchedule }
   { name: 'Channels__Edi__InterchangeReceiverId', value: ediInterchangeReceiverId }
   { name: 'Channels__Edi__InventoryAdviceSchedule', value: ediInventoryAdviceSchedule }
+  { name: 'OrderOps__Lifecycle__SweepSchedule', value: lifecycleSweepSchedule }
+  { name: 'Channels__Shopify__AdminAccessToken', value: shopifyAdminAccessToken }
   { name: 'Inventory__FanOut__DispatchSchedule', value: inventoryDispatchSchedule }
   { name: 'Inventory__FanOut__ReconcileSchedule', value: inventoryReconcileSchedule }
   { name: 'Channels__Amazon__ClientId', value: amazonClientId }
