@@ -130,6 +130,19 @@ public sealed class LifecycleKillAndRestartTests : IAsyncLifetime
         // 3. Restart: the rest of the shipments arrive (the first half again, as a location retrying would).
         await using var third = await StartAsync();
         using var last = third.CreateClient(ApiKey);
+
+        // Deliveries whose 200 was lost are redelivered from the durable ingest queue; count every stored order.
+        var all = await last.GetFromJsonAsync<JsonElement>("/api/orders?pageSize=200");
+        orderIds = orderIds.Union(all.GetProperty("orders").EnumerateArray().Select(o => o.GetProperty("orderId").GetString()!)).ToList();
+        foreach (var orderId in orderIds)
+        {
+            var current = await last.GetFromJsonAsync<JsonElement>("/api/orders/" + orderId);
+            if (current.GetProperty("status").GetString() != "shipped")
+            {
+                await WaitForStatusAsync(last, orderId, "released");
+            }
+        }
+
         foreach (var orderId in orderIds)
         {
             var location = (await last.GetFromJsonAsync<JsonElement>("/api/orders/" + orderId)).GetProperty("lifecycle").GetProperty("releasedLocations")[0].GetString()!;
