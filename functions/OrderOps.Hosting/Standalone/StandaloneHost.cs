@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -5,29 +6,47 @@ using OrderOps.Hosting.Registry;
 
 namespace OrderOps.Hosting.Standalone;
 
-/// <summary>Starts a pump for every non-HTTP function in the registry. Fails fast when a trigger has no pump.</summary>
+/// <summary>
+/// Starts a pump for every non-HTTP function in the registry once the app is serving. Pumps (and the storage they
+/// open) are created only then, so start-up does not wait for background work; a trigger without a pump still stops
+/// the app at once.
+/// </summary>
 public sealed class StandaloneHost(
     FunctionRegistry registry,
-    IEnumerable<IStandaloneTriggerPump> pumps,
+    IServiceProvider services,
+    IHostApplicationLifetime lifetime,
     IOptions<StandaloneOptions> options,
     ILogger<StandaloneHost> logger) : BackgroundService
 {
-    private readonly IReadOnlyList<(FunctionDefinition Function, IStandaloneTriggerPump Pump)> _plan = Plan(registry, pumps.ToList());
-
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.RunPumps)
         {
             logger.LogWarning("Pumps are paused (OrderOps:Standalone:RunPumps=false): work is accepted and queued but not processed.");
-            return Task.CompletedTask;
+            return;
         }
 
-        return Task.WhenAll(_plan.Select(p => RunGuardedAsync(p.Function, p.Pump, stoppingToken)));
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        {
+            try
+            {
+                await started.Task;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
+        var plan = Plan(registry, services.GetServices<IStandaloneTriggerPump>().ToList());
+        await Task.WhenAll(plan.Select(p => RunGuardedAsync(p.Function, p.Pump, stoppingToken)));
     }
 
-    private static List<(FunctionDefinition, IStandaloneTriggerPump)> Plan(FunctionRegistry registry, List<IStandaloneTriggerPump> pumps)
+    private static List<(FunctionDefinition Function, IStandaloneTriggerPump Pump)> Plan(FunctionRegistry registry, List<IStandaloneTriggerPump> pumps)
     {
-        var plan = new List<(FunctionDefinition, IStandaloneTriggerPump)>();
+        var plan = new List<(FunctionDefinition Function, IStandaloneTriggerPump Pump)>();
         foreach (var function in registry.Functions.Where(f => f.Trigger is not HttpTrigger))
         {
             var pump = pumps.FirstOrDefault(p => p.CanPump(function))
