@@ -1,8 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Http.Resilience;
+using OrderOps.Adapters.Http;
 using OrderOps.Core.Ports;
-using Polly;
 
 namespace OrderOps.Adapters.Amazon.Listings;
 
@@ -29,22 +28,12 @@ public static class AmazonListingsServiceCollectionExtensions
             {
                 client.BaseAddress = options.Endpoint;
                 client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
-                client.Timeout = options.AttemptTimeout * (options.MaxRetryAttempts + 2) + TimeSpan.FromMinutes(1);
+                client.Timeout = RateLimitedPushPipeline.ClientTimeout(options.AttemptTimeout, options.MaxRetryAttempts);
             })
             .AddResilienceHandler(PipelineName, (builder, context) =>
             {
                 var limiter = context.ServiceProvider.GetRequiredService<AmazonAccountRateLimiter>();
-                builder
-                    .AddRetry(new HttpRetryStrategyOptions
-                    {
-                        MaxRetryAttempts = Math.Max(1, options.MaxRetryAttempts),
-                        BackoffType = DelayBackoffType.Exponential,
-                        UseJitter = true,
-                        Delay = options.RetryBaseDelay,
-                        ShouldRetryAfterHeader = true,
-                    })
-                    .AddRateLimiter(limiter.Limiter)
-                    .AddTimeout(options.AttemptTimeout);
+                builder.AddPushStrategies(limiter.Limiter, options.MaxRetryAttempts, options.RetryBaseDelay, options.AttemptTimeout);
             });
         services.AddSingleton<IChannelInventoryPublisher>(sp => sp.GetRequiredService<AmazonListingsInventoryPublisher>());
         return services;
@@ -54,15 +43,7 @@ public static class AmazonListingsServiceCollectionExtensions
 /// <summary>One token bucket per selling-partner account: patchListingsItem's 5 requests per second.</summary>
 public sealed class AmazonAccountRateLimiter(AmazonListingsInventoryOptions options) : IDisposable
 {
-    public RateLimiter Limiter { get; } = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-    {
-        TokenLimit = options.BurstRequests,
-        TokensPerPeriod = 1,
-        ReplenishmentPeriod = TimeSpan.FromSeconds(1 / options.RequestsPerSecond),
-        QueueLimit = int.MaxValue,
-        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        AutoReplenishment = true,
-    });
+    public RateLimiter Limiter { get; } = RateLimitedPushPipeline.TokenBucket(options.RequestsPerSecond, options.BurstRequests);
 
     public void Dispose() => Limiter.Dispose();
 }

@@ -1,8 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Http.Resilience;
+using OrderOps.Adapters.Http;
 using OrderOps.Core.Ports;
-using Polly;
 
 namespace OrderOps.Adapters.Shopify.Inventory;
 
@@ -32,22 +31,12 @@ public static class ShopifyInventoryServiceCollectionExtensions
                 client.DefaultRequestHeaders.Add("X-Shopify-Access-Token", options.AccessToken);
                 client.DefaultRequestHeaders.Accept.ParseAdd("application/json");
                 // The pipeline owns timeouts; the client's own is only a last resort above all attempts.
-                client.Timeout = options.AttemptTimeout * (options.MaxRetryAttempts + 2) + TimeSpan.FromMinutes(1);
+                client.Timeout = RateLimitedPushPipeline.ClientTimeout(options.AttemptTimeout, options.MaxRetryAttempts);
             })
             .AddResilienceHandler(PipelineName, (builder, context) =>
             {
                 var limiter = context.ServiceProvider.GetRequiredService<ShopifyStoreRateLimiter>();
-                builder
-                    .AddRetry(new HttpRetryStrategyOptions
-                    {
-                        MaxRetryAttempts = Math.Max(1, options.MaxRetryAttempts),
-                        BackoffType = DelayBackoffType.Exponential,
-                        UseJitter = true,
-                        Delay = options.RetryBaseDelay,
-                        ShouldRetryAfterHeader = true,
-                    })
-                    .AddRateLimiter(limiter.Limiter)
-                    .AddTimeout(options.AttemptTimeout);
+                builder.AddPushStrategies(limiter.Limiter, options.MaxRetryAttempts, options.RetryBaseDelay, options.AttemptTimeout);
             });
         services.AddSingleton<IChannelInventoryPublisher>(sp => sp.GetRequiredService<ShopifyInventoryPublisher>());
         return services;
@@ -57,15 +46,7 @@ public static class ShopifyInventoryServiceCollectionExtensions
 /// <summary>One token bucket per store, mirroring Shopify's leaky bucket: refills at RequestsPerSecond, holds BurstRequests.</summary>
 public sealed class ShopifyStoreRateLimiter(ShopifyInventoryOptions options) : IDisposable
 {
-    public RateLimiter Limiter { get; } = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-    {
-        TokenLimit = options.BurstRequests,
-        TokensPerPeriod = 1,
-        ReplenishmentPeriod = TimeSpan.FromSeconds(1 / options.RequestsPerSecond),
-        QueueLimit = int.MaxValue,
-        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        AutoReplenishment = true,
-    });
+    public RateLimiter Limiter { get; } = RateLimitedPushPipeline.TokenBucket(options.RequestsPerSecond, options.BurstRequests);
 
     public void Dispose() => Limiter.Dispose();
 }
