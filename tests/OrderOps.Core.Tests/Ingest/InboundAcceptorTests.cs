@@ -6,9 +6,9 @@ using OrderOps.Core.Serialization;
 
 namespace OrderOps.Core.Tests.Ingest;
 
-public sealed class InboundAcceptorTests : IDisposable
+public sealed class InboundAcceptorTests : IAsyncLifetime
 {
-    private readonly EmbeddedPorts _ports = new();
+    private readonly EmbeddedBackend _ports = new();
     private readonly InboundAcceptor _acceptor;
 
     public InboundAcceptorTests()
@@ -16,7 +16,9 @@ public sealed class InboundAcceptorTests : IDisposable
         _acceptor = new InboundAcceptor(_ports.Archive, _ports.Queue, _ports.Keys, _ports.Time, new IngestOptions { DeliveryKeyRetention = TimeSpan.FromHours(1) });
     }
 
-    public void Dispose() => _ports.Dispose();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _ports.DisposeAsync().AsTask();
 
     [Fact]
     public async Task Accepting_archives_the_body_and_queues_a_claim_check()
@@ -25,7 +27,7 @@ public sealed class InboundAcceptorTests : IDisposable
 
         Assert.Equal(AcceptOutcome.Accepted, outcome);
         Assert.Equal("{\"id\":1}", Encoding.UTF8.GetString((await _ports.Archive.GetAsync("shopify:shop:a", default))!.Body.Span));
-        var message = Assert.Single(await _ports.Queue.ReceiveAsync(QueueNames.Ingest, 10, TimeSpan.FromMinutes(1), default));
+        var message = Assert.Single(await _ports.Receiver!.ReceiveAsync(QueueNames.Ingest, 10, TimeSpan.FromMinutes(1), default));
         Assert.Equal(new IngestMessage("shopify:shop:a", Channels.Shopify, "orders/create"), OrderOpsJson.Deserialize<IngestMessage>(message.Body));
     }
 
@@ -35,7 +37,7 @@ public sealed class InboundAcceptorTests : IDisposable
         await _acceptor.AcceptAsync(Payload("a"), "delivery-a", ingest: true, default);
 
         Assert.Equal(AcceptOutcome.Duplicate, await _acceptor.AcceptAsync(Payload("a"), "delivery-a", ingest: true, default));
-        Assert.Equal(1, await _ports.Queue.CountAsync(QueueNames.Ingest, default));
+        Assert.Equal(1, await _ports.Receiver!.CountAsync(QueueNames.Ingest, default));
     }
 
     [Fact]
@@ -52,7 +54,7 @@ public sealed class InboundAcceptorTests : IDisposable
     {
         Assert.Equal(AcceptOutcome.Archived, await _acceptor.AcceptAsync(Payload("p"), "delivery-p", ingest: false, default));
         Assert.NotNull(await _ports.Archive.GetAsync("shopify:shop:p", default));
-        Assert.Equal(0, await _ports.Queue.CountAsync(QueueNames.Ingest, default));
+        Assert.Equal(0, await _ports.Receiver!.CountAsync(QueueNames.Ingest, default));
     }
 
     private RawPayload Payload(string id) => new()

@@ -8,9 +8,9 @@ using OrderOps.Core.Tests.Orders;
 
 namespace OrderOps.Core.Tests.Ingest;
 
-public sealed class OrderIngestorTests : IDisposable
+public sealed class OrderIngestorTests : IAsyncLifetime
 {
-    private readonly EmbeddedPorts _ports = new();
+    private readonly EmbeddedBackend _ports = new();
     private readonly OrderIngestor _ingestor;
     private int _deliveries;
 
@@ -19,7 +19,9 @@ public sealed class OrderIngestorTests : IDisposable
         _ingestor = new OrderIngestor(_ports.Archive, [new CanonicalJsonMapper()], _ports.Orders, _ports.Failures, _ports.Time, new IngestOptions());
     }
 
-    public void Dispose() => _ports.Dispose();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _ports.DisposeAsync().AsTask();
 
     [Fact]
     public async Task A_new_order_is_stored_with_a_received_event()

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using OrderOps.Core.Ports;
 
-namespace OrderOps.Storage.Tests.Contracts;
+namespace OrderOps.Testing.Storage;
 
 /// <summary>
 /// A fresh, empty backend for one test. Each backend (embedded, Azure) provides one; the contract classes below run

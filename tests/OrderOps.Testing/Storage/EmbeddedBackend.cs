@@ -8,11 +8,10 @@ using OrderOps.Storage.Embedded.Keys;
 using OrderOps.Storage.Embedded.Lifecycle;
 using OrderOps.Storage.Embedded.Messaging;
 using OrderOps.Storage.Embedded.Orders;
-using OrderOps.Storage.Tests.Contracts;
 
-namespace OrderOps.Storage.Tests.Embedded;
+namespace OrderOps.Testing.Storage;
 
-/// <summary>The embedded backend on a fresh SQLite file per test.</summary>
+/// <summary>The embedded backend on a fresh SQLite file per test, with a fake clock: the port contract tests' fixture and any test that wants real storage.</summary>
 public sealed class EmbeddedBackend : IStorageBackend, ILifecycleStorageBackend
 {
     private readonly SqliteStockAllocator _stock;
@@ -73,34 +72,4 @@ public sealed class EmbeddedBackend : IStorageBackend, ILifecycleStorageBackend
         Directory.Delete(_directory, recursive: true);
         return ValueTask.CompletedTask;
     }
-}
-
-public sealed class EmbeddedOrderStoreTests : OrderStoreContract
-{
-    protected override Task<IStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateAsync();
-}
-
-public sealed class EmbeddedMessageQueueTests : MessageQueueContract
-{
-    protected override Task<IStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateAsync();
-}
-
-public sealed class EmbeddedKeyValueTests : KeyValueContracts
-{
-    protected override Task<IStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateAsync();
-}
-
-public sealed class EmbeddedStockAllocatorTests : StockAllocatorContract
-{
-    protected override Task<ILifecycleStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateLifecycleAsync();
-}
-
-public sealed class EmbeddedTimerStoreTests : TimerStoreContract
-{
-    protected override Task<ILifecycleStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateLifecycleAsync();
-}
-
-public sealed class EmbeddedLifecycleExceptionStoreTests : LifecycleExceptionStoreContract
-{
-    protected override Task<ILifecycleStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateLifecycleAsync();
 }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using OrderOps.Core.Ports;
 
-namespace OrderOps.Storage.Tests.Contracts;
+namespace OrderOps.Testing.Storage;
 
 /// <summary>
 /// A fresh backend for the lifecycle's ports. Kept apart from <see cref="IStorageBackend"/> so a backend can adopt these

@@ -1,0 +1,34 @@
+using OrderOps.Storage.Tests.Contracts;
+
+namespace OrderOps.Storage.Tests.Embedded;
+
+// The port contracts, run against the embedded backend (OrderOps.Testing.Storage.EmbeddedBackend).
+public sealed class EmbeddedOrderStoreTests : OrderStoreContract
+{
+    protected override Task<IStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateAsync();
+}
+
+public sealed class EmbeddedMessageQueueTests : MessageQueueContract
+{
+    protected override Task<IStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateAsync();
+}
+
+public sealed class EmbeddedKeyValueTests : KeyValueContracts
+{
+    protected override Task<IStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateAsync();
+}
+
+public sealed class EmbeddedStockAllocatorTests : StockAllocatorContract
+{
+    protected override Task<ILifecycleStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateLifecycleAsync();
+}
+
+public sealed class EmbeddedTimerStoreTests : TimerStoreContract
+{
+    protected override Task<ILifecycleStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateLifecycleAsync();
+}
+
+public sealed class EmbeddedLifecycleExceptionStoreTests : LifecycleExceptionStoreContract
+{
+    protected override Task<ILifecycleStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateLifecycleAsync();
+}
