@@ -9,6 +9,15 @@ public sealed record AzureStorageOptions
     /// <summary>Orders and their events, partitioned by <c>/orderId</c>.</summary>
     public string OrdersContainer { get; init; } = "orders";
 
+    /// <summary>The inventory ledger's SKU documents and movements, partitioned by <c>/sku</c> (its change feed drives the fan-out).</summary>
+    public string InventoryContainer { get; init; } = "inventory";
+
+    /// <summary>The ledger's order documents, movement-id claims, SKU index and change log, partitioned by <c>/pk</c>.</summary>
+    public string InventoryMetaContainer { get; init; } = "inventory-meta";
+
+    /// <summary>Leases of the Cosmos DB trigger (partition <c>/id</c>); the Functions host writes them.</summary>
+    public string LeasesContainer { get; init; } = "leases";
+
     public string IdempotencyTable { get; init; } = "idempotencykeys";
 
     public string CheckpointTable { get; init; } = "checkpoints";
@@ -17,6 +26,9 @@ public sealed record AzureStorageOptions
 
     /// <summary>The order list index (see <see cref="Orders.OrderIndex"/>).</summary>
     public string OrderIndexTable { get; init; } = "orderindex";
+
+    /// <summary>What each channel was last told per SKU and the pushes still owed (see <see cref="Inventory.TableInventoryPublicationStore"/>).</summary>
+    public string InventoryPublicationsTable { get; init; } = "inventorypublications";
 
     public string RawArchiveContainer { get; init; } = "raw";
 

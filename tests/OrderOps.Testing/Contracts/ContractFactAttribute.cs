@@ -1,14 +1,15 @@
+using Xunit;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-namespace OrderOps.Storage.Tests.Contracts;
+namespace OrderOps.Testing.Contracts;
 
 /// <summary>
 /// A contract test. It runs like <c>[Fact]</c>, except that a backend's test class can declare it needs something the
 /// machine may lack (<see cref="IContractPrecondition"/>, e.g. the Azure emulators); the test is then reported as
 /// skipped with the precondition's reason instead of failing for a reason that is not the backend's.
 /// </summary>
-[XunitTestCaseDiscoverer("OrderOps.Storage.Tests.Contracts.ContractFactDiscoverer", "OrderOps.Storage.Tests")]
+[XunitTestCaseDiscoverer("OrderOps.Testing.Contracts.ContractFactDiscoverer", "OrderOps.Testing")]
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class ContractFactAttribute : FactAttribute;
 
@@ -38,10 +39,26 @@ public sealed class ContractTestCase : XunitTestCase
     {
     }
 
-    protected override string GetSkipReason(IAttributeInfo factAttribute)
-    {
-        var type = TestMethod.TestClass.Class.ToRuntimeType();
-        var precondition = type?.GetCustomAttributes(inherit: true).OfType<IContractPrecondition>().FirstOrDefault();
-        return precondition?.SkipReason ?? base.GetSkipReason(factAttribute);
-    }
+    protected override string GetSkipReason(IAttributeInfo factAttribute) =>
+        ContractPreconditions.SkipReason(TestMethod) ?? base.GetSkipReason(factAttribute);
+}
+
+/// <summary>A contract theory: like <c>[Theory]</c>, skipped with the reason when its class's precondition is not met.</summary>
+[XunitTestCaseDiscoverer("OrderOps.Testing.Contracts.ContractTheoryDiscoverer", "OrderOps.Testing")]
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ContractTheoryAttribute : TheoryAttribute;
+
+public sealed class ContractTheoryDiscoverer(IMessageSink diagnosticMessageSink) : TheoryDiscoverer(diagnosticMessageSink)
+{
+    public override IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo theoryAttribute) =>
+        ContractPreconditions.SkipReason(testMethod) is { } reason
+            ? CreateTestCasesForSkip(discoveryOptions, testMethod, theoryAttribute, reason)
+            : base.Discover(discoveryOptions, testMethod, theoryAttribute);
+}
+
+internal static class ContractPreconditions
+{
+    /// <summary>The skip reason of the first precondition on the test's class (inherited ones included), or null.</summary>
+    public static string? SkipReason(ITestMethod testMethod) =>
+        testMethod.TestClass.Class.ToRuntimeType()?.GetCustomAttributes(inherit: true).OfType<IContractPrecondition>().FirstOrDefault()?.SkipReason;
 }

@@ -1,4 +1,4 @@
-namespace OrderOps.Storage.Tests.Azure;
+namespace OrderOps.Testing.Azure;
 
 /// <summary>
 /// Where the Azure backend's tests find their services. test.sh starts Azurite and cosmosdb-server and sets these; a
@@ -35,7 +35,7 @@ public static class AzureTestEnvironment
     /// <summary>Null when the tests must run: settings present, or required (then they fail with <see cref="Missing"/>).</summary>
     public static string? SkipReason =>
         Missing is { } missing && !Required
-            ? $"Azure backend tests need the emulators: {missing}. Run ./test.sh (it installs and starts Azurite and cosmosdb-server), or set the ORDEROPS_* variables (see tests/OrderOps.Storage.Tests/Azure/AzureTestEnvironment.cs)."
+            ? $"Azure backend tests need the emulators: {missing}. Run ./test.sh (it installs and starts Azurite and cosmosdb-server), or set the ORDEROPS_* variables (see tests/OrderOps.Testing/Azure/AzureTestEnvironment.cs)."
             : null;
 
     private static string? Value(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
@@ -43,7 +43,7 @@ public static class AzureTestEnvironment
 
 /// <summary>Skips the class's contract tests, with the reason, when the emulators are not configured and not required.</summary>
 [AttributeUsage(AttributeTargets.Class)]
-public sealed class NeedsAzureServicesAttribute : Attribute, Contracts.IContractPrecondition
+public sealed class NeedsAzureServicesAttribute : Attribute, OrderOps.Testing.Contracts.IContractPrecondition
 {
     public string? SkipReason => AzureTestEnvironment.SkipReason;
 }
