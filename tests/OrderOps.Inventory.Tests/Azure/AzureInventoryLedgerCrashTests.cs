@@ -101,6 +101,24 @@ public sealed class AzureInventoryLedgerCrashTests : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task Steps_a_crash_left_unconfirmed_are_repaired_in_the_background_when_their_sku_is_next_written()
+    {
+        var kill = new KillSwitch(CosmosRequests.WriteTo(_backend.Options.InventoryContainer), occurrence: 3);
+        await DyingLedger(kill).ReserveAsync(TwoSkus, None);
+        _time.Advance(_options.RecoverAfter + TimeSpan.FromSeconds(1));
+
+        await _ledger.RecordMovementAsync(new StockMovement { MovementId = "rcv-A-2", Sku = "A", Location = "east", Type = MovementType.Receipt, Quantity = 1 }, None);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await PendingStepsAsync("A") > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal((0, 1), (await PendingStepsAsync("A"), await PendingStepsAsync("B")));
+    }
+
+    [ContractFact]
     public async Task A_release_killed_after_its_first_sku_step_is_finished_by_the_next_call()
     {
         await _ledger.ReserveAsync(TwoSkus, None);

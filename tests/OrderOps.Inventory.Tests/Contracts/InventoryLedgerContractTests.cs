@@ -42,6 +42,35 @@ public abstract class InventoryLedgerContractTests
     }
 
     [ContractFact]
+    public async Task A_movement_id_reused_for_another_sku_is_refused_and_a_refused_movement_frees_its_id()
+    {
+        await Ledger.RecordMovementAsync(Movement("m-1", "A", "east", MovementType.Receipt, 5), None);
+        await Assert.ThrowsAsync<MovementConflictException>(() => Ledger.RecordMovementAsync(Movement("m-1", "B", "east", MovementType.Receipt, 5), None));
+        Assert.Empty(await Ledger.GetBalancesAsync(["B"], None));
+
+        await Assert.ThrowsAsync<InsufficientStockException>(() => Ledger.RecordMovementAsync(Movement("m-2", "A", "east", MovementType.Adjustment, -6), None));
+        Assert.Equal(MovementOutcome.Recorded, await Ledger.RecordMovementAsync(Movement("m-2", "B", "east", MovementType.Receipt, 1), None));
+        Assert.Equal(1, (await BalanceAsync("B", "east")).OnHand);
+    }
+
+    [ContractFact]
+    public async Task Skus_are_listed_in_order_a_page_at_a_time()
+    {
+        var skus = Enumerable.Range(0, 40).Select(i => $"SKU-{(i * 7) % 40:D2}").ToList();
+        await Task.WhenAll(skus.Select(sku => ReceiveAsync(sku, "east", 1)));
+        var listed = new List<string>();
+        string? after = null;
+        while ((await Ledger.ListSkusAsync(after, 15, None)) is { Count: > 0 } page)
+        {
+            listed.AddRange(page);
+            after = page[^1];
+        }
+
+        Assert.Equal(skus.Order(StringComparer.Ordinal), listed);
+        Assert.Equal(["SKU-38", "SKU-39"], await Ledger.ListSkusAsync("SKU-37", 10, None));
+    }
+
+    [ContractFact]
     public async Task Adjustment_cannot_take_on_hand_below_zero()
     {
         await ReceiveAsync("A", "east", 3);
@@ -221,6 +250,35 @@ public abstract class InventoryLedgerContractTests
         Assert.Equal(1, await Ledger.PruneChangesAsync(changes[0].Position, DateTimeOffset.UtcNow.AddMinutes(1), None));
         Assert.Equal([changes[1]], await Ledger.ReadChangesAsync(0, 100, None));
         Assert.Equal(2, (await BalanceAsync("A", "east")).OnHand);
+    }
+
+    [ContractFact]
+    public async Task A_long_change_log_reads_back_whole_a_page_at_a_time_and_prunes_up_to_a_position()
+    {
+        var start = (await Ledger.ReadChangesAsync(0, 100_000, None)) is { Count: > 0 } existing ? existing[^1].Position : 0;
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(async s =>
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                await ReceiveAsync($"LOG-{s}", "east", 1);
+            }
+        }));
+
+        var all = await Ledger.ReadChangesAsync(start, 100_000, None);
+        Assert.Equal(250, all.Count);
+        Assert.True(all.Zip(all.Skip(1)).All(p => p.First.Position < p.Second.Position));
+        Assert.All(Enumerable.Range(0, 10), s => Assert.Equal(Enumerable.Range(1, 25), all.Where(c => c.Sku == $"LOG-{s}").Select(c => c.OnHand)));
+        var paged = new List<InventoryChange>();
+        var position = start;
+        while ((await Ledger.ReadChangesAsync(position, 40, None)) is { Count: > 0 } page)
+        {
+            paged.AddRange(page);
+            position = page[^1].Position;
+        }
+
+        Assert.Equal(all, paged);
+        Assert.Equal(160, await Ledger.PruneChangesAsync(all[159].Position, DateTimeOffset.UtcNow.AddMinutes(1), None));
+        Assert.Equal(all.Skip(160), await Ledger.ReadChangesAsync(0, 100_000, None));
     }
 
     [ContractFact]

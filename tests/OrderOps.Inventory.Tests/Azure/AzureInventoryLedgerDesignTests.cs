@@ -1,0 +1,54 @@
+using OrderOps.Core.Inventory;
+using OrderOps.Storage.Azure.Inventory;
+using OrderOps.Testing.Azure;
+
+namespace OrderOps.Inventory.Tests.Azure;
+
+/// <summary>
+/// What the Cosmos DB ledger's design adds beyond the contract: movements leave the SKU document for documents of their
+/// own without losing idempotency or order, and a Function app's ledger keeps no change log (its trigger reads the
+/// real change feed).
+/// </summary>
+[NeedsAzureServices]
+public sealed class AzureInventoryLedgerDesignTests : IAsyncLifetime
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private AzureInventoryBackend _backend = null!;
+
+    public async Task InitializeAsync() => _backend = await AzureInventoryBackend.CreateAsync();
+
+    public async Task DisposeAsync() => await _backend.DisposeAsync();
+
+    [ContractFact]
+    public async Task Movements_copied_out_of_the_sku_document_are_still_recognised_and_read_back_in_order()
+    {
+        var ledger = _backend.CreateLedger(options: new CosmosInventoryLedgerOptions { OutboxFlushThreshold = 3 });
+        var receipts = Enumerable.Range(1, 10)
+            .Select(i => new StockMovement { MovementId = $"r{i}", Sku = "A", Location = "east", Type = MovementType.Receipt, Quantity = i })
+            .ToList();
+        foreach (var receipt in receipts)
+        {
+            await ledger.RecordMovementAsync(receipt, None);
+        }
+
+        // r1 was copied into its own document long ago: repeating it must not count it twice.
+        Assert.Equal(MovementOutcome.Duplicate, await ledger.RecordMovementAsync(receipts[0], None));
+        Assert.Equal(55, Assert.Single(await ledger.GetBalancesAsync(["A"], None)).OnHand);
+
+        var movements = await ledger.GetMovementsAsync("A", 0, 100, None);
+        Assert.Equal(receipts.Select(r => r.MovementId), movements.Select(m => m.MovementId));
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), movements.Select(m => m.Sequence));
+        Assert.Equal(["r6", "r7"], (await ledger.GetMovementsAsync("A", 5, 2, None)).Select(m => m.MovementId));
+    }
+
+    [ContractFact]
+    public async Task A_function_apps_ledger_keeps_no_change_log_and_says_where_the_changes_are()
+    {
+        var ledger = _backend.CreateLedger(options: new CosmosInventoryLedgerOptions { ChangeLog = false });
+        await ledger.RecordMovementAsync(new StockMovement { MovementId = "r1", Sku = "A", Location = "east", Type = MovementType.Receipt, Quantity = 1 }, None);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ledger.ReadChangesAsync(0, 10, None));
+        Assert.Contains("change feed", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await _backend.CreateLedger().ReadChangesAsync(0, 10, None));
+    }
+}
