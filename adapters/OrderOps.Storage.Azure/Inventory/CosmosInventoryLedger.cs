@@ -92,6 +92,9 @@ public sealed partial class CosmosInventoryLedger : IInventoryLedger
             _stock, _index, _changeLog, options, time, () => signals?.LedgerChanged(), OnStaleSteps, _logger);
     }
 
+    /// <summary>How this instance is tuned (e.g. whether it keeps the change log).</summary>
+    public CosmosInventoryLedgerOptions Options => _options;
+
     public async Task<MovementOutcome> RecordMovementAsync(StockMovement movement, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(movement);
