@@ -41,7 +41,7 @@ public sealed class AzureStorage(CosmosClient cosmos, TableServiceClient tables,
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
         var database = (await cosmos.CreateDatabaseIfNotExistsAsync(options.DatabaseName, cancellationToken: cancellationToken)).Database;
-        foreach (var (container, partitionKey) in Containers)
+        foreach (var (container, partitionKey) in options.CosmosContainers)
         {
             await database.CreateContainerIfNotExistsAsync(new ContainerProperties(container, partitionKey), cancellationToken: cancellationToken);
         }
@@ -53,10 +53,6 @@ public sealed class AzureStorage(CosmosClient cosmos, TableServiceClient tables,
 
         await blobs.GetBlobContainerClient(options.RawArchiveContainer).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
     }
-
-    /// <summary>Every Cosmos DB container the backend uses, with its partition key path (infra/ declares the same).</summary>
-    public IReadOnlyList<(string Name, string PartitionKey)> Containers =>
-        [(options.OrdersContainer, "/orderId"), (options.InventoryContainer, "/sku"), (options.InventoryMetaContainer, "/pk"), (options.LeasesContainer, "/id")];
 
     /// <summary>Deletes what <see cref="EnsureCreatedAsync"/> created (tests only).</summary>
     public async Task DeleteAsync(CancellationToken cancellationToken)

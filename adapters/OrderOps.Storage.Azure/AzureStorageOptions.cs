@@ -30,6 +30,10 @@ public sealed record AzureStorageOptions
     /// <summary>What each channel was last told per SKU and the pushes still owed (see <see cref="Inventory.TableInventoryPublicationStore"/>).</summary>
     public string InventoryPublicationsTable { get; init; } = "inventorypublications";
 
+    /// <summary>Every Cosmos DB container the backend uses, with its partition key path: what <see cref="AzureStorage.EnsureCreatedAsync"/> creates and infra/ must declare.</summary>
+    public IReadOnlyList<(string Name, string PartitionKey)> CosmosContainers =>
+        [(OrdersContainer, "/orderId"), (InventoryContainer, "/sku"), (InventoryMetaContainer, "/pk"), (LeasesContainer, "/id")];
+
     public string RawArchiveContainer { get; init; } = "raw";
 
     /// <summary><c>CosmosDb:Emulator</c>: talking to an emulator; tolerate its known deviations (see CosmosOrderStore).</summary>

@@ -107,6 +107,12 @@ public sealed partial class InfrastructureSettingsTests
         var containers = CosmosContainers().ToDictionary(c => c.Name, c => c.PartitionKey);
         Assert.Equal("/orderId", containers[new AzureStorageOptions().OrdersContainer]);
         Assert.Equal("/sku", containers["inventory"]);
+        foreach (var (name, partitionKey) in new AzureStorageOptions().CosmosContainers)
+        {
+            Assert.True(containers.TryGetValue(name, out var declared), $"infra/resources.bicep declares no Cosmos DB container '{name}'.");
+            Assert.Equal(partitionKey, declared);
+        }
+
         foreach (var feed in Registry.Functions.Select(f => f.Trigger).OfType<ChangeFeedTrigger>())
         {
             Assert.Contains(feed.ContainerName, containers.Keys);
@@ -121,7 +127,7 @@ public sealed partial class InfrastructureSettingsTests
     public void The_tables_and_blob_containers_the_backend_uses_are_declared()
     {
         var options = new AzureStorageOptions();
-        foreach (var table in new[] { options.IdempotencyTable, options.CheckpointTable, options.IngestFailureTable, options.OrderIndexTable })
+        foreach (var table in new[] { options.IdempotencyTable, options.CheckpointTable, options.IngestFailureTable, options.OrderIndexTable, options.InventoryPublicationsTable })
         {
             Assert.Contains($"'{table}'", Block(ResourcesBicep, "resource tables '", "}]"), StringComparison.Ordinal);
         }

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using OrderOps.Core.Ports;
 using OrderOps.Functions.Composition;
 using OrderOps.Hosting;
+using OrderOps.Hosting.Registry;
+using OrderOps.Storage.Azure;
 using OrderOps.Storage.Azure.Inventory;
 
 namespace OrderOps.Functions.Tests.Inventory;
@@ -46,5 +48,12 @@ public sealed class AzureInventoryWiringTests : IDisposable
         var ledger = Assert.IsType<CosmosInventoryLedger>(provider.GetRequiredService<IInventoryLedger>());
         Assert.Equal(changeLog, ledger.Options.ChangeLog);
         Assert.IsType<TableInventoryPublicationStore>(provider.GetRequiredService<IInventoryPublicationStore>());
+    }
+
+    [Fact]
+    public void The_fan_outs_cosmos_db_trigger_watches_the_container_the_ledger_writes_its_skus_to()
+    {
+        var trigger = Assert.IsType<ChangeFeedTrigger>(FunctionCatalog.Create().Functions.Single(f => f.Name == "InventoryFanOut").Trigger);
+        Assert.Equal((new AzureStorageOptions().InventoryContainer, new AzureStorageOptions().LeasesContainer), (trigger.ContainerName, trigger.LeaseContainerName));
     }
 }

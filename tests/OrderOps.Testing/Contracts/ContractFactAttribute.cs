@@ -50,9 +50,12 @@ public sealed class ContractTheoryAttribute : TheoryAttribute;
 
 public sealed class ContractTheoryDiscoverer(IMessageSink diagnosticMessageSink) : TheoryDiscoverer(diagnosticMessageSink)
 {
+    private readonly IMessageSink _sink = diagnosticMessageSink;
+
+    /// <summary>Unmet precondition: one skipped case (reporting the reason) instead of one case per data row.</summary>
     public override IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo theoryAttribute) =>
-        ContractPreconditions.SkipReason(testMethod) is { } reason
-            ? CreateTestCasesForSkip(discoveryOptions, testMethod, theoryAttribute, reason)
+        ContractPreconditions.SkipReason(testMethod) is not null
+            ? [new ContractTestCase(_sink, discoveryOptions.MethodDisplayOrDefault(), discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod)]
             : base.Discover(discoveryOptions, testMethod, theoryAttribute);
 }
 
