@@ -37,14 +37,18 @@ public sealed partial class CosmosInventoryLedger
     /// <summary>Another operation of the order is in flight: wait for it, or take it over once it is abandoned.</summary>
     private async Task SettleAsync((OrderDocument Document, string ETag) current, int attempt, CancellationToken cancellationToken)
     {
-        if (NowMs - current.Document.Intent!.StartedAt > _options.RecoverAfter.TotalMilliseconds)
+        var age = NowMs - current.Document.Intent!.StartedAt;
+        if (age > _options.RecoverAfter.TotalMilliseconds)
         {
             await RecoverAsync(current, cancellationToken);
             return;
         }
 
-        // Real time, not the TimeProvider: this waits for another caller's network round trips.
-        await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5 * attempt, 100)), cancellationToken);
+        // Real time, not the TimeProvider: this waits for another caller's network round trips. An intent that is
+        // seconds old is not finishing soon (its owner is slow or gone), so it is looked at once a second until it can
+        // be taken over.
+        var pause = age < 2_000 ? Math.Min(5 * attempt, 100) : 1_000;
+        await Task.Delay(TimeSpan.FromMilliseconds(pause), cancellationToken);
     }
 
     /// <summary>Writes a new intent into the order document (creating it if needed); null when another caller changed it first.</summary>
