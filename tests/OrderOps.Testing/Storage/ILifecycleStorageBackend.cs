@@ -1,21 +1,15 @@
-using Microsoft.Extensions.Time.Testing;
 using OrderOps.Core.Ports;
 
 namespace OrderOps.Testing.Storage;
 
 /// <summary>
 /// A fresh backend for the lifecycle's ports. Kept apart from <see cref="IStorageBackend"/> so a backend can adopt these
-/// ports on its own schedule (the Azure backend: timers and exceptions on Table storage; stock once the inventory ledger lands).
+/// ports on its own schedule (the Azure backend: timers and exceptions on Table storage, through
+/// <see cref="ITimerAndExceptionStorageBackend"/>; stock once the inventory ledger lands).
 /// </summary>
-public interface ILifecycleStorageBackend : IAsyncDisposable
+public interface ILifecycleStorageBackend : ITimerAndExceptionStorageBackend
 {
-    FakeTimeProvider Time { get; }
-
     IStockAllocator Stock { get; }
-
-    ITimerStore Timers { get; }
-
-    ILifecycleExceptionStore Exceptions { get; }
 
     /// <summary>Seeds a location's on-hand quantity (test setup; the inventory ledger owns real movements).</summary>
     Task SetOnHandAsync(string locationId, string sku, int onHand);
