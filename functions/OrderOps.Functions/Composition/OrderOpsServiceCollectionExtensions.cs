@@ -93,8 +93,8 @@ public static class OrderOpsServiceCollectionExtensions
                     // inventory functions stay unavailable rather than keep a ledger on an instance's local disk.
                     AddEmbeddedInventory(services);
 
-                    // Same interim for the lifecycle's stock stand-in, due timers and exception queue (Azure Tables for
-                    // timers and exceptions is the Azure backend's follow-up; stock moves onto the inventory ledger).
+                    // Same interim for the lifecycle's stock stand-in (stock moves onto the inventory ledger). Its due
+                    // timers and exception queue are on Azure Tables (AddAzureStorage), in both hosting modes.
                     AddEmbeddedLifecycle(services);
                     services.PostConfigure<StandaloneOptions>(o => o.DataDirectory = local.DataDirectory);
                 }
@@ -129,8 +129,6 @@ public static class OrderOpsServiceCollectionExtensions
     {
         services.AddSingleton<OrderOps.Storage.Embedded.Allocation.SqliteStockAllocator>();
         services.AddSingleton<IStockAllocator>(sp => sp.GetRequiredService<OrderOps.Storage.Embedded.Allocation.SqliteStockAllocator>());
-        services.AddSingleton<ITimerStore, OrderOps.Storage.Embedded.Lifecycle.SqliteTimerStore>();
-        services.AddSingleton<ILifecycleExceptionStore, OrderOps.Storage.Embedded.Lifecycle.SqliteLifecycleExceptionStore>();
     }
 
     private static void AddEmbeddedMessaging(IServiceCollection services, EmbeddedStorageOptions options)
