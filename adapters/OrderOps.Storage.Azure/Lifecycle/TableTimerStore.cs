@@ -14,7 +14,8 @@ namespace OrderOps.Storage.Azure.Lifecycle;
 /// <item><c>order|{order id}</c> / <c>{timer id}</c>: the order's timers, so listing them is one partition query.</item>
 /// <item><c>sweep</c> / <c>oldest-open-bucket</c>: where the sweep starts (<see cref="SweepMarker"/>).</item>
 /// </list>
-/// Ids are escaped with <see cref="TableKeys.Escape"/>.
+/// Ids are escaped with <see cref="TableKeys.Escape"/>. Minute buckets: an empty bucket is no partition at all, so a
+/// range over many of them costs only the rows it finds, and small buckets keep each partition's write load small.
 /// <para>
 /// <b>Sweep.</b> <see cref="GetDueAsync"/> runs one range query, <c>PartitionKey</c> from the marker's bucket to now's
 /// bucket and <c>RowKey</c> up to now's ticks: it touches only buckets at or before now that still hold rows (a fired
@@ -35,7 +36,9 @@ namespace OrderOps.Storage.Azure.Lifecycle;
 /// then the previous due row is deleted when the timer moved. Cancel: the current row first, then the due and order
 /// rows. Reads trust a due or order row only through the current row, so a crash before the commit leaves the old
 /// schedule in force, and one after it leaves a stale row — never a lost or doubled timer. Rows nothing points at are
-/// deleted by the reads once older than <see cref="AbandonedAfter"/> (younger ones may belong to a schedule in flight).
+/// deleted by the reads once older than <see cref="AbandonedAfter"/> (younger ones may belong to a schedule in flight;
+/// a schedule stalled longer than that between its due row and its commit would lose its due row, which the SDK's
+/// timeouts and the Functions execution limit rule out).
 /// Concurrent schedule and cancel of one timer id are not serialised; the lifecycle never does both for a timer it
 /// still waits for (ids carry a generation), and a timer firing for a stale generation is ignored by the engine.
 /// </para>
