@@ -17,9 +17,10 @@ namespace OrderOps.Adapters.Amazon.Fulfillment;
 /// <c>amazon:{sellerId}:{amazonOrderId}:cancellationFeed</c>, so every later call (a crash repeat or an operator's
 /// retry) reads that same feed's result instead of submitting another. A report with errors or a feed Amazon ended
 /// CANCELLED/FATAL forgets the id, so a retry submits anew.</para>
-/// <para>The one window left: a crash after createFeed answered and before the id is stored. The repeat then submits a
-/// second identical feed; Amazon processes it against an order the first one already cancelled, and its error is shown
-/// to the operator, whose override is then the right resolution.</para>
+/// <para>The windows left: a crash after createFeed answered and before the id is stored, or a createFeed whose answer
+/// was lost and which the resilience pipeline retried. Either way a second identical feed is submitted; Amazon processes
+/// it against an order the first one already cancelled, its report shows the error, and the operator sees Amazon's
+/// words and overrides. Nothing is ever reported Done that Amazon did not confirm.</para>
 /// </remarks>
 internal sealed class AmazonOrderCanceller(
     SellingPartnerFeedsClient feeds,
