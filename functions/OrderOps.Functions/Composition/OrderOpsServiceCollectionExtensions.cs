@@ -59,9 +59,11 @@ public static class OrderOpsServiceCollectionExtensions
         services.Configure<FulfillmentOptions>(configuration.GetSection("Fulfillment"));
         services.AddHttpFulfillmentLocations();
         services.AddShopifyChannelNotifier();
+        // Amazon: confirmShipment and cancellation feeds; with no Amazon account configured it answers Failed naming the
+        // missing setting, like the not-wired placeholder did, so the app starts either way.
+        services.AddAmazonChannelNotifier();
 
-        // Seams: an Amazon confirmShipment notifier and an EDI 855/856 notifier replace these once they exist.
-        services.AddSingleton<IChannelNotifier>(NotWiredChannelNotifier.Amazon());
+        // Seam: an EDI 855/856 notifier replaces this once it exists.
         services.AddSingleton<IChannelNotifier>(NotWiredChannelNotifier.Edi());
         services.AddAmazonChannel(configuration);
         services.AddEdiChannel(configuration);
