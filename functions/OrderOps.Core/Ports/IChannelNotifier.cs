@@ -5,13 +5,13 @@ namespace OrderOps.Core.Ports;
 /// <summary>
 /// Tells a sales channel what happened to its order: one implementation per channel (<see cref="Channel"/>). Calls
 /// are repeated after crashes, so implementations make them idempotent (e.g. Shopify: skip a tracking number the
-/// order already has).
+/// order already has; Amazon: the same packageReferenceId per shipment, which Amazon treats as an edit).
 /// </summary>
 /// <remarks>
-/// Wired: Shopify (fulfillmentCreate with tracking, orderCancel). Seams: Amazon (SP-API confirmShipment, to be added to
-/// the Amazon adapter's orders client) and EDI (855 on acceptance, 856 on shipment, written with the EDI adapter's X12
-/// writer and delivered to the partner). Until those are registered the lifecycle raises a "channel-notification-not-wired" exception
-/// instead of pretending the channel was told.
+/// Wired: Shopify (fulfillmentCreate with tracking, orderCancel) and Amazon (SP-API confirmShipment; an operator's
+/// cancellation as an order acknowledgement feed). Seam: EDI (855 on acceptance, 856 on shipment, written with the EDI
+/// adapter's X12 writer and delivered to the partner); until it is registered, <c>NotWiredChannelNotifier</c> answers
+/// Failed, so the lifecycle raises a "channel-notification-failed" exception instead of pretending the partner was told.
 /// </remarks>
 public interface IChannelNotifier
 {

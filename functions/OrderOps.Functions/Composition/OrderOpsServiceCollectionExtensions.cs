@@ -53,14 +53,17 @@ public static class OrderOpsServiceCollectionExtensions
         // The order lifecycle: its engine, routing policy, fulfillment locations and channel notifiers.
         services.AddSingleton(configuration.GetSection("OrderOps:Lifecycle").Get<LifecycleOptions>() ?? new LifecycleOptions());
         services.AddSingleton<IRoutingPolicy, MinimalShipmentsRoutingPolicy>();
+        services.AddSingleton<IStockAllocator, LedgerStockAllocator>();
         services.AddSingleton<LifecycleEngine>();
         services.AddSingleton<TimerSweeper>();
         services.Configure<FulfillmentOptions>(configuration.GetSection("Fulfillment"));
         services.AddHttpFulfillmentLocations();
         services.AddShopifyChannelNotifier();
+        // Amazon: confirmShipment and cancellation feeds; with no Amazon account configured it answers Failed naming the
+        // missing setting, like the not-wired placeholder did, so the app starts either way.
+        services.AddAmazonChannelNotifier();
 
-        // Seams: an Amazon confirmShipment notifier and an EDI 855/856 notifier replace these once they exist.
-        services.AddSingleton<IChannelNotifier>(NotWiredChannelNotifier.Amazon());
+        // Seam: an EDI 855/856 notifier replaces this once it exists.
         services.AddSingleton<IChannelNotifier>(NotWiredChannelNotifier.Edi());
         services.AddAmazonChannel(configuration);
         services.AddEdiChannel(configuration);
@@ -93,9 +96,8 @@ public static class OrderOpsServiceCollectionExtensions
                     // inventory functions stay unavailable rather than keep a ledger on an instance's local disk.
                     AddEmbeddedInventory(services);
 
-                    // Same interim for the lifecycle's stock stand-in (stock moves onto the inventory ledger). Its due
-                    // timers and exception queue are on Azure Tables (AddAzureStorage), in both hosting modes.
-                    AddEmbeddedLifecycle(services);
+                    // The lifecycle's due timers and exception queue need no such interim: AddAzureStorage put them on
+                    // Azure Tables, in both hosting modes.
                     services.PostConfigure<StandaloneOptions>(o => o.DataDirectory = local.DataDirectory);
                 }
                 else if (!AzureConnections.IsServiceBusConfigured(configuration))
@@ -123,12 +125,6 @@ public static class OrderOpsServiceCollectionExtensions
         services.AddSingleton<IInventoryLedger>(sp => new SqliteInventoryLedger(
             sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<InventorySignals>()));
         services.AddSingleton<IInventoryPublicationStore, SqliteInventoryPublicationStore>();
-    }
-
-    private static void AddEmbeddedLifecycle(IServiceCollection services)
-    {
-        services.AddSingleton<OrderOps.Storage.Embedded.Allocation.SqliteStockAllocator>();
-        services.AddSingleton<IStockAllocator>(sp => sp.GetRequiredService<OrderOps.Storage.Embedded.Allocation.SqliteStockAllocator>());
     }
 
     private static void AddEmbeddedMessaging(IServiceCollection services, EmbeddedStorageOptions options)
