@@ -3,6 +3,7 @@ using Azure.Storage.Blobs;
 using Microsoft.Azure.Cosmos;
 using OrderOps.Storage.Azure.Archive;
 using OrderOps.Storage.Azure.Keys;
+using OrderOps.Storage.Azure.Lifecycle;
 using OrderOps.Storage.Azure.Orders;
 
 namespace OrderOps.Storage.Azure;
@@ -22,6 +23,10 @@ public sealed class AzureStorage(CosmosClient cosmos, TableServiceClient tables,
 
     public TableIngestFailureStore CreateIngestFailureStore() => new(tables.GetTableClient(options.IngestFailureTable));
 
+    public TableTimerStore CreateTimerStore() => new(tables.GetTableClient(options.TimerTable), time);
+
+    public TableLifecycleExceptionStore CreateLifecycleExceptionStore() => new(tables.GetTableClient(options.LifecycleExceptionTable), time);
+
     public BlobRawArchive CreateRawArchive() => new(blobs.GetBlobContainerClient(options.RawArchiveContainer));
 
     /// <summary>
@@ -32,7 +37,7 @@ public sealed class AzureStorage(CosmosClient cosmos, TableServiceClient tables,
     {
         var database = (await cosmos.CreateDatabaseIfNotExistsAsync(options.DatabaseName, cancellationToken: cancellationToken)).Database;
         await database.CreateContainerIfNotExistsAsync(new ContainerProperties(options.OrdersContainer, "/orderId"), cancellationToken: cancellationToken);
-        foreach (var table in new[] { options.IdempotencyTable, options.CheckpointTable, options.IngestFailureTable, options.OrderIndexTable })
+        foreach (var table in options.Tables)
         {
             await tables.CreateTableIfNotExistsAsync(table, cancellationToken);
         }
@@ -44,7 +49,7 @@ public sealed class AzureStorage(CosmosClient cosmos, TableServiceClient tables,
     public async Task DeleteAsync(CancellationToken cancellationToken)
     {
         await cosmos.GetDatabase(options.DatabaseName).DeleteAsync(cancellationToken: cancellationToken);
-        foreach (var table in new[] { options.IdempotencyTable, options.CheckpointTable, options.IngestFailureTable, options.OrderIndexTable })
+        foreach (var table in options.Tables)
         {
             await tables.DeleteTableAsync(table, cancellationToken);
         }

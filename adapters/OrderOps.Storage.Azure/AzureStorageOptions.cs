@@ -18,6 +18,15 @@ public sealed record AzureStorageOptions
     /// <summary>The order list index (see <see cref="Orders.OrderIndex"/>).</summary>
     public string OrderIndexTable { get; init; } = "orderindex";
 
+    /// <summary>The lifecycle's due timers (see <see cref="Lifecycle.TableTimerStore"/>).</summary>
+    public string TimerTable { get; init; } = "duetimers";
+
+    /// <summary>The lifecycle's exception queue (see <see cref="Lifecycle.TableLifecycleExceptionStore"/>).</summary>
+    public string LifecycleExceptionTable { get; init; } = "lifecycleexceptions";
+
+    /// <summary>Every table above: what <see cref="AzureStorage.EnsureCreatedAsync"/> creates and infra/ must declare.</summary>
+    public IReadOnlyList<string> Tables => [IdempotencyTable, CheckpointTable, IngestFailureTable, OrderIndexTable, TimerTable, LifecycleExceptionTable];
+
     public string RawArchiveContainer { get; init; } = "raw";
 
     /// <summary><c>CosmosDb:Emulator</c>: talking to an emulator; tolerate its known deviations (see CosmosOrderStore).</summary>

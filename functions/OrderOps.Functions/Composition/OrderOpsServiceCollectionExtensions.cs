@@ -96,9 +96,8 @@ public static class OrderOpsServiceCollectionExtensions
                     // inventory functions stay unavailable rather than keep a ledger on an instance's local disk.
                     AddEmbeddedInventory(services);
 
-                    // Same interim for the lifecycle's due timers and exception queue (Azure Tables for timers and
-                    // exceptions is the Azure backend's follow-up).
-                    AddEmbeddedLifecycle(services);
+                    // The lifecycle's due timers and exception queue need no such interim: AddAzureStorage put them on
+                    // Azure Tables, in both hosting modes.
                     services.PostConfigure<StandaloneOptions>(o => o.DataDirectory = local.DataDirectory);
                 }
                 else if (!AzureConnections.IsServiceBusConfigured(configuration))
@@ -126,12 +125,6 @@ public static class OrderOpsServiceCollectionExtensions
         services.AddSingleton<IInventoryLedger>(sp => new SqliteInventoryLedger(
             sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<InventorySignals>()));
         services.AddSingleton<IInventoryPublicationStore, SqliteInventoryPublicationStore>();
-    }
-
-    private static void AddEmbeddedLifecycle(IServiceCollection services)
-    {
-        services.AddSingleton<ITimerStore, OrderOps.Storage.Embedded.Lifecycle.SqliteTimerStore>();
-        services.AddSingleton<ILifecycleExceptionStore, OrderOps.Storage.Embedded.Lifecycle.SqliteLifecycleExceptionStore>();
     }
 
     private static void AddEmbeddedMessaging(IServiceCollection services, EmbeddedStorageOptions options)

@@ -1,3 +1,4 @@
+using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Azure.Cosmos;
@@ -14,7 +15,7 @@ namespace OrderOps.Storage.Tests.Azure;
 /// </summary>
 public sealed class AzureBackend : IStorageBackend
 {
-    private static readonly Lazy<CosmosClient> Cosmos = new(() =>
+    internal static readonly Lazy<CosmosClient> Cosmos = new(() =>
         new CosmosClient(AzureTestEnvironment.CosmosEndpoint, AzureTestEnvironment.CosmosKey, AzureConnections.CosmosOptions(AzureTestEnvironment.CosmosIsEmulator)));
 
     private readonly AzureStorage _storage;
@@ -67,6 +68,8 @@ public sealed class AzureBackend : IStorageBackend
             CheckpointTable = "checkpoints" + suffix,
             IngestFailureTable = "failures" + suffix,
             OrderIndexTable = "orderindex" + suffix,
+            TimerTable = "duetimers" + suffix,
+            LifecycleExceptionTable = "lifecycleexceptions" + suffix,
             RawArchiveContainer = "raw-" + suffix,
             CosmosEmulator = AzureTestEnvironment.CosmosIsEmulator,
         };
@@ -84,6 +87,83 @@ public sealed class AzureBackend : IStorageBackend
         public Task SendAsync(string queueName, QueueMessage message, CancellationToken cancellationToken) =>
             throw new NotSupportedException("Service Bus has no emulator here; see ServiceBusRestSenderTests.");
     }
+}
+
+/// <summary>
+/// The Table storage flavour for the lifecycle's due timers and exception queue, on two fresh tables made through
+/// <see cref="AzureStorage"/>'s factories; every table request goes through <see cref="Requests"/> (counted, and able
+/// to fail one on purpose to simulate a crash between writes).
+/// </summary>
+public sealed class AzureTimerAndExceptionBackend : ITimerAndExceptionStorageBackend
+{
+    private readonly TableServiceClient _tables;
+    private readonly AzureStorageOptions _options;
+
+    private AzureTimerAndExceptionBackend(TableServiceClient tables, AzureStorageOptions options, TableRequestRecorder requests, FakeTimeProvider time)
+    {
+        _tables = tables;
+        _options = options;
+        Requests = requests;
+        Time = time;
+        var storage = new AzureStorage(AzureBackend.Cosmos.Value, tables, new BlobServiceClient(AzureTestEnvironment.StorageConnectionString), options, time);
+        TimerStore = storage.CreateTimerStore();
+        Exceptions = storage.CreateLifecycleExceptionStore();
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public ITimerStore Timers => TimerStore;
+
+    public OrderOps.Storage.Azure.Lifecycle.TableTimerStore TimerStore { get; }
+
+    public ILifecycleExceptionStore Exceptions { get; }
+
+    public TableRequestRecorder Requests { get; }
+
+    /// <summary>The timers' table, for looking at the rows themselves.</summary>
+    public TableClient TimerTable => _tables.GetTableClient(_options.TimerTable);
+
+    public TableClient ExceptionTable => _tables.GetTableClient(_options.LifecycleExceptionTable);
+
+    public static async Task<ITimerAndExceptionStorageBackend> CreateAsync() => await CreateTablesAsync();
+
+    public static async Task<AzureTimerAndExceptionBackend> CreateTablesAsync()
+    {
+        if (AzureTestEnvironment.Missing is { } missing)
+        {
+            throw new InvalidOperationException($"ORDEROPS_REQUIRE_AZURE_TESTS is set but the Azure services are not configured: {missing}.");
+        }
+
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        var options = new AzureStorageOptions { TimerTable = "duetimers" + suffix, LifecycleExceptionTable = "lifecycleexceptions" + suffix };
+        var requests = new TableRequestRecorder();
+        var clientOptions = new TableClientOptions();
+        clientOptions.AddPolicy(requests, HttpPipelinePosition.PerCall);
+        var tables = new TableServiceClient(AzureTestEnvironment.StorageConnectionString, clientOptions);
+        await tables.CreateTableIfNotExistsAsync(options.TimerTable);
+        await tables.CreateTableIfNotExistsAsync(options.LifecycleExceptionTable);
+        requests.Clear();
+        return new AzureTimerAndExceptionBackend(tables, options, requests, new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero)));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Requests.Crash = null;
+        await _tables.DeleteTableAsync(_options.TimerTable);
+        await _tables.DeleteTableAsync(_options.LifecycleExceptionTable);
+    }
+}
+
+[NeedsAzureServices]
+public sealed class AzureTimerStoreTests : TimerStoreContract
+{
+    protected override Task<ITimerAndExceptionStorageBackend> CreateBackendAsync() => AzureTimerAndExceptionBackend.CreateAsync();
+}
+
+[NeedsAzureServices]
+public sealed class AzureLifecycleExceptionStoreTests : LifecycleExceptionStoreContract
+{
+    protected override Task<ITimerAndExceptionStorageBackend> CreateBackendAsync() => AzureTimerAndExceptionBackend.CreateAsync();
 }
 
 [NeedsAzureServices]

@@ -110,15 +110,15 @@ public abstract class StockAllocatorContract : IAsyncLifetime
 /// <summary>Due timers: idempotent scheduling by id, due ones earliest first, cancel is idempotent.</summary>
 public abstract class TimerStoreContract : IAsyncLifetime
 {
-    private ILifecycleStorageBackend _backend = null!;
+    private ITimerAndExceptionStorageBackend _backend = null!;
 
     public async Task InitializeAsync() => _backend = await CreateBackendAsync();
 
     public async Task DisposeAsync() => await _backend.DisposeAsync();
 
-    protected abstract Task<ILifecycleStorageBackend> CreateBackendAsync();
+    protected abstract Task<ITimerAndExceptionStorageBackend> CreateBackendAsync();
 
-    [Fact]
+    [ContractFact]
     public async Task Due_timers_come_earliest_first_and_not_before_they_are_due()
     {
         var now = _backend.Time.GetUtcNow();
@@ -130,7 +130,7 @@ public abstract class TimerStoreContract : IAsyncLifetime
         Assert.Single(await _backend.Timers.GetDueAsync(now.AddMinutes(10), 1, default));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Scheduling_the_same_id_again_replaces_it_and_cancel_removes_it_once()
     {
         var now = _backend.Time.GetUtcNow();
@@ -149,15 +149,15 @@ public abstract class TimerStoreContract : IAsyncLifetime
 /// <summary>The exception queue: upsert by id, open ones listed newest first, resolution kept.</summary>
 public abstract class LifecycleExceptionStoreContract : IAsyncLifetime
 {
-    private ILifecycleStorageBackend _backend = null!;
+    private ITimerAndExceptionStorageBackend _backend = null!;
 
     public async Task InitializeAsync() => _backend = await CreateBackendAsync();
 
     public async Task DisposeAsync() => await _backend.DisposeAsync();
 
-    protected abstract Task<ILifecycleStorageBackend> CreateBackendAsync();
+    protected abstract Task<ITimerAndExceptionStorageBackend> CreateBackendAsync();
 
-    [Fact]
+    [ContractFact]
     public async Task Exceptions_are_listed_newest_first_and_resolved_ones_leave_the_open_list()
     {
         var now = _backend.Time.GetUtcNow();
