@@ -31,9 +31,20 @@ public sealed class LifecycleHarness : IAsyncDisposable
         Exceptions = new SqliteLifecycleExceptionStore(_database);
         Queue = new SqliteMessageQueue(_database, Time, new QueueRetryPolicy(), new QueueSignal());
         configure?.Invoke(Options);
-        Engine = new LifecycleEngine(Orders, Stock, Locations, [Channel, NotWiredChannelNotifier.Edi()], Timers, Exceptions, new MinimalShipmentsRoutingPolicy(), Options, Time);
+        Engine = new LifecycleEngine(Orders, Stock, Locations, [Channel, UnwiredAcceptanceChannel], Timers, Exceptions, new MinimalShipmentsRoutingPolicy(), Options, Time);
         Sweeper = new TimerSweeper(Timers, Queue, Time);
     }
+
+    /// <summary>
+    /// Channel "edi" as a channel whose acceptance message is not wired: the engine's behaviour for any such seam. (The
+    /// real EDI notifier lives in the EDI adapter and is tested there and in the Function app's tests.)
+    /// </summary>
+    public static NotWiredChannelNotifier UnwiredAcceptanceChannel { get; } = new(
+        "edi",
+        needsAcceptance: true,
+        acceptanceSeam: "The acceptance message is not wired in this harness.",
+        shipmentSeam: "The shipment message is not wired in this harness.",
+        cancellationSeam: "The cancellation message is not wired in this harness.");
 
     public FakeTimeProvider Time { get; } = new(Start);
 

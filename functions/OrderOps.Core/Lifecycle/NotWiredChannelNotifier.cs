@@ -5,10 +5,10 @@ namespace OrderOps.Core.Lifecycle;
 
 /// <summary>
 /// The honest placeholder for a channel whose outbound integration is not built yet (Amazon SP-API confirmShipment:
-/// the Amazon adapter has LWA and a rate-limited client but no shipment call; EDI 855/856: the EDI adapter has the X12
-/// writer but no 855/856 documents or delivery to a partner). Every action that channel needs answers Failed with what
-/// is missing, so the lifecycle raises a channel-notification-failed exception an operator can see and, once the
-/// integration is wired, retry. Actions the channel does not need answer NotApplicable.
+/// the Amazon adapter has LWA and a rate-limited client but no shipment call). Every action that channel needs answers
+/// Failed with what is missing, so the lifecycle raises a channel-notification-failed exception an operator can see
+/// and, once the integration is wired, retry. Actions the channel does not need answer NotApplicable. (EDI is wired:
+/// the EDI adapter's <c>EdiChannelNotifier</c> writes 855s and 856s.)
 /// </summary>
 public sealed class NotWiredChannelNotifier(string channel, bool needsAcceptance, string acceptanceSeam, string shipmentSeam, string cancellationSeam) : IChannelNotifier
 {
@@ -20,13 +20,6 @@ public sealed class NotWiredChannelNotifier(string channel, bool needsAcceptance
         acceptanceSeam: string.Empty,
         shipmentSeam: "Amazon SP-API confirmShipment is not wired in this build (the Amazon adapter has no shipment confirmation call yet).",
         cancellationSeam: "Amazon seller-initiated cancellation is not wired in this build.");
-
-    public static NotWiredChannelNotifier Edi() => new(
-        Channels.Edi,
-        needsAcceptance: true,
-        acceptanceSeam: "The EDI 855 purchase order acknowledgement is not wired in this build (no 855 is written or delivered yet).",
-        shipmentSeam: "The EDI 856 ship notice is not wired in this build (no 856 is written or delivered yet).",
-        cancellationSeam: "The EDI 855 rejection for a cancelled order is not wired in this build (no 855 is written or delivered yet).");
 
     public Task<ChannelNotifyResult> AcknowledgeAcceptanceAsync(CanonicalOrder order, CancellationToken cancellationToken) =>
         Task.FromResult(needsAcceptance ? ChannelNotifyResult.Failed(acceptanceSeam) : ChannelNotifyResult.NotApplicable);

@@ -8,10 +8,11 @@ namespace OrderOps.Core.Ports;
 /// order already has).
 /// </summary>
 /// <remarks>
-/// Wired: Shopify (fulfillmentCreate with tracking, orderCancel). Seams: Amazon (SP-API confirmShipment, to be added to
-/// the Amazon adapter's orders client) and EDI (855 on acceptance, 856 on shipment, written with the EDI adapter's X12
-/// writer and delivered to the partner). Until those are registered the lifecycle raises a "channel-notification-not-wired" exception
-/// instead of pretending the channel was told.
+/// Wired: Shopify (fulfillmentCreate with tracking, orderCancel) and EDI (an 855 on acceptance, an 856 per shipment,
+/// an 855 rejection on cancellation, left in the edi-outbox for the partner: the EDI adapter's EdiChannelNotifier).
+/// Seam: Amazon (SP-API confirmShipment, to be added to the Amazon adapter's orders client); until it is registered
+/// its placeholder answers Failed, so the lifecycle raises a channel-notification-failed exception instead of
+/// pretending the channel was told.
 /// </remarks>
 public interface IChannelNotifier
 {

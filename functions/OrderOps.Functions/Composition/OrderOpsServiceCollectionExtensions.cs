@@ -59,9 +59,9 @@ public static class OrderOpsServiceCollectionExtensions
         services.AddHttpFulfillmentLocations();
         services.AddShopifyChannelNotifier();
 
-        // Seams: an Amazon confirmShipment notifier and an EDI 855/856 notifier replace these once they exist.
+        // Seam: an Amazon confirmShipment notifier replaces this once it exists. The EDI channel registers its own
+        // notifier (855/856 to the edi-outbox) in AddEdiChannel.
         services.AddSingleton<IChannelNotifier>(NotWiredChannelNotifier.Amazon());
-        services.AddSingleton<IChannelNotifier>(NotWiredChannelNotifier.Edi());
         services.AddAmazonChannel(configuration);
         services.AddEdiChannel(configuration);
         services.AddInventory(configuration);
