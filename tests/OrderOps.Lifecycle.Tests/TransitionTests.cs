@@ -1,3 +1,5 @@
+using OrderOps.Testing.Storage;
+using OrderOps.Core.Inventory;
 using OrderOps.Core.Lifecycle;
 using OrderOps.Core.Ports;
 using S = OrderOps.Core.Lifecycle.LifecycleStates;
@@ -33,7 +35,7 @@ public sealed class TransitionTests : IAsyncLifetime
 
         Assert.Equal([S.Validated, S.Allocated, S.Released, S.PartiallyShipped, S.Shipped, S.Delivered, S.Completed], await _h.TransitionsAsync(order.OrderId));
         Assert.Equal([$"shipment:{order.OrderId}:s1:1Zs1", $"shipment:{order.OrderId}:s2:1Zs2"], _h.Channel.Calls);
-        var stock = (await _h.Stock.GetStockAsync(default)).Single(s => s is { LocationId: "east", Sku: "A" });
+        var stock = (await _h.Ledger.GetStockAsync()).Single(s => s is { LocationId: "east", Sku: "A" });
         Assert.Equal((7, 0), (stock.OnHand, stock.Reserved));
         var state = await _h.StateAsync(order.OrderId);
         Assert.Empty(state.Timers);
@@ -179,6 +181,11 @@ public sealed class TransitionTests : IAsyncLifetime
         _h.Locations.ReleaseAnswer["west"] = FulfillmentCallStatus.Accepted;
         Assert.Equal(S.Released, (await _h.ResolveAsync(order.OrderId, ExceptionKinds.ReleaseFailed, Resolutions.Retry)).State);
         Assert.Equal(5, await _h.ReservedAsync("west", "B"));
+
+        // The ledger never reserves a released id again, so the second allocation is the order's next reservation.
+        Assert.Equal(2, (await _h.StateAsync(order.OrderId)).ReservationGeneration);
+        Assert.Equal(ReservationStatus.Released, (await _h.Ledger.GetReservationAsync(order.OrderId, default))!.Status);
+        Assert.Equal(7, (await _h.Ledger.GetReservationAsync(order.OrderId + "~2", default))!.Allocations.Sum(a => a.Quantity));
     }
 
     [Theory]
@@ -204,7 +211,7 @@ public sealed class TransitionTests : IAsyncLifetime
         Assert.Empty(state.OpenExceptions);
         Assert.Empty(state.Timers);
         Assert.Empty(await _h.Timers.ListForOrderAsync(order.OrderId, default));
-        Assert.All(await _h.Stock.GetStockAsync(default), s => Assert.Equal(0, s.Reserved));
+        Assert.All(await _h.Ledger.GetStockAsync(), s => Assert.Equal(0, s.Reserved));
         Assert.Equal([$"cancellation:{order.OrderId}:operator"], _h.Channel.Calls);
         if (from == "released")
         {

@@ -103,15 +103,9 @@ public sealed class SqliteInventoryLedger : IInventoryLedger
                 }, false);
             }
 
-            var totals = request.Totals();
-            var available = await writer.GetAvailableAsync(totals.Select(t => t.Sku).ToList(), cancellationToken);
-            var locations = request.Locations ?? available
-                .GroupBy(a => a.Key.Location, StringComparer.Ordinal)
-                .OrderByDescending(g => g.Sum(a => Math.Max(0, a.Value)))
-                .ThenBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => g.Key)
-                .ToList();
-            var plan = AllocationPlanner.Plan(totals, available, locations);
+            var skus = request.Totals().Select(t => t.Sku).ToList();
+            var available = await writer.GetAvailableAsync(skus, cancellationToken);
+            var plan = AllocationPlanner.PlanFor(request, available);
             if (!plan.IsComplete)
             {
                 return (new ReservationResult { OrderId = request.OrderId, Status = ReservationStatus.Insufficient, Shortages = plan.Shortages }, false);
@@ -136,6 +130,8 @@ public sealed class SqliteInventoryLedger : IInventoryLedger
         {
             if (await writer.GetReservationStatusAsync(orderId, cancellationToken) is null)
             {
+                // Remember the release even though nothing was held, so a reservation racing it holds nothing.
+                await writer.SetReservationStatusAsync(orderId, ReservationStatus.Released, cancellationToken);
                 return ([], false);
             }
 

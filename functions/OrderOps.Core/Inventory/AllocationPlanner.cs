@@ -7,6 +7,47 @@ namespace OrderOps.Core.Inventory;
 public static class AllocationPlanner
 {
     /// <summary>
+    /// The plan for <paramref name="request"/> against <paramref name="available"/> (what every ledger backend calls
+    /// under its write serialisation): the caller's own <see cref="ReservationRequest.Allocations"/> if it fits, else
+    /// a plan over the allowed locations (or every location, most available first).
+    /// </summary>
+    public static AllocationPlan PlanFor(ReservationRequest request, IReadOnlyDictionary<(string Sku, string Location), int> available)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(available);
+        if (request.Allocations is { } pinned)
+        {
+            return Check(pinned, available);
+        }
+
+        var locations = request.Locations ?? available
+            .GroupBy(a => a.Key.Location, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Sum(a => Math.Max(0, a.Value)))
+            .ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.Key)
+            .ToList();
+        return Plan(request.Totals(), available, locations);
+    }
+
+    /// <summary>Accepts a caller's allocation only if every (SKU, location) has the units; shortages otherwise.</summary>
+    public static AllocationPlan Check(IReadOnlyList<LocationAllocation> allocations, IReadOnlyDictionary<(string Sku, string Location), int> available)
+    {
+        ArgumentNullException.ThrowIfNull(allocations);
+        ArgumentNullException.ThrowIfNull(available);
+        var merged = allocations
+            .GroupBy(a => (a.Sku, a.Location))
+            .Select(g => new LocationAllocation(g.Key.Sku, g.Key.Location, g.Sum(a => a.Quantity)))
+            .ToList();
+        var shortages = merged
+            .Select(a => new SkuQuantity(a.Sku, a.Quantity - Math.Max(0, available.GetValueOrDefault((a.Sku, a.Location)))))
+            .Where(s => s.Quantity > 0)
+            .GroupBy(s => s.Sku, StringComparer.Ordinal)
+            .Select(g => new SkuQuantity(g.Key, g.Sum(s => s.Quantity)))
+            .ToList();
+        return shortages.Count > 0 ? new AllocationPlan([], shortages) : new AllocationPlan(merged, []);
+    }
+
+    /// <summary>
     /// Prefers one location that can ship the whole order (one parcel); otherwise takes each SKU from the allowed
     /// locations in preference order, splitting a SKU across locations only when no single one has enough.
     /// </summary>

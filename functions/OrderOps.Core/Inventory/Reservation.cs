@@ -13,6 +13,13 @@ public sealed record ReservationRequest
     /// </summary>
     public IReadOnlyList<string>? Locations { get; init; }
 
+    /// <summary>
+    /// An allocation decided by the caller (the order lifecycle's routing policy): when set, the ledger holds exactly
+    /// these units, all or nothing, instead of planning itself, and <see cref="Locations"/> is ignored. Per SKU it
+    /// must add up to the lines' totals.
+    /// </summary>
+    public IReadOnlyList<LocationAllocation>? Allocations { get; init; }
+
     /// <summary>Total quantity per SKU, lines sharing a SKU added together, in first-seen order.</summary>
     public IReadOnlyList<SkuQuantity> Totals()
     {
@@ -55,6 +62,24 @@ public sealed record ReservationRequest
             if (Lines[i].Quantity <= 0)
             {
                 errors.Add($"lines[{i}].quantity must be positive.");
+            }
+        }
+
+        if (Allocations is not null && errors.Count == 0)
+        {
+            for (var i = 0; i < Allocations.Count; i++)
+            {
+                if (string.IsNullOrWhiteSpace(Allocations[i].Sku) || string.IsNullOrWhiteSpace(Allocations[i].Location) || Allocations[i].Quantity <= 0)
+                {
+                    errors.Add($"allocations[{i}] needs a sku, a location and a positive quantity.");
+                }
+            }
+
+            var pinned = Allocations.GroupBy(a => a.Sku, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(a => a.Quantity), StringComparer.Ordinal);
+            var totals = Totals();
+            if (pinned.Count != totals.Count || totals.Any(t => pinned.GetValueOrDefault(t.Sku) != t.Quantity))
+            {
+                errors.Add("allocations must add up, SKU by SKU, to the lines' quantities.");
             }
         }
 

@@ -5,14 +5,14 @@ namespace OrderOps.Core.Ports;
 /// <summary>
 /// Tells a sales channel what happened to its order: one implementation per channel (<see cref="Channel"/>). Calls
 /// are repeated after crashes, so implementations make them idempotent (e.g. Shopify: skip a tracking number the
-/// order already has).
+/// order already has; Amazon: the same packageReferenceId per shipment, which Amazon treats as an edit).
 /// </summary>
 /// <remarks>
-/// Wired: Shopify (fulfillmentCreate with tracking, orderCancel) and EDI (an 855 on acceptance, an 856 per shipment,
-/// an 855 rejection on cancellation, left in the edi-outbox for the partner: the EDI adapter's EdiChannelNotifier).
-/// Seam: Amazon (SP-API confirmShipment, to be added to the Amazon adapter's orders client); until it is registered
-/// its placeholder answers Failed, so the lifecycle raises a channel-notification-failed exception instead of
-/// pretending the channel was told.
+/// Wired: Shopify (fulfillmentCreate with tracking, orderCancel), Amazon (SP-API confirmShipment; an operator's
+/// cancellation as an order acknowledgement feed) and EDI (an 855 on acceptance, an 856 per shipment, an 855 rejection
+/// on cancellation, left in the edi-outbox for the partner: the EDI adapter's EdiChannelNotifier). A channel whose
+/// outbound integration is not built gets <c>NotWiredChannelNotifier</c>, which answers Failed, so the lifecycle raises
+/// a "channel-notification-failed" exception instead of pretending the channel was told.
 /// </remarks>
 public interface IChannelNotifier
 {

@@ -53,15 +53,17 @@ public static class OrderOpsServiceCollectionExtensions
         // The order lifecycle: its engine, routing policy, fulfillment locations and channel notifiers.
         services.AddSingleton(configuration.GetSection("OrderOps:Lifecycle").Get<LifecycleOptions>() ?? new LifecycleOptions());
         services.AddSingleton<IRoutingPolicy, MinimalShipmentsRoutingPolicy>();
+        services.AddSingleton<IStockAllocator, LedgerStockAllocator>();
         services.AddSingleton<LifecycleEngine>();
         services.AddSingleton<TimerSweeper>();
         services.Configure<FulfillmentOptions>(configuration.GetSection("Fulfillment"));
         services.AddHttpFulfillmentLocations();
         services.AddShopifyChannelNotifier();
+        // Amazon: confirmShipment and cancellation feeds; with no Amazon account configured it answers Failed naming the
+        // missing setting, like the not-wired placeholder did, so the app starts either way.
+        services.AddAmazonChannelNotifier();
 
-        // Seam: an Amazon confirmShipment notifier replaces this once it exists. The EDI channel registers its own
-        // notifier (855/856 to the edi-outbox) in AddEdiChannel.
-        services.AddSingleton<IChannelNotifier>(NotWiredChannelNotifier.Amazon());
+        // EDI: 855/856 to the edi-outbox; AddEdiChannel registers its notifier.
         services.AddAmazonChannel(configuration);
         services.AddEdiChannel(configuration);
         services.AddInventory(configuration);
@@ -93,8 +95,8 @@ public static class OrderOpsServiceCollectionExtensions
                     // inventory functions stay unavailable rather than keep a ledger on an instance's local disk.
                     AddEmbeddedInventory(services);
 
-                    // Same interim for the lifecycle's stock stand-in, due timers and exception queue (Azure Tables for
-                    // timers and exceptions is the Azure backend's follow-up; stock moves onto the inventory ledger).
+                    // Same interim for the lifecycle's due timers and exception queue (Azure Tables for timers and
+                    // exceptions is the Azure backend's follow-up).
                     AddEmbeddedLifecycle(services);
                     services.PostConfigure<StandaloneOptions>(o => o.DataDirectory = local.DataDirectory);
                 }
@@ -127,8 +129,6 @@ public static class OrderOpsServiceCollectionExtensions
 
     private static void AddEmbeddedLifecycle(IServiceCollection services)
     {
-        services.AddSingleton<OrderOps.Storage.Embedded.Allocation.SqliteStockAllocator>();
-        services.AddSingleton<IStockAllocator>(sp => sp.GetRequiredService<OrderOps.Storage.Embedded.Allocation.SqliteStockAllocator>());
         services.AddSingleton<ITimerStore, OrderOps.Storage.Embedded.Lifecycle.SqliteTimerStore>();
         services.AddSingleton<ILifecycleExceptionStore, OrderOps.Storage.Embedded.Lifecycle.SqliteLifecycleExceptionStore>();
     }

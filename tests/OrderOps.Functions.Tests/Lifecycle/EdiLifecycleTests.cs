@@ -3,8 +3,9 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using OrderOps.Storage.Embedded.Allocation;
+using OrderOps.Core.Ports;
 using OrderOps.Testing;
+using OrderOps.Testing.Storage;
 
 namespace OrderOps.Functions.Tests.Lifecycle;
 
@@ -33,7 +34,7 @@ public sealed class EdiLifecycleTests : IAsyncLifetime
         settings["Channels:Edi:Partners:xyz-retail:InterchangeSenderId"] = "4405197800";
         _app = new AppFactory(settings: settings);
         _client = _app.CreateKeyedClient();
-        var stock = _app.Services.GetRequiredService<SqliteStockAllocator>();
+        var stock = _app.Services.GetRequiredService<IInventoryLedger>();
         foreach (var sku in Skus)
         {
             await stock.SetOnHandAsync("east", sku, 1000, default);

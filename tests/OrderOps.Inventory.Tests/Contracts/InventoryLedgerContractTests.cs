@@ -97,6 +97,46 @@ public abstract class InventoryLedgerContractTests
     }
 
     [Fact]
+    public async Task A_callers_own_allocation_is_held_exactly_even_where_the_ledger_would_plan_otherwise()
+    {
+        await ReceiveAsync("A", "east", 5);
+        await ReceiveAsync("A", "west", 5);
+        await ReceiveAsync("B", "east", 5);
+        var result = await Ledger.ReserveAsync(new ReservationRequest
+        {
+            OrderId = "o1",
+            Lines = [new("A", 3), new("B", 1)],
+            Allocations = [new("A", "west", 2), new("A", "east", 1), new("B", "east", 1)],
+        }, None);
+        Assert.Equal(ReservationStatus.Reserved, result.Status);
+        Assert.Equal([new("A", "east", 1), new("A", "west", 2), new("B", "east", 1)], result.Allocations.OrderBy(a => a.Sku).ThenBy(a => a.Location).ToList());
+        Assert.Equal(2, (await BalanceAsync("A", "west")).Allocated);
+        Assert.Equal(1, (await BalanceAsync("A", "east")).Allocated);
+    }
+
+    [Fact]
+    public async Task A_callers_allocation_beyond_what_its_locations_have_holds_nothing()
+    {
+        await ReceiveAsync("A", "east", 1);
+        await ReceiveAsync("A", "west", 10);
+        var result = await Ledger.ReserveAsync(new ReservationRequest { OrderId = "o1", Lines = [new("A", 2)], Allocations = [new("A", "east", 2)] }, None);
+        Assert.Equal(ReservationStatus.Insufficient, result.Status);
+        Assert.Equal([new SkuQuantity("A", 1)], result.Shortages);
+        Assert.Equal(0, (await BalanceAsync("A", "east")).Allocated);
+        Assert.Equal(0, (await BalanceAsync("A", "west")).Allocated);
+        Assert.Null(await Ledger.GetReservationAsync("o1", None));
+    }
+
+    [Fact]
+    public async Task A_callers_allocation_that_does_not_add_up_to_the_lines_is_refused()
+    {
+        await ReceiveAsync("A", "east", 10);
+        await Assert.ThrowsAsync<ArgumentException>(() => Ledger.ReserveAsync(
+            new ReservationRequest { OrderId = "o1", Lines = [new("A", 2)], Allocations = [new("A", "east", 1)] }, None));
+        Assert.Equal(0, (await BalanceAsync("A", "east")).Allocated);
+    }
+
+    [Fact]
     public async Task Reserving_twice_for_one_order_returns_the_same_allocation_and_holds_once()
     {
         await ReceiveAsync("A", "east", 10);
@@ -121,6 +161,18 @@ public abstract class InventoryLedgerContractTests
         var again = await Ledger.ReserveAsync(new ReservationRequest { OrderId = "o1", Lines = [new("A", 3)] }, None);
         Assert.Equal(ReservationStatus.Released, again.Status);
         Assert.Equal(0, (await BalanceAsync("A", "east")).Allocated);
+    }
+
+    [Fact]
+    public async Task Releasing_an_order_never_reserved_makes_a_later_reservation_for_it_hold_nothing()
+    {
+        await ReceiveAsync("A", "east", 10);
+        Assert.Empty(await Ledger.ReleaseAsync("cancelled-first", None));
+        var late = await Ledger.ReserveAsync(new ReservationRequest { OrderId = "cancelled-first", Lines = [new("A", 3)] }, None);
+        Assert.Equal(ReservationStatus.Released, late.Status);
+        Assert.Empty(late.Allocations);
+        Assert.Equal(0, (await BalanceAsync("A", "east")).Allocated);
+        Assert.Equal(ReservationStatus.Released, (await Ledger.GetReservationAsync("cancelled-first", None))!.Status);
     }
 
     [Fact]

@@ -2,7 +2,10 @@ using OrderOps.Core.Ports;
 
 namespace OrderOps.Storage.Tests.Contracts;
 
-/// <summary>Stock reservations: atomic, idempotent by order id, shipments idempotent by shipment id, never negative.</summary>
+/// <summary>
+/// The lifecycle's stock on each backend's inventory ledger: reservations atomic and idempotent by id, a released id
+/// never reserved again, shipments idempotent by shipment id, never negative.
+/// </summary>
 public abstract class StockAllocatorContract : IAsyncLifetime
 {
     private ILifecycleStorageBackend _backend = null!;
@@ -34,10 +37,10 @@ public abstract class StockAllocatorContract : IAsyncLifetime
     {
         var result = await _backend.Stock.ReserveAsync("o1", [new("west", "A", 1), new("west", "B", 4)], default);
 
-        Assert.False(result.Reserved);
-        Assert.Contains(result.Shortages, s => s.StartsWith("B@west", StringComparison.Ordinal));
+        Assert.Equal(StockReservationStatus.Short, result.Status);
+        Assert.Contains(result.Shortages, s => s.StartsWith("B:", StringComparison.Ordinal));
         Assert.All(await _backend.GetStockAsync(), s => Assert.Equal(0, s.Reserved));
-        Assert.Empty(await _backend.Stock.GetReservationAsync("o1", default));
+        Assert.Null(await _backend.Stock.GetReservationAsync("o1", default));
     }
 
     [Fact]
@@ -52,7 +55,7 @@ public abstract class StockAllocatorContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Releasing_frees_what_is_held_once_and_a_new_reservation_can_follow()
+    public async Task Releasing_frees_what_is_held_once_and_only_a_new_reservation_id_can_hold_again()
     {
         await _backend.Stock.ReserveAsync("o1", [new("east", "A", 2), new("west", "B", 1)], default);
 
@@ -60,9 +63,11 @@ public abstract class StockAllocatorContract : IAsyncLifetime
         await _backend.Stock.ReleaseAsync("o1", default);
 
         Assert.All(await _backend.GetStockAsync(), s => Assert.Equal(0, s.Reserved));
-        Assert.Empty(await _backend.Stock.GetReservationAsync("o1", default));
-        Assert.True((await _backend.Stock.ReserveAsync("o1", [new("east", "A", 5)], default)).Reserved);
-        Assert.Equal(5, (await _backend.GetStockAsync()).Single(s => s.LocationId == "east").Reserved);
+        Assert.Equal(new StockReservation(true, []), await _backend.Stock.GetReservationAsync("o1", default));
+        Assert.Equal(StockReservationStatus.Released, (await _backend.Stock.ReserveAsync("o1", [new("east", "A", 5)], default)).Status);
+        Assert.All(await _backend.GetStockAsync(), s => Assert.Equal(0, s.Reserved));
+        Assert.True((await _backend.Stock.ReserveAsync("o1~2", [new("east", "A", 5)], default)).Reserved);
+        Assert.Equal(5, (await _backend.GetStockAsync()).Single(s => s.LocationId == "east" && s.Sku == "A").Reserved);
     }
 
     [Fact]
@@ -76,7 +81,7 @@ public abstract class StockAllocatorContract : IAsyncLifetime
 
         var east = (await _backend.GetStockAsync()).Single(s => s.LocationId == "east");
         Assert.Equal((2, 0), (east.OnHand, east.Reserved));
-        Assert.Empty(await _backend.Stock.GetReservationAsync("o1", default));
+        Assert.Empty((await _backend.Stock.GetReservationAsync("o1", default))!.Lines);
     }
 
     [Fact]
@@ -85,7 +90,7 @@ public abstract class StockAllocatorContract : IAsyncLifetime
         await _backend.Stock.ReserveAsync("o1", [new("east", "A", 3)], default);
         await _backend.Stock.RecordShipmentAsync("o1", "s1", "east", [new("A", 1)], default);
 
-        Assert.Equal([new("east", "A", 2)], await _backend.Stock.GetReservationAsync("o1", default));
+        Assert.Equal([new("east", "A", 2)], (await _backend.Stock.GetReservationAsync("o1", default))!.Lines);
         await _backend.Stock.ReleaseAsync("o1", default);
 
         var east = (await _backend.GetStockAsync()).Single(s => s.LocationId == "east");
