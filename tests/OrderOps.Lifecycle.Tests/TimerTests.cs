@@ -119,6 +119,64 @@ public sealed class TimerTests
     }
 
     [Fact]
+    public async Task Overriding_an_unacknowledged_release_accepts_the_silence_and_the_order_ships_on()
+    {
+        await using var h = await HarnessAsync(o => o.FulfillmentAck = new() { After = TimeSpan.FromMinutes(30), Policy = ExpiryPolicy.Exception });
+        var order = LifecycleHarness.Order("t10");
+        await h.PlaceAsync(order);
+        h.Time.Advance(TimeSpan.FromMinutes(31));
+        await h.FireDueTimersAsync();
+
+        await h.ResolveAsync(order.OrderId, ExceptionKinds.TimerExpired, Resolutions.Override, "the warehouse confirmed by phone");
+
+        var state = await h.StateAsync(order.OrderId);
+        Assert.Empty(state.OpenExceptions);
+        var closed = Assert.Single(state.Exceptions);
+        Assert.Equal((Resolutions.Override, "operator:ann", "the warehouse confirmed by phone"), (closed.Resolution, closed.ResolvedBy, closed.ResolutionReason));
+        Assert.DoesNotContain(state.Timers, t => t.Kind == TimerKinds.FulfillmentAck);
+        Assert.Equal(1, h.Locations.Count("release", "east"));
+        Assert.Contains(await h.EventsAsync(order.OrderId), e => e.Type == LifecycleEventTypes.ExceptionResolved && e.Actor == "operator:ann");
+
+        Assert.Equal(S.Shipped, (await h.ShipAsync(order.OrderId, "east", "s1", ("1", 1))).State);
+    }
+
+    [Fact]
+    public async Task Overriding_a_missed_ship_by_accepts_a_late_shipment_and_keeps_the_stock_reserved_until_it_ships()
+    {
+        await using var h = await HarnessAsync(o => o.ShipBy = new() { Policy = ExpiryPolicy.Exception });
+        var order = LifecycleHarness.Order("t11", ("1", "A", 3)) with { ShipBy = LifecycleHarness.Start.AddHours(1) };
+        await h.PlaceAsync(order);
+        await h.FulfillmentEventAsync(LifecycleMessageTypes.FulfillmentAcknowledged, order.OrderId, "east");
+        h.Time.Advance(TimeSpan.FromHours(2));
+        await h.FireDueTimersAsync();
+        Assert.Equal(ExceptionKinds.TimerExpired, Assert.Single((await h.StateAsync(order.OrderId)).OpenExceptions).Kind);
+
+        await h.ResolveAsync(order.OrderId, ExceptionKinds.TimerExpired, Resolutions.Override, "customer agreed to wait");
+
+        Assert.Equal(S.Released, (await h.RecordAsync(order.OrderId)).Status);
+        Assert.Equal(3, await h.ReservedAsync("east", "A"));
+        Assert.Equal(0, h.Locations.Count("cancel", "east"));
+        Assert.Equal(S.Shipped, (await h.ShipAsync(order.OrderId, "east", "late", ("1", 3))).State);
+        Assert.Equal(0, await h.ReservedAsync("east", "A"));
+    }
+
+    [Fact]
+    public async Task Cancelling_from_an_expired_timer_compensates_like_any_cancellation()
+    {
+        await using var h = await HarnessAsync(o => o.FulfillmentAck = new() { After = TimeSpan.FromMinutes(30), Policy = ExpiryPolicy.Exception });
+        var order = LifecycleHarness.Order("t12", ("1", "A", 2));
+        await h.PlaceAsync(order);
+        h.Time.Advance(TimeSpan.FromMinutes(31));
+        await h.FireDueTimersAsync();
+
+        await h.ResolveAsync(order.OrderId, ExceptionKinds.TimerExpired, Resolutions.Cancel);
+
+        Assert.Equal(S.Cancelled, (await h.RecordAsync(order.OrderId)).Status);
+        Assert.Equal(1, h.Locations.Count("cancel", "east"));
+        Assert.Equal(0, await h.ReservedAsync("east", "A"));
+    }
+
+    [Fact]
     public async Task A_missed_ship_by_under_the_compensate_policy_cancels_and_releases_the_stock()
     {
         await using var h = await HarnessAsync(o => o.ShipBy = new() { Policy = ExpiryPolicy.Compensate });

@@ -353,6 +353,56 @@ public sealed class TransitionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_unexpected_shipment_overridden_by_an_operator_changes_nothing_and_the_order_carries_on()
+    {
+        var order = LifecycleHarness.Order("20", ("l1", "A", 2));
+        await _h.PlaceAsync(order);
+
+        // A line that was never released to west: recorded as an exception, stock untouched.
+        Assert.Equal(S.Released, (await _h.ShipAsync(order.OrderId, "west", "stray", ("l1", 2))).State);
+        Assert.Equal(ExceptionKinds.UnexpectedFulfillmentEvent, Assert.Single((await _h.StateAsync(order.OrderId)).OpenExceptions).Kind);
+        Assert.Equal(2, await _h.ReservedAsync("east", "A"));
+
+        await _h.ResolveAsync(order.OrderId, ExceptionKinds.UnexpectedFulfillmentEvent, Resolutions.Override, "west mislabelled a parcel; no goods left");
+        var state = await _h.StateAsync(order.OrderId);
+        Assert.Empty(state.OpenExceptions);
+        Assert.Empty(state.Shipments);
+        Assert.Equal(S.Released, state.State);
+
+        Assert.Equal(S.Shipped, (await _h.ShipAsync(order.OrderId, "east", "s1", ("l1", 2))).State);
+        Assert.Equal(0, await _h.ReservedAsync("east", "A"));
+    }
+
+    [Fact]
+    public async Task A_delivery_reported_before_its_shipment_waits_for_it_instead_of_completing_early()
+    {
+        var order = LifecycleHarness.Order("21", ("l1", "A", 1));
+        await _h.PlaceAsync(order);
+
+        // Carriers' delivery scans can overtake the warehouse's shipment event: remembered, not acted on yet.
+        Assert.Equal(S.Released, (await _h.FulfillmentEventAsync(LifecycleMessageTypes.Delivered, order.OrderId, "east")).State);
+        Assert.Empty((await _h.StateAsync(order.OrderId)).OpenExceptions);
+
+        Assert.Equal(S.Completed, (await _h.ShipAsync(order.OrderId, "east", "s1", ("l1", 1))).State);
+        Assert.Equal([S.Validated, S.Allocated, S.Released, S.Shipped, S.Delivered, S.Completed], await _h.TransitionsAsync(order.OrderId));
+    }
+
+    [Fact]
+    public async Task An_override_of_an_unexpected_event_needs_a_reason_and_retry_is_not_offered()
+    {
+        var order = LifecycleHarness.Order("22", ("l1", "A", 1));
+        await _h.PlaceAsync(order);
+        await _h.ShipAsync(order.OrderId, "east", "s1", ("nope", 1));
+        var open = Assert.Single((await _h.StateAsync(order.OrderId)).OpenExceptions);
+        Assert.Equal(ExceptionKinds.UnexpectedFulfillmentEvent, open.Kind);
+        Assert.Equal([Resolutions.Override], open.Options);
+
+        await Assert.ThrowsAsync<LifecycleRequestException>(() => _h.ResolveAsync(order.OrderId, ExceptionKinds.UnexpectedFulfillmentEvent, Resolutions.Retry));
+        await Assert.ThrowsAsync<LifecycleRequestException>(() => _h.ResolveAsync(order.OrderId, ExceptionKinds.UnexpectedFulfillmentEvent, Resolutions.Override, reason: " "));
+        Assert.Single((await _h.StateAsync(order.OrderId)).OpenExceptions);
+    }
+
+    [Fact]
     public void Every_transition_the_engine_can_make_is_declared_and_every_state_is_reachable()
     {
         var targets = LifecycleMachine.Transitions.Select(t => t.To).ToHashSet();
