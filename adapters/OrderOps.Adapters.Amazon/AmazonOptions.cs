@@ -123,10 +123,10 @@ public sealed class AmazonCancellationOptions
     public string CancelReason { get; set; } = "GeneralAdjustment";
 
     /// <summary>
-    /// How long one notification waits for Amazon to finish processing the feed before it reports "still processing"
+    /// How long one notification waits for Amazon to finish processing the feed before it reports Pending
     /// (the feed is remembered, so the next attempt reads the same feed's result instead of sending another).
     /// </summary>
-    public TimeSpan ResultWait { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ResultWait { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Pause between getFeed calls while waiting (getFeed allows 2 requests per second).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);

@@ -44,7 +44,7 @@ public sealed class AmazonChannelRegistrationTests
         Assert.Equal((0.0083, 15), (options.RateLimits.CreateFeed.RequestsPerSecond, options.RateLimits.CreateFeed.Burst));
         Assert.Equal((2, 15), (options.RateLimits.GetFeed.RequestsPerSecond, options.RateLimits.GetFeed.Burst));
         Assert.Equal((0.0222, 10), (options.RateLimits.GetFeedDocument.RequestsPerSecond, options.RateLimits.GetFeedDocument.Burst));
-        Assert.Equal(("GeneralAdjustment", TimeSpan.FromSeconds(30)), (options.Cancellation.CancelReason, options.Cancellation.ResultWait));
+        Assert.Equal(("GeneralAdjustment", TimeSpan.FromSeconds(10)), (options.Cancellation.CancelReason, options.Cancellation.ResultWait));
     }
 
     [Fact]

@@ -216,6 +216,9 @@ public sealed class FakeChannel : IChannelNotifier
 
     public bool Fail { get; set; }
 
+    /// <summary>Answers Pending (taken, not confirmed yet) this many times before Done.</summary>
+    public int PendingAnswers { get; set; }
+
     public string Channel => Channels.Shopify;
 
     public Task<ChannelNotifyResult> AcknowledgeAcceptanceAsync(CanonicalOrder order, CancellationToken cancellationToken) => Task.FromResult(ChannelNotifyResult.NotApplicable);
@@ -234,6 +237,12 @@ public sealed class FakeChannel : IChannelNotifier
         }
 
         Calls.Enqueue(call);
+        if (PendingAnswers > 0)
+        {
+            PendingAnswers--;
+            return Task.FromResult(ChannelNotifyResult.Pending("still processing"));
+        }
+
         return Task.FromResult(ChannelNotifyResult.Done);
     }
 }

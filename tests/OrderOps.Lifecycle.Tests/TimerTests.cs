@@ -177,6 +177,56 @@ public sealed class TimerTests
     }
 
     [Fact]
+    public async Task A_cancellation_the_channel_has_not_confirmed_yet_is_asked_again_until_it_is()
+    {
+        await using var h = await HarnessAsync(o => o.ChannelRecheck = new() { After = TimeSpan.FromMinutes(5), Policy = ExpiryPolicy.Retry, MaxAttempts = 3 });
+        var order = LifecycleHarness.Order("t13");
+        await h.PlaceAsync(order);
+        h.Channel.PendingAnswers = 2;
+
+        Assert.Equal(S.Cancelled, (await h.CancelAsync(order.OrderId)).State);
+        Assert.False((await h.StateAsync(order.OrderId)).CancellationAcknowledged);
+        Assert.Single((await h.StateAsync(order.OrderId)).Timers, t => t.Kind == TimerKinds.ChannelRecheck);
+
+        h.Time.Advance(TimeSpan.FromMinutes(6));
+        await h.FireDueTimersAsync();
+        Assert.False((await h.StateAsync(order.OrderId)).CancellationAcknowledged);
+        h.Time.Advance(TimeSpan.FromMinutes(6));
+        await h.FireDueTimersAsync();
+
+        var state = await h.StateAsync(order.OrderId);
+        Assert.True(state.CancellationAcknowledged);
+        Assert.Empty(state.Timers);
+        Assert.Empty(state.OpenExceptions);
+        Assert.Equal(3, h.Channel.Calls.Count(c => c.StartsWith("cancellation:", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_channel_that_never_confirms_is_handed_to_an_operator_who_can_override_once_checked()
+    {
+        await using var h = await HarnessAsync(o => o.ChannelRecheck = new() { After = TimeSpan.FromMinutes(5), Policy = ExpiryPolicy.Retry, MaxAttempts = 2 });
+        var order = LifecycleHarness.Order("t14");
+        await h.PlaceAsync(order);
+        h.Channel.PendingAnswers = int.MaxValue;
+        await h.CancelAsync(order.OrderId);
+
+        for (var i = 0; i < 3; i++)
+        {
+            h.Time.Advance(TimeSpan.FromMinutes(6));
+            await h.FireDueTimersAsync();
+        }
+
+        var open = Assert.Single((await h.StateAsync(order.OrderId)).OpenExceptions);
+        Assert.Equal(ExceptionKinds.TimerExpired, open.Kind);
+        Assert.Equal([Resolutions.Retry, Resolutions.Override], open.Options);
+        Assert.Equal(1 + 2, h.Channel.Calls.Count);
+
+        await h.ResolveAsync(order.OrderId, ExceptionKinds.TimerExpired, Resolutions.Override, "confirmed in Seller Central");
+        Assert.True((await h.StateAsync(order.OrderId)).CancellationAcknowledged);
+        Assert.Empty((await h.StateAsync(order.OrderId)).OpenExceptions);
+    }
+
+    [Fact]
     public async Task A_missed_ship_by_under_the_compensate_policy_cancels_and_releases_the_stock()
     {
         await using var h = await HarnessAsync(o => o.ShipBy = new() { Policy = ExpiryPolicy.Compensate });

@@ -12,8 +12,8 @@ namespace OrderOps.Adapters.Amazon.Fulfillment;
 /// </summary>
 /// <remarks>
 /// <para>Feeds are asynchronous. One call waits up to <see cref="AmazonCancellationOptions.ResultWait"/> for the
-/// report; a feed still processing after that is answered Failed ("still processing, retry"), never Done, because
-/// nothing is known yet. The feed id is kept in the checkpoint store under
+/// report; a feed still processing after that is answered Pending, never Done, because nothing is known yet, and the
+/// lifecycle asks again on its channel-recheck timer. The feed id is kept in the checkpoint store under
 /// <c>amazon:{sellerId}:{amazonOrderId}:cancellationFeed</c>, so every later call (a crash repeat or an operator's
 /// retry) reads that same feed's result instead of submitting another. A report with errors or a feed Amazon ended
 /// CANCELLED/FATAL forgets the id, so a retry submits anew.</para>
@@ -63,8 +63,8 @@ internal sealed class AmazonOrderCanceller(
             var status = await WaitForFeedAsync(target.SellerId, feedId, settings, cancellationToken);
             if (!status.IsFinal)
             {
-                return ChannelNotifyResult.Failed(
-                    $"Amazon accepted cancellation feed {feedId} for order {target.AmazonOrderId} and is still processing it ({status.ProcessingStatus}); retry in a few minutes to read its result (the same feed is checked, no second one is sent).");
+                return ChannelNotifyResult.Pending(
+                    $"Amazon accepted cancellation feed {feedId} for order {target.AmazonOrderId} and is still processing it ({status.ProcessingStatus}); its result is read on the next check (the same feed, no second one is sent).");
             }
 
             if (status.ProcessingStatus != FeedStatus.Done || status.ResultFeedDocumentId is null)

@@ -664,6 +664,12 @@ public sealed class LifecycleEngine(
                 case TimerKinds.ReviewHold when ps.State == LifecycleStates.OnHold:
                     await ArmAsync(TimerKinds.ReviewHold, now + again, null, ct);
                     break;
+                case TimerKinds.ChannelRecheck:
+                    // Each notifier call arms the next recheck itself if the channel still has not confirmed.
+                    await NotifyAcceptanceAsync(ct);
+                    await NotifyShipmentsAsync(ct);
+                    await NotifyCancellationAsync(ct);
+                    break;
             }
         }
 
@@ -673,9 +679,15 @@ public sealed class LifecycleEngine(
             {
                 TimerKinds.FulfillmentAck => ($"Location '{timer.LocationId}' has not acknowledged the release{suffix}.", "Check with the location, then retry (the release is sent again) or cancel."),
                 TimerKinds.ShipBy => ($"The ship-by date {timer.DueAt:u} passed before everything shipped{suffix}.", "Chase the location; override (with a reason) to accept a late shipment, or cancel."),
+                TimerKinds.ChannelRecheck => ($"{Order.Channel} has not confirmed what it was told{suffix}.", "Check the channel; retry to ask again, or override (with a reason) once it is confirmed by hand."),
                 _ => ($"The review hold expired{suffix}.", "Decide now: override (with a reason) to approve, or cancel to reject."),
             };
-            IReadOnlyList<string> choices = timer.Kind == TimerKinds.ReviewHold ? [Resolutions.Override, Resolutions.Cancel] : [Resolutions.Retry, Resolutions.Cancel, Resolutions.Override];
+            IReadOnlyList<string> choices = timer.Kind switch
+            {
+                TimerKinds.ReviewHold => [Resolutions.Override, Resolutions.Cancel],
+                TimerKinds.ChannelRecheck => [Resolutions.Retry, Resolutions.Override],
+                _ => [Resolutions.Retry, Resolutions.Cancel, Resolutions.Override],
+            };
             return RaiseAsync(ExceptionKinds.TimerExpired, description, choices, recommended, new JsonObject { ["timerKind"] = timer.Kind, ["location"] = timer.LocationId, ["dueAt"] = timer.DueAt }, ct);
         }
 
@@ -694,9 +706,10 @@ public sealed class LifecycleEngine(
             Record(LifecycleEventTypes.TimerCancelled, new JsonObject { ["timerId"] = timer.TimerId, ["kind"] = timer.Kind });
         }
 
+        /// <summary>Stops every timer the order no longer waits for; a channel recheck outlives the order's own steps.</summary>
         private void DisarmAll()
         {
-            foreach (var timer in ps.Timers.ToList())
+            foreach (var timer in ps.Timers.Where(t => t.Kind != TimerKinds.ChannelRecheck).ToList())
             {
                 Disarm(timer);
             }
@@ -792,6 +805,7 @@ public sealed class LifecycleEngine(
                             await ApproveAsync(ct);
                             break;
                         case ExceptionKinds.ChannelNotificationFailed:
+                        case ExceptionKinds.TimerExpired when ContextValue(open, "timerKind") == TimerKinds.ChannelRecheck:
                             MarkNotificationsDone();
                             break;
                         case ExceptionKinds.CompensationFailed when ContextValue(open, "location") is { } location:
@@ -904,6 +918,17 @@ public sealed class LifecycleEngine(
             }
 
             Record(LifecycleEventTypes.ChannelNotified, new JsonObject { ["action"] = action, ["shipmentId"] = shipmentId, ["result"] = result.Status.ToString(), ["detail"] = result.Detail });
+            if (result.Status == ChannelNotifyStatus.Pending)
+            {
+                // Not confirmed yet: ask again later (one recheck timer covers every pending notification).
+                if (ps.Timers.All(t => t.Kind != TimerKinds.ChannelRecheck))
+                {
+                    await ArmAsync(TimerKinds.ChannelRecheck, now + engine._options.ChannelRecheck.After, null, ct);
+                }
+
+                return false;
+            }
+
             return true;
         }
 

@@ -41,6 +41,12 @@ public enum ChannelNotifyStatus
     NotApplicable,
 
     Failed,
+
+    /// <summary>
+    /// The channel took the request but has not confirmed it yet (Amazon still processing a feed). The lifecycle asks
+    /// again on a <c>channel-recheck</c> timer, so the call must be safe to repeat and answer the outcome once known.
+    /// </summary>
+    Pending,
 }
 
 public sealed record ChannelNotifyResult(ChannelNotifyStatus Status, string? Detail = null)
@@ -50,4 +56,6 @@ public sealed record ChannelNotifyResult(ChannelNotifyStatus Status, string? Det
     public static ChannelNotifyResult NotApplicable { get; } = new(ChannelNotifyStatus.NotApplicable);
 
     public static ChannelNotifyResult Failed(string detail) => new(ChannelNotifyStatus.Failed, detail);
+
+    public static ChannelNotifyResult Pending(string detail) => new(ChannelNotifyStatus.Pending, detail);
 }

@@ -64,10 +64,10 @@ public sealed class AmazonCancellationTests
         var retried = await host.Notifier.AcknowledgeCancellationAsync(order, "operator", requestedByChannel: false, default);
         var repeated = await host.Notifier.AcknowledgeCancellationAsync(order, "operator", requestedByChannel: false, default);
 
-        Assert.Equal(ChannelNotifyStatus.Failed, waiting.Status);
+        Assert.Equal(ChannelNotifyStatus.Pending, waiting.Status);
         Assert.Contains("still processing it (IN_QUEUE)", waiting.Detail, StringComparison.Ordinal);
-        // ResultWait 30 s / PollInterval 5 s: 7 reads while waiting, then one read per later call.
-        Assert.Equal(7 + 1 + 1, host.Fake.RequestCount(SpApiOperations.GetFeed));
+        // ResultWait 10 s / PollInterval 5 s: 3 reads while waiting, then one read per later call.
+        Assert.Equal(3 + 1 + 1, host.Fake.RequestCount(SpApiOperations.GetFeed));
         Assert.Equal((ChannelNotifyStatus.Done, ChannelNotifyStatus.Done), (retried.Status, repeated.Status));
         Assert.Equal(1, host.Fake.RequestCount(SpApiOperations.CreateFeed));
     }
