@@ -33,9 +33,20 @@ public sealed class LifecycleHarness : IAsyncDisposable
         Exceptions = new SqliteLifecycleExceptionStore(_database);
         Queue = new SqliteMessageQueue(_database, Time, new QueueRetryPolicy(), new QueueSignal());
         configure?.Invoke(Options);
-        Engine = new LifecycleEngine(Orders, Stock, Locations, [Channel, NotWiredChannelNotifier.Edi()], Timers, Exceptions, new MinimalShipmentsRoutingPolicy(), Options, Time);
+        Engine = new LifecycleEngine(Orders, Stock, Locations, [Channel, UnwiredAcceptanceChannel], Timers, Exceptions, new MinimalShipmentsRoutingPolicy(), Options, Time);
         Sweeper = new TimerSweeper(Timers, Queue, Time);
     }
+
+    /// <summary>
+    /// Channel "edi" as a channel whose acceptance message is not wired: the engine's behaviour for any such seam. (The
+    /// real EDI notifier lives in the EDI adapter and is tested there and in the Function app's tests.)
+    /// </summary>
+    public static NotWiredChannelNotifier UnwiredAcceptanceChannel { get; } = new(
+        "edi",
+        needsAcceptance: true,
+        acceptanceSeam: "The acceptance message is not wired in this harness.",
+        shipmentSeam: "The shipment message is not wired in this harness.",
+        cancellationSeam: "The cancellation message is not wired in this harness.");
 
     public FakeTimeProvider Time { get; } = new(Start);
 
@@ -88,7 +99,7 @@ public sealed class LifecycleHarness : IAsyncDisposable
 
     /// <summary>A second engine on the same stores with another stock port (to inject a crash or a concurrent step).</summary>
     public LifecycleEngine EngineWith(IStockAllocator stock) =>
-        new(Orders, stock, Locations, [Channel, NotWiredChannelNotifier.Edi()], Timers, Exceptions, new MinimalShipmentsRoutingPolicy(), Options, Time);
+        new(Orders, stock, Locations, [Channel, UnwiredAcceptanceChannel], Timers, Exceptions, new MinimalShipmentsRoutingPolicy(), Options, Time);
 
     /// <summary>Stores the order as ingest would, without starting its lifecycle.</summary>
     public Task StoreAsync(CanonicalOrder order) => Orders.SaveAsync(new OrderRecord { Order = order, Status = OrderStatuses.Received }, null,

@@ -310,7 +310,7 @@ public sealed class TransitionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_edi_order_shows_the_unwired_855_as_an_exception_instead_of_pretending()
+    public async Task An_order_whose_channel_acceptance_is_not_wired_shows_an_exception_instead_of_pretending()
     {
         var order = LifecycleHarness.Order("18") with { OrderId = "edi:PARTNER:PO18", Channel = "edi", ChannelAccount = "PARTNER", ChannelOrderId = "PO18" };
 
@@ -318,7 +318,7 @@ public sealed class TransitionTests : IAsyncLifetime
 
         var exception = Assert.Single((await _h.StateAsync(order.OrderId)).OpenExceptions);
         Assert.Equal(ExceptionKinds.ChannelNotificationFailed, exception.Kind);
-        Assert.Contains("855", exception.Description, StringComparison.Ordinal);
+        Assert.Contains("acceptance message is not wired", exception.Description, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -8,10 +8,11 @@ namespace OrderOps.Core.Ports;
 /// order already has; Amazon: the same packageReferenceId per shipment, which Amazon treats as an edit).
 /// </summary>
 /// <remarks>
-/// Wired: Shopify (fulfillmentCreate with tracking, orderCancel) and Amazon (SP-API confirmShipment; an operator's
-/// cancellation as an order acknowledgement feed). Seam: EDI (855 on acceptance, 856 on shipment, written with the EDI
-/// adapter's X12 writer and delivered to the partner); until it is registered, <c>NotWiredChannelNotifier</c> answers
-/// Failed, so the lifecycle raises a "channel-notification-failed" exception instead of pretending the partner was told.
+/// Wired: Shopify (fulfillmentCreate with tracking, orderCancel), Amazon (SP-API confirmShipment; an operator's
+/// cancellation as an order acknowledgement feed) and EDI (an 855 on acceptance, an 856 per shipment, an 855 rejection
+/// on cancellation, left in the edi-outbox for the partner: the EDI adapter's EdiChannelNotifier). A channel whose
+/// outbound integration is not built gets <c>NotWiredChannelNotifier</c>, which answers Failed, so the lifecycle raises
+/// a "channel-notification-failed" exception instead of pretending the channel was told.
 /// </remarks>
 public interface IChannelNotifier
 {

@@ -63,8 +63,7 @@ public static class OrderOpsServiceCollectionExtensions
         // missing setting, like the not-wired placeholder did, so the app starts either way.
         services.AddAmazonChannelNotifier();
 
-        // Seam: an EDI 855/856 notifier replaces this once it exists.
-        services.AddSingleton<IChannelNotifier>(NotWiredChannelNotifier.Edi());
+        // EDI: 855/856 to the edi-outbox; AddEdiChannel registers its notifier.
         services.AddAmazonChannel(configuration);
         services.AddEdiChannel(configuration);
         services.AddInventory(configuration);
