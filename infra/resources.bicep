@@ -113,7 +113,7 @@ resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-0
 }
 
 // The Azure backend's tables (adapters/OrderOps.Storage.Azure/AzureStorageOptions.cs).
-resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in ['idempotencykeys', 'checkpoints', 'ingestfailures', 'orderindex', 'inventorypublications']: {
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in ['idempotencykeys', 'checkpoints', 'ingestfailures', 'orderindex', 'duetimers', 'lifecycleexceptions', 'inventorypublications']: {
   parent: tableService
   name: name
 }]

@@ -47,6 +47,8 @@ public sealed class AmazonOptions
 
     public AmazonRateLimits RateLimits { get; set; } = new();
 
+    public AmazonCancellationOptions Cancellation { get; set; } = new();
+
     public AmazonRetryOptions Retry { get; set; } = new();
 
     public AmazonCircuitBreakerOptions CircuitBreaker { get; set; } = new();
@@ -72,12 +74,62 @@ public sealed class AmazonRateLimit
     public int Burst { get; set; }
 }
 
-/// <summary>Usage plans per operation. Defaults are Amazon's documented values for the Orders API v0.</summary>
+/// <summary>
+/// Usage plans per operation. Defaults are Amazon's documented values: the Orders API v0 reference (getOrders,
+/// getOrderItems, confirmShipment) and the Feeds API 2021-06-30 model (createFeedDocument, createFeed, getFeed,
+/// getFeedDocument).
+/// </summary>
 public sealed class AmazonRateLimits
 {
     public AmazonRateLimit GetOrders { get; set; } = new() { RequestsPerSecond = 0.0167, Burst = 20 };
 
     public AmazonRateLimit GetOrderItems { get; set; } = new() { RequestsPerSecond = 0.5, Burst = 30 };
+
+    public AmazonRateLimit ConfirmShipment { get; set; } = new() { RequestsPerSecond = 2, Burst = 10 };
+
+    public AmazonRateLimit CreateFeedDocument { get; set; } = new() { RequestsPerSecond = 0.0083, Burst = 15 };
+
+    public AmazonRateLimit CreateFeed { get; set; } = new() { RequestsPerSecond = 0.0083, Burst = 15 };
+
+    public AmazonRateLimit GetFeed { get; set; } = new() { RequestsPerSecond = 2, Burst = 15 };
+
+    public AmazonRateLimit GetFeedDocument { get; set; } = new() { RequestsPerSecond = 0.0222, Burst = 10 };
+
+    /// <summary>Every operation's plan, keyed by its SP-API operation name (<see cref="Client.SpApiOperations"/>).</summary>
+    public IReadOnlyDictionary<string, AmazonRateLimit> ByOperation() => new Dictionary<string, AmazonRateLimit>(StringComparer.Ordinal)
+    {
+        [Client.SpApiOperations.GetOrders] = GetOrders,
+        [Client.SpApiOperations.GetOrderItems] = GetOrderItems,
+        [Client.SpApiOperations.ConfirmShipment] = ConfirmShipment,
+        [Client.SpApiOperations.CreateFeedDocument] = CreateFeedDocument,
+        [Client.SpApiOperations.CreateFeed] = CreateFeed,
+        [Client.SpApiOperations.GetFeed] = GetFeed,
+        [Client.SpApiOperations.GetFeedDocument] = GetFeedDocument,
+    };
+}
+
+/// <summary>
+/// How an operator's cancellation of an Amazon order reaches Amazon: an order acknowledgement feed
+/// (<c>POST_ORDER_ACKNOWLEDGEMENT_DATA</c>, StatusCode Failure) whose processing report is awaited this long.
+/// </summary>
+public sealed class AmazonCancellationOptions
+{
+    /// <summary>
+    /// Amazon's <c>CancelReason</c> for every item (OrderAcknowledgement.xsd: NoInventory, ShippingAddressUndeliverable,
+    /// CustomerExchange, BuyerCanceled, GeneralAdjustment, CarrierCreditDecision, RiskAssessmentInformationNotValid,
+    /// CarrierCoverageFailure, CustomerReturn, MerchandiseNotReceived). Amazon restocks the listing for every reason
+    /// except NoInventory.
+    /// </summary>
+    public string CancelReason { get; set; } = "GeneralAdjustment";
+
+    /// <summary>
+    /// How long one notification waits for Amazon to finish processing the feed before it reports Pending
+    /// (the feed is remembered, so the next attempt reads the same feed's result instead of sending another).
+    /// </summary>
+    public TimeSpan ResultWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Pause between getFeed calls while waiting (getFeed allows 2 requests per second).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 public sealed class AmazonRetryOptions

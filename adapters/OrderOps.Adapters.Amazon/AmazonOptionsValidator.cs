@@ -1,5 +1,6 @@
 using Cronos;
 using Microsoft.Extensions.Options;
+using OrderOps.Adapters.Amazon.Fulfillment;
 
 namespace OrderOps.Adapters.Amazon;
 
@@ -58,12 +59,22 @@ internal sealed class AmazonOptionsValidator : IValidateOptions<AmazonOptions>
             failures.Add("Overlap and WindowEndLag must not be negative; InitialLookback must be positive.");
         }
 
-        foreach (var (operation, limit) in new[] { ("GetOrders", options.RateLimits.GetOrders), ("GetOrderItems", options.RateLimits.GetOrderItems) })
+        foreach (var (operation, limit) in options.RateLimits.ByOperation())
         {
             if (limit.RequestsPerSecond <= 0 || limit.Burst < 1)
             {
-                failures.Add($"RateLimits:{operation} needs RequestsPerSecond > 0 and Burst >= 1.");
+                failures.Add($"RateLimits:{char.ToUpperInvariant(operation[0])}{operation[1..]} needs RequestsPerSecond > 0 and Burst >= 1.");
             }
+        }
+
+        if (!OrderAcknowledgementFeed.CancelReasons.Contains(options.Cancellation.CancelReason))
+        {
+            failures.Add($"Cancellation:CancelReason '{options.Cancellation.CancelReason}' is not one of Amazon's: {string.Join(", ", OrderAcknowledgementFeed.CancelReasons)}.");
+        }
+
+        if (options.Cancellation.ResultWait < TimeSpan.Zero || options.Cancellation.PollInterval <= TimeSpan.Zero)
+        {
+            failures.Add("Cancellation:ResultWait must not be negative and Cancellation:PollInterval must be positive.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

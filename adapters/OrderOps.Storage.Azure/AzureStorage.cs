@@ -5,6 +5,7 @@ using OrderOps.Core.Inventory.FanOut;
 using OrderOps.Storage.Azure.Archive;
 using OrderOps.Storage.Azure.Inventory;
 using OrderOps.Storage.Azure.Keys;
+using OrderOps.Storage.Azure.Lifecycle;
 using OrderOps.Storage.Azure.Orders;
 
 namespace OrderOps.Storage.Azure;
@@ -31,6 +32,10 @@ public sealed class AzureStorage(CosmosClient cosmos, TableServiceClient tables,
 
     public TableInventoryPublicationStore CreateInventoryPublicationStore() => new(tables.GetTableClient(options.InventoryPublicationsTable));
 
+    public TableTimerStore CreateTimerStore() => new(tables.GetTableClient(options.TimerTable), time);
+
+    public TableLifecycleExceptionStore CreateLifecycleExceptionStore() => new(tables.GetTableClient(options.LifecycleExceptionTable), time);
+
     public BlobRawArchive CreateRawArchive() => new(blobs.GetBlobContainerClient(options.RawArchiveContainer));
 
     /// <summary>
@@ -46,7 +51,7 @@ public sealed class AzureStorage(CosmosClient cosmos, TableServiceClient tables,
             await database.CreateContainerIfNotExistsAsync(new ContainerProperties(container, partitionKey), cancellationToken: cancellationToken);
         }
 
-        foreach (var table in new[] { options.IdempotencyTable, options.CheckpointTable, options.IngestFailureTable, options.OrderIndexTable, options.InventoryPublicationsTable })
+        foreach (var table in options.Tables)
         {
             await tables.CreateTableIfNotExistsAsync(table, cancellationToken);
         }
@@ -58,7 +63,7 @@ public sealed class AzureStorage(CosmosClient cosmos, TableServiceClient tables,
     public async Task DeleteAsync(CancellationToken cancellationToken)
     {
         await cosmos.GetDatabase(options.DatabaseName).DeleteAsync(cancellationToken: cancellationToken);
-        foreach (var table in new[] { options.IdempotencyTable, options.CheckpointTable, options.IngestFailureTable, options.OrderIndexTable, options.InventoryPublicationsTable })
+        foreach (var table in options.Tables)
         {
             await tables.DeleteTableAsync(table, cancellationToken);
         }

@@ -27,8 +27,17 @@ public sealed record AzureStorageOptions
     /// <summary>The order list index (see <see cref="Orders.OrderIndex"/>).</summary>
     public string OrderIndexTable { get; init; } = "orderindex";
 
+    /// <summary>The lifecycle's due timers (see <see cref="Lifecycle.TableTimerStore"/>).</summary>
+    public string TimerTable { get; init; } = "duetimers";
+
+    /// <summary>The lifecycle's exception queue (see <see cref="Lifecycle.TableLifecycleExceptionStore"/>).</summary>
+    public string LifecycleExceptionTable { get; init; } = "lifecycleexceptions";
+
     /// <summary>What each channel was last told per SKU and the pushes still owed (see <see cref="Inventory.TableInventoryPublicationStore"/>).</summary>
     public string InventoryPublicationsTable { get; init; } = "inventorypublications";
+
+    /// <summary>Every table above: what <see cref="AzureStorage.EnsureCreatedAsync"/> creates and infra/ must declare.</summary>
+    public IReadOnlyList<string> Tables => [IdempotencyTable, CheckpointTable, IngestFailureTable, OrderIndexTable, TimerTable, LifecycleExceptionTable, InventoryPublicationsTable];
 
     /// <summary>Every Cosmos DB container the backend uses, with its partition key path: what <see cref="AzureStorage.EnsureCreatedAsync"/> creates and infra/ must declare.</summary>
     public IReadOnlyList<(string Name, string PartitionKey)> CosmosContainers =>

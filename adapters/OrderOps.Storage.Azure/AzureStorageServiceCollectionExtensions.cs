@@ -14,7 +14,8 @@ namespace OrderOps.Storage.Azure;
 public static class AzureStorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers every port on Azure: orders in Cosmos DB, keys/checkpoints/failures/order index in Table storage, the
+    /// Registers every port on Azure: orders in Cosmos DB, keys/checkpoints/failures/order index and the lifecycle's due
+    /// timers and exception queue in Table storage, the
     /// raw archive in Blob storage, and — when a Service Bus connection is configured — <see cref="IMessageQueue"/> as
     /// the Service Bus REST sender. Connections: see <see cref="AzureConnections"/>. Resource names:
     /// <c>CosmosDb:DatabaseName</c> (default <c>orderops</c>); <c>Storage:CreateIfMissing</c> creates them at start.
@@ -45,6 +46,8 @@ public static class AzureStorageServiceCollectionExtensions
         services.AddSingleton<ICheckpointStore>(sp => sp.GetRequiredService<AzureStorage>().CreateCheckpointStore());
         services.AddSingleton<IIngestFailureStore>(sp => sp.GetRequiredService<AzureStorage>().CreateIngestFailureStore());
         services.AddSingleton<IRawArchive>(sp => sp.GetRequiredService<AzureStorage>().CreateRawArchive());
+        services.AddSingleton<ITimerStore>(sp => sp.GetRequiredService<AzureStorage>().CreateTimerStore());
+        services.AddSingleton<ILifecycleExceptionStore>(sp => sp.GetRequiredService<AzureStorage>().CreateLifecycleExceptionStore());
         services.AddSingleton<IOutboundDocuments>(sp => new Archive.BlobOutboundDocuments(sp.GetRequiredService<global::Azure.Storage.Blobs.BlobServiceClient>()));
         if (AzureConnections.IsServiceBusConfigured(configuration))
         {

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrderOps.Core.Inventory.FanOut;
 using OrderOps.Core.Ports;
-using OrderOps.Storage.Embedded.Allocation;
 using OrderOps.Storage.Embedded.Archive;
 using OrderOps.Storage.Embedded.Files;
 using OrderOps.Storage.Embedded.Inventory;
@@ -32,8 +31,6 @@ public static class EmbeddedStorageServiceCollectionExtensions
         services.AddSingleton<ICheckpointStore, SqliteCheckpointStore>();
         services.AddSingleton<IRawArchive, SqliteRawArchive>();
         services.AddSingleton<IIngestFailureStore, SqliteIngestFailureStore>();
-        services.AddSingleton<SqliteStockAllocator>();
-        services.AddSingleton<IStockAllocator>(sp => sp.GetRequiredService<SqliteStockAllocator>());
         services.AddSingleton<ITimerStore, SqliteTimerStore>();
         services.AddSingleton<ILifecycleExceptionStore, SqliteLifecycleExceptionStore>();
         services.AddSingleton<IOutboundDocuments, FolderOutboundDocuments>();

@@ -38,6 +38,13 @@ public sealed class AmazonChannelRegistrationTests
         Assert.Equal(new Uri("https://sellingpartnerapi-na.amazon.com"), options.Endpoint);
         Assert.Equal(new Uri("https://api.amazon.com/auth/o2/token"), options.LwaEndpoint);
         Assert.IsType<AmazonOrderMapper>(Assert.Single(services.GetServices<IChannelOrderMapper>()));
+        // Orders API v0 reference and the Feeds API 2021-06-30 model.
+        Assert.Equal((2, 10), (options.RateLimits.ConfirmShipment.RequestsPerSecond, options.RateLimits.ConfirmShipment.Burst));
+        Assert.Equal((0.0083, 15), (options.RateLimits.CreateFeedDocument.RequestsPerSecond, options.RateLimits.CreateFeedDocument.Burst));
+        Assert.Equal((0.0083, 15), (options.RateLimits.CreateFeed.RequestsPerSecond, options.RateLimits.CreateFeed.Burst));
+        Assert.Equal((2, 15), (options.RateLimits.GetFeed.RequestsPerSecond, options.RateLimits.GetFeed.Burst));
+        Assert.Equal((0.0222, 10), (options.RateLimits.GetFeedDocument.RequestsPerSecond, options.RateLimits.GetFeedDocument.Burst));
+        Assert.Equal(("GeneralAdjustment", TimeSpan.FromSeconds(10)), (options.Cancellation.CancelReason, options.Cancellation.ResultWait));
     }
 
     [Fact]
@@ -54,6 +61,16 @@ public sealed class AmazonChannelRegistrationTests
         Assert.Contains(error.Failures, f => f.Contains("ClientId", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.Contains("SELLER1:RefreshToken", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.Contains("six-field", StringComparison.Ordinal)); // Five fields is not NCRONTAB.
+    }
+
+    [Fact]
+    public void Rejects_a_cancel_reason_amazons_order_acknowledgement_does_not_know()
+    {
+        using var services = Build(new() { ["Channels:Amazon:Cancellation:CancelReason"] = "ChangedMyMind" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<AmazonOptions>>().Value);
+
+        Assert.Contains(error.Failures, f => f.Contains("ChangedMyMind", StringComparison.Ordinal) && f.Contains("NoInventory", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -44,6 +44,9 @@ public sealed class AmazonTestHost : IAsyncDisposable
 
     public SellingPartnerOrdersClient Client => Services.GetRequiredService<SellingPartnerOrdersClient>();
 
+    /// <summary>The amazon channel notifier, resolved as the lifecycle resolves notifiers.</summary>
+    public IChannelNotifier Notifier => Services.GetServices<IChannelNotifier>().Single(n => n.Channel == OrderOps.Core.Orders.Channels.Amazon);
+
     public string? Watermark(string sellerId = SellerA) =>
         Checkpoints.Values.TryGetValue($"amazon:{sellerId}:{Marketplace}:lastUpdatedAfter", out var value) ? value : null;
 
@@ -90,6 +93,7 @@ public sealed class AmazonTestHost : IAsyncDisposable
         services.AddSingleton<IRawArchive, InMemoryRawArchive>();
         services.AddSingleton<IMessageQueue, InMemoryMessageQueue>();
         services.AddAmazonChannel(configuration);
+        services.AddAmazonChannelNotifier();
         return new AmazonTestHost(fake, services.BuildServiceProvider(validateScopes: true), time, logs);
     }
 

@@ -1,3 +1,4 @@
+using OrderOps.Testing.Storage;
 using OrderOps.Core.Lifecycle;
 using S = OrderOps.Core.Lifecycle.LifecycleStates;
 
@@ -94,6 +95,6 @@ public sealed class DeliveryTests : IAsyncLifetime
         Assert.Equal(4, state.Shipments.Count);
         Assert.Equal(S.Shipped, state.State);
         Assert.Equal(0, await _h.ReservedAsync("east", "A"));
-        Assert.Equal(6, (await _h.Stock.GetStockAsync(default)).Single().OnHand);
+        Assert.Equal(6, (await _h.Ledger.GetStockAsync()).Single().OnHand);
     }
 }

@@ -1,3 +1,4 @@
+using OrderOps.Testing.Storage;
 using FsCheck.Xunit;
 using OrderOps.Core.Lifecycle;
 using OrderOps.Core.Orders;
@@ -117,7 +118,7 @@ public sealed class InterleavingProperties
                     message = last; // a duplicate delivery
                     break;
                 case 13:
-                    var level = (await h.Stock.GetStockAsync(default))[step % 6];
+                    var level = (await h.Ledger.GetStockAsync())[step % 6];
                     await h.SeedAsync(level.LocationId, level.Sku, level.OnHand + 2);
                     break;
                 case 14:
@@ -166,7 +167,7 @@ public sealed class InterleavingProperties
             Assert.Equal(state.State, (await h.RecordAsync(id)).Status);
         }
 
-        foreach (var level in await h.Stock.GetStockAsync(default))
+        foreach (var level in await h.Ledger.GetStockAsync())
         {
             Assert.True(level.OnHand >= 0 && level.Reserved >= 0, $"{level.Sku}@{level.LocationId} went negative.");
             Assert.True(level.Reserved == expected.GetValueOrDefault((level.LocationId, level.Sku)),

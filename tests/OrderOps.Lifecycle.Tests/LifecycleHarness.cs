@@ -6,7 +6,8 @@ using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
 using OrderOps.Storage.Embedded;
-using OrderOps.Storage.Embedded.Allocation;
+using OrderOps.Storage.Embedded.Inventory;
+using OrderOps.Testing.Storage;
 using OrderOps.Storage.Embedded.Lifecycle;
 using OrderOps.Storage.Embedded.Messaging;
 using OrderOps.Storage.Embedded.Orders;
@@ -26,14 +27,26 @@ public sealed class LifecycleHarness : IAsyncDisposable
     {
         _database = new SqliteDatabase(new EmbeddedStorageOptions { DataDirectory = _directory });
         Orders = new SqliteOrderStore(_database, Time);
-        Stock = new SqliteStockAllocator(_database);
+        Ledger = new SqliteInventoryLedger(_database, Time);
+        Stock = new LedgerStockAllocator(Ledger);
         Timers = new SqliteTimerStore(_database);
         Exceptions = new SqliteLifecycleExceptionStore(_database);
         Queue = new SqliteMessageQueue(_database, Time, new QueueRetryPolicy(), new QueueSignal());
         configure?.Invoke(Options);
-        Engine = new LifecycleEngine(Orders, Stock, Locations, [Channel, NotWiredChannelNotifier.Edi()], Timers, Exceptions, new MinimalShipmentsRoutingPolicy(), Options, Time);
+        Engine = new LifecycleEngine(Orders, Stock, Locations, [Channel, UnwiredAcceptanceChannel], Timers, Exceptions, new MinimalShipmentsRoutingPolicy(), Options, Time);
         Sweeper = new TimerSweeper(Timers, Queue, Time);
     }
+
+    /// <summary>
+    /// Channel "edi" as a channel whose acceptance message is not wired: the engine's behaviour for any such seam. (The
+    /// real EDI notifier lives in the EDI adapter and is tested there and in the Function app's tests.)
+    /// </summary>
+    public static NotWiredChannelNotifier UnwiredAcceptanceChannel { get; } = new(
+        "edi",
+        needsAcceptance: true,
+        acceptanceSeam: "The acceptance message is not wired in this harness.",
+        shipmentSeam: "The shipment message is not wired in this harness.",
+        cancellationSeam: "The cancellation message is not wired in this harness.");
 
     public FakeTimeProvider Time { get; } = new(Start);
 
@@ -41,7 +54,9 @@ public sealed class LifecycleHarness : IAsyncDisposable
 
     public SqliteOrderStore Orders { get; }
 
-    public SqliteStockAllocator Stock { get; }
+    public SqliteInventoryLedger Ledger { get; }
+
+    public LedgerStockAllocator Stock { get; }
 
     public SqliteTimerStore Timers { get; }
 
@@ -71,17 +86,27 @@ public sealed class LifecycleHarness : IAsyncDisposable
         Totals = new OrderTotals { Total = new Money(10m * (lines.Length == 0 ? 1 : lines.Sum(l => l.Quantity)), "USD") },
     };
 
-    public Task SeedAsync(string location, string sku, int onHand) => Stock.SetOnHandAsync(location, sku, onHand, default);
+    public Task SeedAsync(string location, string sku, int onHand) => Ledger.SetOnHandAsync(location, sku, onHand);
 
     /// <summary>Stores the order as ingest would and starts its lifecycle.</summary>
     public async Task<LifecycleOutcome> PlaceAsync(CanonicalOrder order)
     {
-        await Orders.SaveAsync(new OrderRecord { Order = order, Status = OrderStatuses.Received }, null,
-            [new OrderEvent { Type = OrderEventTypes.Received, At = Time.GetUtcNow(), Actor = "channel:shopify" }], default);
-        return await SendAsync(new LifecycleMessage { Type = LifecycleMessageTypes.Start, OrderId = order.OrderId, Key = "start:" + order.OrderId, Actor = "channel:shopify" });
+        await StoreAsync(order);
+        return await SendAsync(StartMessage(order.OrderId));
     }
 
     public Task<LifecycleOutcome> SendAsync(LifecycleMessage message) => Engine.HandleAsync(message, default);
+
+    /// <summary>A second engine on the same stores with another stock port (to inject a crash or a concurrent step).</summary>
+    public LifecycleEngine EngineWith(IStockAllocator stock) =>
+        new(Orders, stock, Locations, [Channel, UnwiredAcceptanceChannel], Timers, Exceptions, new MinimalShipmentsRoutingPolicy(), Options, Time);
+
+    /// <summary>Stores the order as ingest would, without starting its lifecycle.</summary>
+    public Task StoreAsync(CanonicalOrder order) => Orders.SaveAsync(new OrderRecord { Order = order, Status = OrderStatuses.Received }, null,
+        [new OrderEvent { Type = OrderEventTypes.Received, At = Time.GetUtcNow(), Actor = "channel:shopify" }], default);
+
+    public static LifecycleMessage StartMessage(string orderId) =>
+        new() { Type = LifecycleMessageTypes.Start, OrderId = orderId, Key = "start:" + orderId, Actor = "channel:shopify" };
 
     public Task<LifecycleOutcome> ShipAsync(string orderId, string location, string shipmentId, params (string LineId, int Quantity)[] lines) => SendAsync(new LifecycleMessage
     {
@@ -144,7 +169,7 @@ public sealed class LifecycleHarness : IAsyncDisposable
             .Select(e => System.Text.Json.Nodes.JsonNode.Parse(e.Data!)!["to"]!.GetValue<string>()).ToList();
 
     public async Task<int> ReservedAsync(string location, string sku) =>
-        (await Stock.GetStockAsync(default)).Where(s => s.LocationId == location && s.Sku == sku).Sum(s => s.Reserved);
+        (await Ledger.GetStockAsync()).Where(s => s.LocationId == location && s.Sku == sku).Sum(s => s.Reserved);
 
     public async ValueTask DisposeAsync()
     {
@@ -164,7 +189,10 @@ public sealed class FakeLocations : IFulfillmentLocation
 
     public ConcurrentDictionary<string, FulfillmentCallStatus> CancelAnswer { get; } = new();
 
-    public bool IsKnown(string locationId) => true;
+    /// <summary>Locations the ledger may hold stock at but no fulfillment adapter serves.</summary>
+    public ConcurrentBag<string> Unknown { get; } = [];
+
+    public bool IsKnown(string locationId) => !Unknown.Contains(locationId);
 
     public Task<FulfillmentCallResult> ReleaseAsync(FulfillmentRelease release, CancellationToken cancellationToken)
     {
@@ -188,6 +216,9 @@ public sealed class FakeChannel : IChannelNotifier
 
     public bool Fail { get; set; }
 
+    /// <summary>Answers Pending (taken, not confirmed yet) this many times before Done.</summary>
+    public int PendingAnswers { get; set; }
+
     public string Channel => Channels.Shopify;
 
     public Task<ChannelNotifyResult> AcknowledgeAcceptanceAsync(CanonicalOrder order, CancellationToken cancellationToken) => Task.FromResult(ChannelNotifyResult.NotApplicable);
@@ -206,6 +237,12 @@ public sealed class FakeChannel : IChannelNotifier
         }
 
         Calls.Enqueue(call);
+        if (PendingAnswers > 0)
+        {
+            PendingAnswers--;
+            return Task.FromResult(ChannelNotifyResult.Pending("still processing"));
+        }
+
         return Task.FromResult(ChannelNotifyResult.Done);
     }
 }

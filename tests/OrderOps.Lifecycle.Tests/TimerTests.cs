@@ -119,6 +119,114 @@ public sealed class TimerTests
     }
 
     [Fact]
+    public async Task Overriding_an_unacknowledged_release_accepts_the_silence_and_the_order_ships_on()
+    {
+        await using var h = await HarnessAsync(o => o.FulfillmentAck = new() { After = TimeSpan.FromMinutes(30), Policy = ExpiryPolicy.Exception });
+        var order = LifecycleHarness.Order("t10");
+        await h.PlaceAsync(order);
+        h.Time.Advance(TimeSpan.FromMinutes(31));
+        await h.FireDueTimersAsync();
+
+        await h.ResolveAsync(order.OrderId, ExceptionKinds.TimerExpired, Resolutions.Override, "the warehouse confirmed by phone");
+
+        var state = await h.StateAsync(order.OrderId);
+        Assert.Empty(state.OpenExceptions);
+        var closed = Assert.Single(state.Exceptions);
+        Assert.Equal((Resolutions.Override, "operator:ann", "the warehouse confirmed by phone"), (closed.Resolution, closed.ResolvedBy, closed.ResolutionReason));
+        Assert.DoesNotContain(state.Timers, t => t.Kind == TimerKinds.FulfillmentAck);
+        Assert.Equal(1, h.Locations.Count("release", "east"));
+        Assert.Contains(await h.EventsAsync(order.OrderId), e => e.Type == LifecycleEventTypes.ExceptionResolved && e.Actor == "operator:ann");
+
+        Assert.Equal(S.Shipped, (await h.ShipAsync(order.OrderId, "east", "s1", ("1", 1))).State);
+    }
+
+    [Fact]
+    public async Task Overriding_a_missed_ship_by_accepts_a_late_shipment_and_keeps_the_stock_reserved_until_it_ships()
+    {
+        await using var h = await HarnessAsync(o => o.ShipBy = new() { Policy = ExpiryPolicy.Exception });
+        var order = LifecycleHarness.Order("t11", ("1", "A", 3)) with { ShipBy = LifecycleHarness.Start.AddHours(1) };
+        await h.PlaceAsync(order);
+        await h.FulfillmentEventAsync(LifecycleMessageTypes.FulfillmentAcknowledged, order.OrderId, "east");
+        h.Time.Advance(TimeSpan.FromHours(2));
+        await h.FireDueTimersAsync();
+        Assert.Equal(ExceptionKinds.TimerExpired, Assert.Single((await h.StateAsync(order.OrderId)).OpenExceptions).Kind);
+
+        await h.ResolveAsync(order.OrderId, ExceptionKinds.TimerExpired, Resolutions.Override, "customer agreed to wait");
+
+        Assert.Equal(S.Released, (await h.RecordAsync(order.OrderId)).Status);
+        Assert.Equal(3, await h.ReservedAsync("east", "A"));
+        Assert.Equal(0, h.Locations.Count("cancel", "east"));
+        Assert.Equal(S.Shipped, (await h.ShipAsync(order.OrderId, "east", "late", ("1", 3))).State);
+        Assert.Equal(0, await h.ReservedAsync("east", "A"));
+    }
+
+    [Fact]
+    public async Task Cancelling_from_an_expired_timer_compensates_like_any_cancellation()
+    {
+        await using var h = await HarnessAsync(o => o.FulfillmentAck = new() { After = TimeSpan.FromMinutes(30), Policy = ExpiryPolicy.Exception });
+        var order = LifecycleHarness.Order("t12", ("1", "A", 2));
+        await h.PlaceAsync(order);
+        h.Time.Advance(TimeSpan.FromMinutes(31));
+        await h.FireDueTimersAsync();
+
+        await h.ResolveAsync(order.OrderId, ExceptionKinds.TimerExpired, Resolutions.Cancel);
+
+        Assert.Equal(S.Cancelled, (await h.RecordAsync(order.OrderId)).Status);
+        Assert.Equal(1, h.Locations.Count("cancel", "east"));
+        Assert.Equal(0, await h.ReservedAsync("east", "A"));
+    }
+
+    [Fact]
+    public async Task A_cancellation_the_channel_has_not_confirmed_yet_is_asked_again_until_it_is()
+    {
+        await using var h = await HarnessAsync(o => o.ChannelRecheck = new() { After = TimeSpan.FromMinutes(5), Policy = ExpiryPolicy.Retry, MaxAttempts = 3 });
+        var order = LifecycleHarness.Order("t13");
+        await h.PlaceAsync(order);
+        h.Channel.PendingAnswers = 2;
+
+        Assert.Equal(S.Cancelled, (await h.CancelAsync(order.OrderId)).State);
+        Assert.False((await h.StateAsync(order.OrderId)).CancellationAcknowledged);
+        Assert.Single((await h.StateAsync(order.OrderId)).Timers, t => t.Kind == TimerKinds.ChannelRecheck);
+
+        h.Time.Advance(TimeSpan.FromMinutes(6));
+        await h.FireDueTimersAsync();
+        Assert.False((await h.StateAsync(order.OrderId)).CancellationAcknowledged);
+        h.Time.Advance(TimeSpan.FromMinutes(6));
+        await h.FireDueTimersAsync();
+
+        var state = await h.StateAsync(order.OrderId);
+        Assert.True(state.CancellationAcknowledged);
+        Assert.Empty(state.Timers);
+        Assert.Empty(state.OpenExceptions);
+        Assert.Equal(3, h.Channel.Calls.Count(c => c.StartsWith("cancellation:", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_channel_that_never_confirms_is_handed_to_an_operator_who_can_override_once_checked()
+    {
+        await using var h = await HarnessAsync(o => o.ChannelRecheck = new() { After = TimeSpan.FromMinutes(5), Policy = ExpiryPolicy.Retry, MaxAttempts = 2 });
+        var order = LifecycleHarness.Order("t14");
+        await h.PlaceAsync(order);
+        h.Channel.PendingAnswers = int.MaxValue;
+        await h.CancelAsync(order.OrderId);
+
+        for (var i = 0; i < 3; i++)
+        {
+            h.Time.Advance(TimeSpan.FromMinutes(6));
+            await h.FireDueTimersAsync();
+        }
+
+        var open = Assert.Single((await h.StateAsync(order.OrderId)).OpenExceptions);
+        Assert.Equal(ExceptionKinds.TimerExpired, open.Kind);
+        Assert.Equal([Resolutions.Retry, Resolutions.Override], open.Options);
+        Assert.Equal(1 + 2, h.Channel.Calls.Count);
+
+        await h.ResolveAsync(order.OrderId, ExceptionKinds.TimerExpired, Resolutions.Override, "confirmed in Seller Central");
+        Assert.True((await h.StateAsync(order.OrderId)).CancellationAcknowledged);
+        Assert.Empty((await h.StateAsync(order.OrderId)).OpenExceptions);
+    }
+
+    [Fact]
     public async Task A_missed_ship_by_under_the_compensate_policy_cancels_and_releases_the_stock()
     {
         await using var h = await HarnessAsync(o => o.ShipBy = new() { Policy = ExpiryPolicy.Compensate });

@@ -1,3 +1,5 @@
+using OrderOps.Testing.Storage;
+using OrderOps.Core.Inventory;
 using OrderOps.Core.Lifecycle;
 using OrderOps.Core.Ports;
 using S = OrderOps.Core.Lifecycle.LifecycleStates;
@@ -33,7 +35,7 @@ public sealed class TransitionTests : IAsyncLifetime
 
         Assert.Equal([S.Validated, S.Allocated, S.Released, S.PartiallyShipped, S.Shipped, S.Delivered, S.Completed], await _h.TransitionsAsync(order.OrderId));
         Assert.Equal([$"shipment:{order.OrderId}:s1:1Zs1", $"shipment:{order.OrderId}:s2:1Zs2"], _h.Channel.Calls);
-        var stock = (await _h.Stock.GetStockAsync(default)).Single(s => s is { LocationId: "east", Sku: "A" });
+        var stock = (await _h.Ledger.GetStockAsync()).Single(s => s is { LocationId: "east", Sku: "A" });
         Assert.Equal((7, 0), (stock.OnHand, stock.Reserved));
         var state = await _h.StateAsync(order.OrderId);
         Assert.Empty(state.Timers);
@@ -179,6 +181,11 @@ public sealed class TransitionTests : IAsyncLifetime
         _h.Locations.ReleaseAnswer["west"] = FulfillmentCallStatus.Accepted;
         Assert.Equal(S.Released, (await _h.ResolveAsync(order.OrderId, ExceptionKinds.ReleaseFailed, Resolutions.Retry)).State);
         Assert.Equal(5, await _h.ReservedAsync("west", "B"));
+
+        // The ledger never reserves a released id again, so the second allocation is the order's next reservation.
+        Assert.Equal(2, (await _h.StateAsync(order.OrderId)).ReservationGeneration);
+        Assert.Equal(ReservationStatus.Released, (await _h.Ledger.GetReservationAsync(order.OrderId, default))!.Status);
+        Assert.Equal(7, (await _h.Ledger.GetReservationAsync(order.OrderId + "~2", default))!.Allocations.Sum(a => a.Quantity));
     }
 
     [Theory]
@@ -204,7 +211,7 @@ public sealed class TransitionTests : IAsyncLifetime
         Assert.Empty(state.OpenExceptions);
         Assert.Empty(state.Timers);
         Assert.Empty(await _h.Timers.ListForOrderAsync(order.OrderId, default));
-        Assert.All(await _h.Stock.GetStockAsync(default), s => Assert.Equal(0, s.Reserved));
+        Assert.All(await _h.Ledger.GetStockAsync(), s => Assert.Equal(0, s.Reserved));
         Assert.Equal([$"cancellation:{order.OrderId}:operator"], _h.Channel.Calls);
         if (from == "released")
         {
@@ -303,7 +310,7 @@ public sealed class TransitionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_edi_order_shows_the_unwired_855_as_an_exception_instead_of_pretending()
+    public async Task An_order_whose_channel_acceptance_is_not_wired_shows_an_exception_instead_of_pretending()
     {
         var order = LifecycleHarness.Order("18") with { OrderId = "edi:PARTNER:PO18", Channel = "edi", ChannelAccount = "PARTNER", ChannelOrderId = "PO18" };
 
@@ -311,7 +318,7 @@ public sealed class TransitionTests : IAsyncLifetime
 
         var exception = Assert.Single((await _h.StateAsync(order.OrderId)).OpenExceptions);
         Assert.Equal(ExceptionKinds.ChannelNotificationFailed, exception.Kind);
-        Assert.Contains("855", exception.Description, StringComparison.Ordinal);
+        Assert.Contains("acceptance message is not wired", exception.Description, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -343,6 +350,56 @@ public sealed class TransitionTests : IAsyncLifetime
 
         Assert.Equal(S.Validated, (await _h.ShipAsync(order.OrderId, "east", "s1", ("l1", 1))).State);
         Assert.Contains((await _h.StateAsync(order.OrderId)).OpenExceptions, e => e.Kind == ExceptionKinds.UnexpectedFulfillmentEvent);
+    }
+
+    [Fact]
+    public async Task An_unexpected_shipment_overridden_by_an_operator_changes_nothing_and_the_order_carries_on()
+    {
+        var order = LifecycleHarness.Order("20", ("l1", "A", 2));
+        await _h.PlaceAsync(order);
+
+        // A line that was never released to west: recorded as an exception, stock untouched.
+        Assert.Equal(S.Released, (await _h.ShipAsync(order.OrderId, "west", "stray", ("l1", 2))).State);
+        Assert.Equal(ExceptionKinds.UnexpectedFulfillmentEvent, Assert.Single((await _h.StateAsync(order.OrderId)).OpenExceptions).Kind);
+        Assert.Equal(2, await _h.ReservedAsync("east", "A"));
+
+        await _h.ResolveAsync(order.OrderId, ExceptionKinds.UnexpectedFulfillmentEvent, Resolutions.Override, "west mislabelled a parcel; no goods left");
+        var state = await _h.StateAsync(order.OrderId);
+        Assert.Empty(state.OpenExceptions);
+        Assert.Empty(state.Shipments);
+        Assert.Equal(S.Released, state.State);
+
+        Assert.Equal(S.Shipped, (await _h.ShipAsync(order.OrderId, "east", "s1", ("l1", 2))).State);
+        Assert.Equal(0, await _h.ReservedAsync("east", "A"));
+    }
+
+    [Fact]
+    public async Task A_delivery_reported_before_its_shipment_waits_for_it_instead_of_completing_early()
+    {
+        var order = LifecycleHarness.Order("21", ("l1", "A", 1));
+        await _h.PlaceAsync(order);
+
+        // Carriers' delivery scans can overtake the warehouse's shipment event: remembered, not acted on yet.
+        Assert.Equal(S.Released, (await _h.FulfillmentEventAsync(LifecycleMessageTypes.Delivered, order.OrderId, "east")).State);
+        Assert.Empty((await _h.StateAsync(order.OrderId)).OpenExceptions);
+
+        Assert.Equal(S.Completed, (await _h.ShipAsync(order.OrderId, "east", "s1", ("l1", 1))).State);
+        Assert.Equal([S.Validated, S.Allocated, S.Released, S.Shipped, S.Delivered, S.Completed], await _h.TransitionsAsync(order.OrderId));
+    }
+
+    [Fact]
+    public async Task An_override_of_an_unexpected_event_needs_a_reason_and_retry_is_not_offered()
+    {
+        var order = LifecycleHarness.Order("22", ("l1", "A", 1));
+        await _h.PlaceAsync(order);
+        await _h.ShipAsync(order.OrderId, "east", "s1", ("nope", 1));
+        var open = Assert.Single((await _h.StateAsync(order.OrderId)).OpenExceptions);
+        Assert.Equal(ExceptionKinds.UnexpectedFulfillmentEvent, open.Kind);
+        Assert.Equal([Resolutions.Override], open.Options);
+
+        await Assert.ThrowsAsync<LifecycleRequestException>(() => _h.ResolveAsync(order.OrderId, ExceptionKinds.UnexpectedFulfillmentEvent, Resolutions.Retry));
+        await Assert.ThrowsAsync<LifecycleRequestException>(() => _h.ResolveAsync(order.OrderId, ExceptionKinds.UnexpectedFulfillmentEvent, Resolutions.Override, reason: " "));
+        Assert.Single((await _h.StateAsync(order.OrderId)).OpenExceptions);
     }
 
     [Fact]

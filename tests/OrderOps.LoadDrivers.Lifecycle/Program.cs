@@ -6,7 +6,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using OrderOps.Storage.Embedded;
-using OrderOps.Storage.Embedded.Allocation;
+using OrderOps.Storage.Embedded.Inventory;
+using OrderOps.Testing.Storage;
 using OrderOps.Testing;
 
 // Usage: dotnet run -c Release --project tests/OrderOps.LoadDrivers.Lifecycle -- [--orders 1000] [--concurrency 16] [--shipments 500] [--timeout 300]
@@ -31,7 +32,7 @@ try
 {
     using (var database = new SqliteDatabase(new EmbeddedStorageOptions { DataDirectory = dataDirectory }))
     {
-        var stock = new SqliteStockAllocator(database);
+        var stock = new SqliteInventoryLedger(database, TimeProvider.System);
         foreach (var location in locations)
         {
             foreach (var sku in new[] { "IPOD2008GREEN", "IPOD2008RED", "IPOD2008BLACK" })

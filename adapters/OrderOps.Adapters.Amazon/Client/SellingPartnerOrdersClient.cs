@@ -1,14 +1,11 @@
 using System.Globalization;
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 
 namespace OrderOps.Adapters.Amazon.Client;
 
 /// <summary>
-/// The Orders API v0 operations the poller needs. Authentication, rate limiting, retries and the per-account circuit
+/// The Orders API v0 operations the poller and the channel notifier need. Authentication, rate limiting, retries and the per-account circuit
 /// breaker live in the named <see cref="HttpClient"/>'s handlers (see <c>AddAmazonChannel</c>); this class builds
 /// requests, pages, and turns Amazon's error documents into <see cref="SellingPartnerApiException"/>.
 /// Safe to use as a singleton: it asks <see cref="IHttpClientFactory"/> for a client per call.
@@ -95,58 +92,33 @@ public sealed class SellingPartnerOrdersClient
         return items;
     }
 
+    /// <summary>
+    /// Confirms one package of an order (Orders API v0 <c>confirmShipment</c>,
+    /// <c>POST /orders/v0/orders/{orderId}/shipmentConfirmation</c>; Amazon answers 204). Amazon documents that a
+    /// second call with the same <c>packageReferenceId</c> edits that package rather than adding one, which is what
+    /// makes repeating this call safe.
+    /// </summary>
+    /// <exception cref="SellingPartnerApiException">Amazon refused the confirmation, or retries did not cure an error.</exception>
+    public async Task ConfirmShipmentAsync(string sellerId, string amazonOrderId, ConfirmShipmentRequest confirmation, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sellerId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(amazonOrderId);
+        ArgumentNullException.ThrowIfNull(confirmation);
+        var path = $"orders/v0/orders/{Uri.EscapeDataString(amazonOrderId)}/shipmentConfirmation";
+        await SpApiHttp.SendAsync(_httpClientFactory, _options.CurrentValue.Endpoint,
+            new SpApiCall(sellerId, SpApiOperations.ConfirmShipment, HttpMethod.Post, path) { Body = confirmation.ToJson() }, cancellationToken);
+    }
+
     private async Task<JsonObject?> SendAsync(
         string sellerId, string operation, string path, IReadOnlyList<(string Name, string Value)> parameters, CancellationToken cancellationToken)
     {
-        var uri = BuildUri(_options.CurrentValue.Endpoint, path, parameters);
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        request.Headers.Accept.ParseAdd("application/json");
-        request.Options.Set(SpApiRequest.SellerId, sellerId);
-        request.Options.Set(SpApiRequest.Operation, operation);
-
-        var client = _httpClientFactory.CreateClient(HttpClientName);
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        var requestId = response.Headers.TryGetValues("x-amzn-RequestId", out var ids) ? ids.FirstOrDefault() : null;
-
-        if (!response.IsSuccessStatusCode)
-        {
-            IReadOnlyList<SpApiError> errors;
-            try
-            {
-                errors = SpApiErrors.Parse(body);
-            }
-            catch (JsonException)
-            {
-                errors = [];
-            }
-
-            throw new SellingPartnerApiException(operation, response.StatusCode, errors, requestId);
-        }
-
-        try
-        {
-            return JsonNode.Parse(body)?["payload"] as JsonObject;
-        }
-        catch (JsonException ex)
-        {
-            throw new SellingPartnerApiException($"SP-API {operation} returned a body that is not JSON (request id {requestId ?? "unknown"}).", ex);
-        }
+        var root = await SpApiHttp.SendAsync(_httpClientFactory, _options.CurrentValue.Endpoint,
+            new SpApiCall(sellerId, operation, HttpMethod.Get, path) { Parameters = parameters }, cancellationToken);
+        return root?["payload"] as JsonObject;
     }
 
-    internal static Uri BuildUri(Uri endpoint, string path, IReadOnlyList<(string Name, string Value)> parameters)
-    {
-        var builder = new StringBuilder(endpoint.AbsoluteUri.TrimEnd('/')).Append('/').Append(path);
-        for (var i = 0; i < parameters.Count; i++)
-        {
-            builder.Append(i == 0 ? '?' : '&')
-                .Append(Uri.EscapeDataString(parameters[i].Name))
-                .Append('=')
-                .Append(Uri.EscapeDataString(parameters[i].Value));
-        }
-
-        return new Uri(builder.ToString());
-    }
+    internal static Uri BuildUri(Uri endpoint, string path, IReadOnlyList<(string Name, string Value)> parameters) =>
+        SpApiHttp.BuildUri(endpoint, path, parameters);
 
     internal static string FormatTime(DateTimeOffset time) =>
         time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

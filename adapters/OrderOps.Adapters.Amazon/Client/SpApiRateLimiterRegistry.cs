@@ -23,12 +23,9 @@ public sealed class SpApiRateLimiterRegistry : IDisposable
     public AdaptiveTokenBucketRateLimiter Get(string sellerId, string operation) =>
         _limiters.GetOrAdd((sellerId, operation), key =>
         {
-            var limit = key.Operation switch
-            {
-                SpApiOperations.GetOrders => _options.CurrentValue.RateLimits.GetOrders,
-                SpApiOperations.GetOrderItems => _options.CurrentValue.RateLimits.GetOrderItems,
-                _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "No usage plan is configured for this operation."),
-            };
+            var limit = _options.CurrentValue.RateLimits.ByOperation().TryGetValue(key.Operation, out var plan)
+                ? plan
+                : throw new ArgumentOutOfRangeException(nameof(operation), operation, "No usage plan is configured for this operation.");
             return new AdaptiveTokenBucketRateLimiter(limit.RequestsPerSecond, limit.Burst, _timeProvider);
         });
 

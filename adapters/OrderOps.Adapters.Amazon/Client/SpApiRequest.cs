@@ -5,6 +5,11 @@ public static class SpApiOperations
 {
     public const string GetOrders = "getOrders";
     public const string GetOrderItems = "getOrderItems";
+    public const string ConfirmShipment = "confirmShipment";
+    public const string CreateFeedDocument = "createFeedDocument";
+    public const string CreateFeed = "createFeed";
+    public const string GetFeed = "getFeed";
+    public const string GetFeedDocument = "getFeedDocument";
 }
 
 /// <summary>
@@ -19,10 +24,10 @@ internal static class SpApiRequest
     public static string GetSellerId(HttpRequestMessage request) =>
         request.Options.TryGetValue(SellerId, out var sellerId)
             ? sellerId
-            : throw new InvalidOperationException("SP-API request without a seller id; send it through SellingPartnerOrdersClient.");
+            : throw new InvalidOperationException("SP-API request without a seller id; send it through an SP-API client of this adapter.");
 
     public static string GetOperation(HttpRequestMessage request) =>
         request.Options.TryGetValue(Operation, out var operation)
             ? operation
-            : throw new InvalidOperationException("SP-API request without an operation name; send it through SellingPartnerOrdersClient.");
+            : throw new InvalidOperationException("SP-API request without an operation name; send it through an SP-API client of this adapter.");
 }

@@ -59,6 +59,11 @@ public sealed class EdiOptions
             {
                 problems.Add($"{path}:DefaultCurrency must be an ISO 4217 code.");
             }
+
+            if (partner.OutboundSeparators() is null)
+            {
+                problems.Add($"{path}: ElementSeparator, ComponentSeparator and SegmentTerminator must be one character each, distinct, and not a letter, digit or space.");
+            }
         }
 
         return problems;
@@ -82,4 +87,29 @@ public sealed class EdiPartnerOptions
 
     /// <summary>True to send this partner an 846 inventory advice on <see cref="EdiOptions.InventoryAdviceSchedule"/>.</summary>
     public bool InventoryAdvice { get; set; }
+
+    /// <summary>Element separator of what we send this partner (846, 855, 856). 997s echo the inbound interchange's own.</summary>
+    public string ElementSeparator { get; set; } = "*";
+
+    /// <summary>Component (sub-element) separator, ISA16, of what we send this partner.</summary>
+    public string ComponentSeparator { get; set; } = ">";
+
+    /// <summary>Segment terminator of what we send this partner.</summary>
+    public string SegmentTerminator { get; set; } = "~";
+
+    /// <summary>
+    /// The separators of our interchanges to this partner, or null when the settings are not usable. No repetition
+    /// separator: we send ISA12 00401, where ISA11 is the standards identifier "U".
+    /// </summary>
+    public Parsing.X12Separators? OutboundSeparators()
+    {
+        if (ElementSeparator is not { Length: 1 } element || ComponentSeparator is not { Length: 1 } component || SegmentTerminator is not { Length: 1 } segment
+            || !char.IsAscii(element[0]) || !char.IsAscii(component[0]) || !char.IsAscii(segment[0]))
+        {
+            return null;
+        }
+
+        var separators = new Parsing.X12Separators((byte)element[0], (byte)component[0], (byte)segment[0], null);
+        return separators.AreUsable() ? separators : null;
+    }
 }

@@ -43,6 +43,7 @@ public sealed class PurchaseOrderMapper
     private long? _declaredLineCount;
     private int _cttPosition;
     private decimal? _declaredHashTotal;
+    private X12Separators _separators;
 
     public PurchaseOrderMapper(PurchaseOrderContext context)
         : this(context, new ArrayBufferWriter<byte>(2048))
@@ -112,6 +113,7 @@ public sealed class PurchaseOrderMapper
         }
 
         // Every segment is kept verbatim, in order, as the partner sent it (one string per order, not one per segment).
+        _separators = segment.Separators;
         _raw.Write(segment.Raw);
         _raw.Write([segment.Separators.Segment]);
     }
@@ -220,8 +222,9 @@ public sealed class PurchaseOrderMapper
     }
 
     /// <summary>
-    /// The envelope ids plus the set's segments between ST and SE verbatim in <c>x12</c> (the interchange's own
-    /// separators): nothing the partner sent is lost, and one string is far cheaper than a JSON node per field.
+    /// The envelope ids plus the set's segments between ST and SE verbatim in <c>x12</c>, with the interchange's own
+    /// element separator and segment terminator next to it to split it by: nothing the partner sent is lost (the 855
+    /// and 856 echo its PO1 lines from here), and one string is far cheaper than a JSON node per field.
     /// </summary>
     private JsonObject BuildMetadata()
     {
@@ -238,6 +241,9 @@ public sealed class PurchaseOrderMapper
             edi["currencyDefaulted"] = true;
         }
 
+        edi["elementSeparator"] = ((char)_separators.Element).ToString();
+        edi["componentSeparator"] = ((char)_separators.Component).ToString();
+        edi["segmentTerminator"] = ((char)_separators.Segment).ToString();
         edi["x12"] = System.Text.Encoding.UTF8.GetString(_raw.WrittenSpan);
         return new JsonObject { ["edi"] = edi };
     }

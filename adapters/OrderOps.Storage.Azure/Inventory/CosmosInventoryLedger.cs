@@ -175,20 +175,22 @@ public sealed partial class CosmosInventoryLedger : IInventoryLedger
         for (var attempt = 1; ; attempt++)
         {
             var current = await ReadOrderAsync(orderId, cancellationToken);
-            if (current?.Document is not { Status: not null } order)
+            if (current?.Document.Intent is not null)
             {
-                if (current?.Document.Intent is null)
-                {
-                    return [];
-                }
-
                 await SettleAsync(current.Value, attempt, cancellationToken);
                 continue;
             }
 
-            if (order.Intent is not null)
+            if (current?.Document is not { Status: not null } order)
             {
-                await SettleAsync(current.Value, attempt, cancellationToken);
+                // Never reserved: remembered as released all the same, so a reservation arriving after it holds nothing.
+                var released = current?.Document ?? OrderDocument.New(orderId);
+                released.Status = ReservationStatus.Released;
+                if (await _meta.WriteAsync(released, OrderDocument.DocumentId, released.Pk, current?.ETag, cancellationToken) is not null)
+                {
+                    return [];
+                }
+
                 continue;
             }
 

@@ -130,6 +130,8 @@ public sealed class SqliteInventoryLedger : IInventoryLedger
         {
             if (await writer.GetReservationStatusAsync(orderId, cancellationToken) is null)
             {
+                // Remember the release even though nothing was held, so a reservation racing it holds nothing.
+                await writer.SetReservationStatusAsync(orderId, ReservationStatus.Released, cancellationToken);
                 return ([], false);
             }
 

@@ -1,28 +1,4 @@
--- Order lifecycle: stock reservations (until the inventory ledger lands), due timers, the exception queue.
-CREATE TABLE IF NOT EXISTS stock_levels (
-    location_id TEXT    NOT NULL,
-    sku         TEXT    NOT NULL,
-    on_hand     INTEGER NOT NULL,
-    reserved    INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (location_id, sku)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS ix_stock_levels_sku ON stock_levels (sku);
-
-CREATE TABLE IF NOT EXISTS stock_reservations (
-    order_id    TEXT    NOT NULL,
-    location_id TEXT    NOT NULL,
-    sku         TEXT    NOT NULL,
-    quantity    INTEGER NOT NULL,
-    shipped     INTEGER NOT NULL DEFAULT 0,
-    released    INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (order_id, location_id, sku)
-) WITHOUT ROWID;
-
-CREATE TABLE IF NOT EXISTS stock_shipments (
-    shipment_id TEXT NOT NULL PRIMARY KEY,
-    order_id    TEXT NOT NULL
-) WITHOUT ROWID;
-
+-- Order lifecycle: due timers and the exception queue (its stock is the inventory ledger, 010_inventory.sql).
 CREATE TABLE IF NOT EXISTS due_timers (
     timer_id TEXT    NOT NULL PRIMARY KEY,
     order_id TEXT    NOT NULL,

@@ -32,6 +32,7 @@ public sealed class LifecycleEngine(
     TimeProvider time)
 {
     private readonly Dictionary<string, IChannelNotifier> _notifiers = notifiers.ToDictionary(n => n.Channel, StringComparer.Ordinal);
+    private readonly IOrderStore _orders = orders;
     private readonly IStockAllocator _stock = stock;
     private readonly IFulfillmentLocation _locations = locations;
     private readonly ITimerStore _timers = timers;
@@ -42,27 +43,41 @@ public sealed class LifecycleEngine(
     public async Task<LifecycleOutcome> HandleAsync(LifecycleMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        var applyMessage = true;
+        var duplicate = false;
         for (var attempt = 1; ; attempt++)
         {
-            var record = await orders.GetAsync(message.OrderId, cancellationToken);
+            var record = await _orders.GetAsync(message.OrderId, cancellationToken);
             if (record is null)
             {
                 return new LifecycleOutcome(message.OrderId, "unknown", false, "No such order.");
             }
 
             var state = ProcessState.Parse(record.ProcessState);
-            if (state.AppliedKeys.Contains(message.Key))
+            if (applyMessage && state.AppliedKeys.Contains(message.Key))
             {
-                return new LifecycleOutcome(message.OrderId, state.State, false, "Duplicate: already applied.");
+                duplicate = true;
+                // Applied before, yet redelivered: the earlier delivery may have died between saving the message and
+                // driving on (see PausedToSave), so drive once more; a duplicate that moves nothing saves nothing.
+                applyMessage = false;
             }
 
             var run = new Run(this, record, state, message, time.GetUtcNow());
-            await run.ApplyAsync(cancellationToken);
-            await run.DriveAsync(cancellationToken);
-            state.Remember(message.Key);
             try
             {
-                await orders.SaveAsync(record with { Status = state.State, ProcessState = state.ToJson() }, record.ETag, run.Events, cancellationToken);
+                if (applyMessage)
+                {
+                    await run.ApplyAsync(cancellationToken);
+                    state.Remember(message.Key);
+                }
+
+                await run.DriveAsync(cancellationToken);
+                if (run.Events.Count == 0 && !applyMessage && !run.PausedToSave)
+                {
+                    return new LifecycleOutcome(message.OrderId, state.State, false, duplicate ? "Duplicate: already applied." : run.Note);
+                }
+
+                await _orders.SaveAsync(record with { Status = state.State, ProcessState = state.ToJson() }, record.ETag, run.Events, cancellationToken);
             }
             catch (ConcurrencyConflictException) when (attempt < _options.MaxConcurrencyRetries)
             {
@@ -72,6 +87,14 @@ public sealed class LifecycleEngine(
             foreach (var timerId in run.TimersToCancel)
             {
                 await _timers.CancelAsync(timerId, cancellationToken);
+            }
+
+            if (run.PausedToSave)
+            {
+                // The reservation is saved; drive on from a fresh read (the message itself is applied and remembered).
+                applyMessage = false;
+                attempt = 0;
+                continue;
             }
 
             return new LifecycleOutcome(message.OrderId, state.State, true, run.Note);
@@ -88,6 +111,15 @@ public sealed class LifecycleEngine(
         public List<string> TimersToCancel { get; } = [];
 
         public string? Note { get; private set; }
+
+        /// <summary>
+        /// This run reserved stock and stopped so the allocation is saved before any location hears of the order: a
+        /// cancellation racing the reservation then either sees the allocation (and compensates it) or makes this save
+        /// fail, and a location is never asked to ship an order that was cancelled meanwhile.
+        /// </summary>
+        public bool PausedToSave { get; private set; }
+
+        private bool _allocatedInThisRun;
 
         private string Cause => message.Cause ?? message.Key;
 
@@ -164,6 +196,9 @@ public sealed class LifecycleEngine(
 
                         await AllocateAsync(ct);
                         break;
+                    case LifecycleStates.Allocated when _allocatedInThisRun:
+                        PausedToSave = true;
+                        return;
                     case LifecycleStates.Allocated:
                         await ReleaseAsync(ct);
                         break;
@@ -251,29 +286,42 @@ public sealed class LifecycleEngine(
         private async Task AllocateAsync(CancellationToken ct)
         {
             var lines = Order.LineItems.Where(l => !string.IsNullOrWhiteSpace(l.Sku) && l.Quantity > 0).Select(l => (l.LineId, Sku: l.Sku!, l.Quantity)).ToList();
-            var existing = await engine._stock.GetReservationAsync(Order.OrderId, ct);
+            var existing = await engine._stock.GetReservationAsync(ps.ReservationId(Order.OrderId), ct);
+            if (existing is { Released: true })
+            {
+                await AdvanceFromReleasedReservationAsync(ct);
+                existing = null;
+            }
+
             IReadOnlyList<PlannedLine>? plan = null;
-            if (existing.Count > 0)
+            if (existing is not null)
             {
                 // A previous attempt reserved already and crashed (or lost a race) before saving: keep what it holds,
                 // whatever routing would say now, so the allocation always matches the reservation. If it no longer
-                // fits the order (the channel changed the lines), give it back and route afresh.
-                plan = PlanFromReservation(lines, existing);
+                // fits the order (the channel changed the lines), give it back and route afresh under the next id.
+                plan = PlanFromReservation(lines, existing.Lines);
                 if (plan is null)
                 {
-                    await engine._stock.ReleaseAsync(Order.OrderId, ct);
+                    await engine._stock.ReleaseAsync(ps.ReservationId(Order.OrderId), ct);
+                    ps.ReservationGeneration++;
                 }
             }
 
             if (plan is null)
             {
                 var availability = await engine._stock.GetAvailabilityAsync(lines.Select(l => l.Sku).Distinct().ToList(), ct);
-                plan = lines.Count == 0 ? null : engine._routing.Route(lines, availability);
+                plan = lines.Count == 0 ? null : engine._routing.Route(lines, availability.Where(a => engine._locations.IsKnown(a.LocationId)).ToList());
             }
 
-            StockReservationResult result = plan is null
+            var result = plan is null
                 ? StockReservationResult.Short(lines.Select(l => l.Sku).Distinct().ToList())
-                : await engine._stock.ReserveAsync(Order.OrderId, plan.GroupBy(p => (p.LocationId, p.Sku)).Select(g => new AllocationLine(g.Key.LocationId, g.Key.Sku, g.Sum(p => p.Quantity))).ToList(), ct);
+                : await engine._stock.ReserveAsync(ps.ReservationId(Order.OrderId), plan.GroupBy(p => (p.LocationId, p.Sku)).Select(g => new AllocationLine(g.Key.LocationId, g.Key.Sku, g.Sum(p => p.Quantity))).ToList(), ct);
+            if (result.Status == StockReservationStatus.Released)
+            {
+                // Released between our read and our reserve: someone else moved this order on. Start over from a fresh read.
+                throw new ConcurrencyConflictException(Order.OrderId);
+            }
+
             if (!result.Reserved || plan is null)
             {
                 await RaiseAsync(ExceptionKinds.InsufficientStock, "Not enough stock to allocate the order.", [Resolutions.Retry, Resolutions.Cancel],
@@ -285,6 +333,23 @@ public sealed class LifecycleEngine(
             Owe(new OwedCompensation(OwedCompensation.ReleaseReservation));
             Record(LifecycleEventTypes.StockReserved, new JsonObject { ["lines"] = PlanJson(plan) });
             Move(LifecycleTriggers.Allocate, LifecycleStates.Allocated);
+            _allocatedInThisRun = true;
+        }
+
+        /// <summary>
+        /// The current reservation was released, yet this read of the order still wants to allocate under it. Either
+        /// the read is stale (someone released it and saved since: start over) or an attempt released it and crashed
+        /// before saving (the order is unchanged since we read it: move on to the next reservation id).
+        /// </summary>
+        private async Task AdvanceFromReleasedReservationAsync(CancellationToken ct)
+        {
+            var fresh = await engine._orders.GetAsync(Order.OrderId, ct);
+            if (fresh is null || fresh.ETag != record.ETag)
+            {
+                throw new ConcurrencyConflictException(Order.OrderId);
+            }
+
+            ps.ReservationGeneration++;
         }
 
         private static List<PlannedLine>? PlanFromReservation(List<(string LineId, string Sku, int Quantity)> lines, IReadOnlyList<AllocationLine> reservation)
@@ -398,7 +463,7 @@ public sealed class LifecycleEngine(
                 lines.Add(new ShipmentRecordLine(planned.LineId, planned.Sku, line.Quantity));
             }
 
-            await engine._stock.RecordShipmentAsync(Order.OrderId, shipment.ShipmentId, location, lines.GroupBy(l => l.Sku).Select(g => new ShipmentLine(g.Key, g.Sum(l => l.Quantity))).ToList(), ct);
+            await engine._stock.RecordShipmentAsync(ps.ReservationId(Order.OrderId), shipment.ShipmentId, location, lines.GroupBy(l => l.Sku).Select(g => new ShipmentLine(g.Key, g.Sum(l => l.Quantity))).ToList(), ct);
             var record = new ShipmentRecord(shipment.ShipmentId, location, shipment.Carrier, shipment.TrackingNumber, shipment.TrackingUrl, now, lines);
             ps.Shipments.Add(record);
             Record(LifecycleEventTypes.ShipmentRecorded, new JsonObject
@@ -483,6 +548,13 @@ public sealed class LifecycleEngine(
                 return;
             }
 
+            if (ps.Owed.Count == 0 && ps.Allocation.Count == 0)
+            {
+                // Nothing was reserved as far as this read knows, but a concurrent attempt may be reserving right now:
+                // releasing the id makes the ledger refuse that reservation (or give back what it just took).
+                await engine._stock.ReleaseAsync(ps.ReservationId(Order.OrderId), ct);
+            }
+
             DisarmAll();
             foreach (var open in ps.OpenExceptions.ToList())
             {
@@ -521,7 +593,10 @@ public sealed class LifecycleEngine(
                 }
                 else
                 {
-                    await engine._stock.ReleaseAsync(Order.OrderId, ct);
+                    // A released reservation id is never reserved again; should the order be allocated afresh, it
+                    // takes the next one.
+                    await engine._stock.ReleaseAsync(ps.ReservationId(Order.OrderId), ct);
+                    ps.ReservationGeneration++;
                 }
 
                 ps.Owed.RemoveAt(i);
@@ -589,6 +664,12 @@ public sealed class LifecycleEngine(
                 case TimerKinds.ReviewHold when ps.State == LifecycleStates.OnHold:
                     await ArmAsync(TimerKinds.ReviewHold, now + again, null, ct);
                     break;
+                case TimerKinds.ChannelRecheck:
+                    // Each notifier call arms the next recheck itself if the channel still has not confirmed.
+                    await NotifyAcceptanceAsync(ct);
+                    await NotifyShipmentsAsync(ct);
+                    await NotifyCancellationAsync(ct);
+                    break;
             }
         }
 
@@ -598,9 +679,15 @@ public sealed class LifecycleEngine(
             {
                 TimerKinds.FulfillmentAck => ($"Location '{timer.LocationId}' has not acknowledged the release{suffix}.", "Check with the location, then retry (the release is sent again) or cancel."),
                 TimerKinds.ShipBy => ($"The ship-by date {timer.DueAt:u} passed before everything shipped{suffix}.", "Chase the location; override (with a reason) to accept a late shipment, or cancel."),
+                TimerKinds.ChannelRecheck => ($"{Order.Channel} has not confirmed what it was told{suffix}.", "Check the channel; retry to ask again, or override (with a reason) once it is confirmed by hand."),
                 _ => ($"The review hold expired{suffix}.", "Decide now: override (with a reason) to approve, or cancel to reject."),
             };
-            IReadOnlyList<string> choices = timer.Kind == TimerKinds.ReviewHold ? [Resolutions.Override, Resolutions.Cancel] : [Resolutions.Retry, Resolutions.Cancel, Resolutions.Override];
+            IReadOnlyList<string> choices = timer.Kind switch
+            {
+                TimerKinds.ReviewHold => [Resolutions.Override, Resolutions.Cancel],
+                TimerKinds.ChannelRecheck => [Resolutions.Retry, Resolutions.Override],
+                _ => [Resolutions.Retry, Resolutions.Cancel, Resolutions.Override],
+            };
             return RaiseAsync(ExceptionKinds.TimerExpired, description, choices, recommended, new JsonObject { ["timerKind"] = timer.Kind, ["location"] = timer.LocationId, ["dueAt"] = timer.DueAt }, ct);
         }
 
@@ -619,9 +706,10 @@ public sealed class LifecycleEngine(
             Record(LifecycleEventTypes.TimerCancelled, new JsonObject { ["timerId"] = timer.TimerId, ["kind"] = timer.Kind });
         }
 
+        /// <summary>Stops every timer the order no longer waits for; a channel recheck outlives the order's own steps.</summary>
         private void DisarmAll()
         {
-            foreach (var timer in ps.Timers.ToList())
+            foreach (var timer in ps.Timers.Where(t => t.Kind != TimerKinds.ChannelRecheck).ToList())
             {
                 Disarm(timer);
             }
@@ -717,6 +805,7 @@ public sealed class LifecycleEngine(
                             await ApproveAsync(ct);
                             break;
                         case ExceptionKinds.ChannelNotificationFailed:
+                        case ExceptionKinds.TimerExpired when ContextValue(open, "timerKind") == TimerKinds.ChannelRecheck:
                             MarkNotificationsDone();
                             break;
                         case ExceptionKinds.CompensationFailed when ContextValue(open, "location") is { } location:
@@ -829,6 +918,17 @@ public sealed class LifecycleEngine(
             }
 
             Record(LifecycleEventTypes.ChannelNotified, new JsonObject { ["action"] = action, ["shipmentId"] = shipmentId, ["result"] = result.Status.ToString(), ["detail"] = result.Detail });
+            if (result.Status == ChannelNotifyStatus.Pending)
+            {
+                // Not confirmed yet: ask again later (one recheck timer covers every pending notification).
+                if (ps.Timers.All(t => t.Kind != TimerKinds.ChannelRecheck))
+                {
+                    await ArmAsync(TimerKinds.ChannelRecheck, now + engine._options.ChannelRecheck.After, null, ct);
+                }
+
+                return false;
+            }
+
             return true;
         }
 

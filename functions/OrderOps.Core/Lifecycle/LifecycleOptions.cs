@@ -17,6 +17,12 @@ public sealed class LifecycleOptions
     /// <summary>Ship-by SLA: the order's own ShipBy (Amazon LatestShipDate, EDI DTM) or, if none, PlacedAt + the channel default.</summary>
     public TimerPolicyOptions ShipBy { get; set; } = new() { Policy = ExpiryPolicy.Exception };
 
+    /// <summary>
+    /// How often a channel that has not confirmed a notification yet is asked again, and how many times before an
+    /// operator is asked (Amazon usually processes a feed within minutes; 12 checks 5 minutes apart cover an hour).
+    /// </summary>
+    public TimerPolicyOptions ChannelRecheck { get; set; } = new() { After = TimeSpan.FromMinutes(5), Policy = ExpiryPolicy.Retry, MaxAttempts = 12 };
+
     /// <summary>Default ship-by window per channel, counted from PlacedAt, for orders that carry no ship-by date.</summary>
     public Dictionary<string, TimeSpan> ShipByDefaults { get; set; } = new(StringComparer.OrdinalIgnoreCase) { ["shopify"] = TimeSpan.FromDays(2) };
 
@@ -27,6 +33,7 @@ public sealed class LifecycleOptions
     {
         TimerKinds.ReviewHold => ReviewHold,
         TimerKinds.FulfillmentAck => FulfillmentAck,
+        TimerKinds.ChannelRecheck => ChannelRecheck,
         _ => ShipBy,
     };
 }

@@ -48,6 +48,9 @@ public static class TimerKinds
     public const string FulfillmentAck = "fulfillment-ack";
     public const string ShipBy = "ship-by";
     public const string ReviewHold = "review-hold";
+
+    /// <summary>Asks a channel again about a notification it took but had not confirmed (<see cref="Ports.ChannelNotifyStatus.Pending"/>).</summary>
+    public const string ChannelRecheck = "channel-recheck";
 }
 
 /// <summary>Kinds of lifecycle exceptions (what an operator is asked to decide about).</summary>

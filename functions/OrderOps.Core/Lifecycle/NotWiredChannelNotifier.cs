@@ -4,29 +4,16 @@ using OrderOps.Core.Ports;
 namespace OrderOps.Core.Lifecycle;
 
 /// <summary>
-/// The honest placeholder for a channel whose outbound integration is not built yet (Amazon SP-API confirmShipment:
-/// the Amazon adapter has LWA and a rate-limited client but no shipment call; EDI 855/856: the EDI adapter has the X12
-/// writer but no 855/856 documents or delivery to a partner). Every action that channel needs answers Failed with what
-/// is missing, so the lifecycle raises a channel-notification-failed exception an operator can see and, once the
-/// integration is wired, retry. Actions the channel does not need answer NotApplicable.
+/// The honest placeholder for a channel whose outbound integration is not built yet. Every action that channel needs
+/// answers Failed with what is missing, so the lifecycle raises a channel-notification-failed exception an operator can
+/// see and, once the integration is wired, retry. Actions the channel does not need answer NotApplicable. No channel
+/// of this build needs it: Shopify, Amazon (<c>AmazonChannelNotifier</c>: SP-API confirmShipment and cancellation
+/// feeds) and EDI (<c>EdiChannelNotifier</c>: 855s and 856s in the edi-outbox) are all wired; the lifecycle tests use it
+/// for the engine's behaviour when one is not.
 /// </summary>
 public sealed class NotWiredChannelNotifier(string channel, bool needsAcceptance, string acceptanceSeam, string shipmentSeam, string cancellationSeam) : IChannelNotifier
 {
     public string Channel { get; } = channel;
-
-    public static NotWiredChannelNotifier Amazon() => new(
-        Channels.Amazon,
-        needsAcceptance: false,
-        acceptanceSeam: string.Empty,
-        shipmentSeam: "Amazon SP-API confirmShipment is not wired in this build (the Amazon adapter has no shipment confirmation call yet).",
-        cancellationSeam: "Amazon seller-initiated cancellation is not wired in this build.");
-
-    public static NotWiredChannelNotifier Edi() => new(
-        Channels.Edi,
-        needsAcceptance: true,
-        acceptanceSeam: "The EDI 855 purchase order acknowledgement is not wired in this build (no 855 is written or delivered yet).",
-        shipmentSeam: "The EDI 856 ship notice is not wired in this build (no 856 is written or delivered yet).",
-        cancellationSeam: "The EDI 855 rejection for a cancelled order is not wired in this build (no 855 is written or delivered yet).");
 
     public Task<ChannelNotifyResult> AcknowledgeAcceptanceAsync(CanonicalOrder order, CancellationToken cancellationToken) =>
         Task.FromResult(needsAcceptance ? ChannelNotifyResult.Failed(acceptanceSeam) : ChannelNotifyResult.NotApplicable);
@@ -35,5 +22,5 @@ public sealed class NotWiredChannelNotifier(string channel, bool needsAcceptance
         Task.FromResult(ChannelNotifyResult.Failed(shipmentSeam));
 
     public Task<ChannelNotifyResult> AcknowledgeCancellationAsync(CanonicalOrder order, string reason, bool requestedByChannel, CancellationToken cancellationToken) =>
-        Task.FromResult(requestedByChannel && Channel == Channels.Amazon ? ChannelNotifyResult.NotApplicable : ChannelNotifyResult.Failed(cancellationSeam));
+        Task.FromResult(ChannelNotifyResult.Failed(cancellationSeam));
 }

@@ -57,6 +57,17 @@ public sealed class ProcessState
 
     public List<string> AppliedKeys { get; set; } = [];
 
+    /// <summary>
+    /// Which reservation of the order is current. The inventory ledger never reserves a released id again (so a late
+    /// or stale attempt cannot hold stock for a cancelled order); an order whose reservation was given back and that is
+    /// allocated again (a failed release, lines changed after an interrupted attempt) takes the next generation.
+    /// </summary>
+    public int ReservationGeneration { get; set; } = 1;
+
+    /// <summary>The current reservation's id in the ledger: the order id itself, then <c>{orderId}~{generation}</c>.</summary>
+    public string ReservationId(string orderId) =>
+        ReservationGeneration <= 1 ? orderId : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{orderId}~{ReservationGeneration}");
+
     public static ProcessState Parse(string? json) => string.IsNullOrEmpty(json) ? new ProcessState() : OrderOpsJson.Deserialize<ProcessState>(json);
 
     public string ToJson() => OrderOpsJson.Serialize(this);

@@ -5,13 +5,14 @@ namespace OrderOps.Core.Ports;
 /// <summary>
 /// Tells a sales channel what happened to its order: one implementation per channel (<see cref="Channel"/>). Calls
 /// are repeated after crashes, so implementations make them idempotent (e.g. Shopify: skip a tracking number the
-/// order already has).
+/// order already has; Amazon: the same packageReferenceId per shipment, which Amazon treats as an edit).
 /// </summary>
 /// <remarks>
-/// Wired: Shopify (fulfillmentCreate with tracking, orderCancel). Seams: Amazon (SP-API confirmShipment, to be added to
-/// the Amazon adapter's orders client) and EDI (855 on acceptance, 856 on shipment, written with the EDI adapter's X12
-/// writer and delivered to the partner). Until those are registered the lifecycle raises a "channel-notification-not-wired" exception
-/// instead of pretending the channel was told.
+/// Wired: Shopify (fulfillmentCreate with tracking, orderCancel), Amazon (SP-API confirmShipment; an operator's
+/// cancellation as an order acknowledgement feed) and EDI (an 855 on acceptance, an 856 per shipment, an 855 rejection
+/// on cancellation, left in the edi-outbox for the partner: the EDI adapter's EdiChannelNotifier). A channel whose
+/// outbound integration is not built gets <c>NotWiredChannelNotifier</c>, which answers Failed, so the lifecycle raises
+/// a "channel-notification-failed" exception instead of pretending the channel was told.
 /// </remarks>
 public interface IChannelNotifier
 {
@@ -40,6 +41,12 @@ public enum ChannelNotifyStatus
     NotApplicable,
 
     Failed,
+
+    /// <summary>
+    /// The channel took the request but has not confirmed it yet (Amazon still processing a feed). The lifecycle asks
+    /// again on a <c>channel-recheck</c> timer, so the call must be safe to repeat and answer the outcome once known.
+    /// </summary>
+    Pending,
 }
 
 public sealed record ChannelNotifyResult(ChannelNotifyStatus Status, string? Detail = null)
@@ -49,4 +56,6 @@ public sealed record ChannelNotifyResult(ChannelNotifyStatus Status, string? Det
     public static ChannelNotifyResult NotApplicable { get; } = new(ChannelNotifyStatus.NotApplicable);
 
     public static ChannelNotifyResult Failed(string detail) => new(ChannelNotifyStatus.Failed, detail);
+
+    public static ChannelNotifyResult Pending(string detail) => new(ChannelNotifyStatus.Pending, detail);
 }

@@ -16,7 +16,9 @@ namespace OrderOps.Core.Ports;
 /// <item><see cref="ReserveAsync"/> is idempotent by order id: once an order holds a reservation, reserving again
 /// returns it as it stands (<see cref="ReservationResult.AlreadyExisted"/>) and holds nothing more. A failed
 /// (insufficient) reservation holds nothing and may be tried again. A released order is not reserved again.</item>
-/// <item><see cref="ReleaseAsync"/> gives back whatever the order still holds; releasing twice is harmless.</item>
+/// <item><see cref="ReleaseAsync"/> gives back whatever the order still holds; releasing twice is harmless. Releasing an
+/// order that was never reserved records it as released too, so a reservation that races a cancellation and arrives
+/// after it holds nothing.</item>
 /// <item><see cref="ShipAsync"/> is idempotent by shipment id; <see cref="MoveReservationAsync"/> by move id.</item>
 /// </list>
 /// </remarks>

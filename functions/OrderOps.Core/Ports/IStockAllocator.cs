@@ -1,16 +1,17 @@
 namespace OrderOps.Core.Ports;
 
 /// <summary>
-/// The narrow slice of the inventory ledger the order lifecycle needs: what each location can ship, and reservations
-/// held per order. Every write is atomic and idempotent by order id (or shipment id), so a redelivered lifecycle step
-/// never reserves, releases or ships twice.
+/// The narrow slice of stock the order lifecycle needs: what each location can ship, and reservations held per order.
+/// Its one implementation, <see cref="Lifecycle.LedgerStockAllocator"/>, sits on the inventory ledger
+/// (<see cref="IInventoryLedger"/>), so orders reserve the same stock the inventory API and the channel fan-out see.
+/// Every write is atomic and idempotent by reservation id (or shipment id), so a redelivered lifecycle step never
+/// reserves, releases or ships twice.
 /// </summary>
 /// <remarks>
-/// Merge note: the inventory issue (branch <c>inventory</c>) owns the real ledger (<c>IInventoryLedger</c>) with its
-/// movements API. At merge time this port is adapted onto it; the embedded implementation here
-/// (<c>OrderOps.Storage.Embedded.Allocation</c>) exists so the lifecycle can run before that lands.
-/// Invariant every implementation keeps: a location's reserved quantity of a SKU equals the sum of the open
-/// (reserved, not yet shipped, not released) quantities of all orders' reservations at that location.
+/// A reservation id names one reservation of an order; the lifecycle derives it from the order id and a generation
+/// (see <see cref="Lifecycle.ProcessState.ReservationId"/>), because the ledger never reserves a released id again and
+/// an order whose release failed is allocated afresh. Invariant: a location's reserved quantity of a SKU equals the sum
+/// of the open (reserved, not shipped, not released) quantities of all reservations at that location.
 /// </remarks>
 public interface IStockAllocator
 {
@@ -18,22 +19,23 @@ public interface IStockAllocator
     Task<IReadOnlyList<StockLevel>> GetAvailabilityAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Reserves every line of <paramref name="plan"/> for <paramref name="orderId"/>, all or nothing. If the order already
-    /// holds an open reservation, that one is returned unchanged (idempotent by order id) whatever the plan says.
+    /// Reserves every line of <paramref name="plan"/>, all or nothing. If the reservation is already held, it is
+    /// returned unchanged (idempotent by id) whatever the plan says; if it was released, nothing is held and the
+    /// result says <see cref="StockReservationStatus.Released"/>.
     /// </summary>
-    Task<StockReservationResult> ReserveAsync(string orderId, IReadOnlyList<AllocationLine> plan, CancellationToken cancellationToken);
+    Task<StockReservationResult> ReserveAsync(string reservationId, IReadOnlyList<AllocationLine> plan, CancellationToken cancellationToken);
 
-    /// <summary>Releases what the order still holds (reserved and not shipped). Idempotent; releasing nothing is fine.</summary>
-    Task ReleaseAsync(string orderId, CancellationToken cancellationToken);
+    /// <summary>Releases what the reservation still holds (reserved and not shipped). Idempotent; releasing nothing is fine.</summary>
+    Task ReleaseAsync(string reservationId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Turns reserved units into shipped ones (on hand and reserved both go down) for one shipment. Idempotent by
-    /// <paramref name="shipmentId"/>. Lines beyond what is reserved are ignored (never negative stock).
+    /// <paramref name="shipmentId"/>. Lines beyond what is held at the location are ignored (never negative stock).
     /// </summary>
-    Task RecordShipmentAsync(string orderId, string shipmentId, string locationId, IReadOnlyList<ShipmentLine> lines, CancellationToken cancellationToken);
+    Task RecordShipmentAsync(string reservationId, string shipmentId, string locationId, IReadOnlyList<ShipmentLine> lines, CancellationToken cancellationToken);
 
-    /// <summary>The order's reservation lines (open quantity = reserved − shipped); empty when it holds none.</summary>
-    Task<IReadOnlyList<AllocationLine>> GetReservationAsync(string orderId, CancellationToken cancellationToken);
+    /// <summary>The reservation as it stands (held lines = reserved − shipped), or null when it was never made.</summary>
+    Task<StockReservation?> GetReservationAsync(string reservationId, CancellationToken cancellationToken);
 }
 
 public sealed record StockLevel(string LocationId, string Sku, int Available);
@@ -43,9 +45,27 @@ public sealed record AllocationLine(string LocationId, string Sku, int Quantity)
 
 public sealed record ShipmentLine(string Sku, int Quantity);
 
-public sealed record StockReservationResult(bool Reserved, IReadOnlyList<AllocationLine> Lines, IReadOnlyList<string> Shortages)
-{
-    public static StockReservationResult Ok(IReadOnlyList<AllocationLine> lines) => new(true, lines, []);
+/// <summary>A reservation that exists: its held lines, or <see cref="Released"/> with none.</summary>
+public sealed record StockReservation(bool Released, IReadOnlyList<AllocationLine> Lines);
 
-    public static StockReservationResult Short(IReadOnlyList<string> shortages) => new(false, [], shortages);
+public enum StockReservationStatus
+{
+    Reserved,
+
+    /// <summary>Some line could not be covered; nothing is held.</summary>
+    Short,
+
+    /// <summary>This reservation id was released earlier and is not reserved again; nothing is held.</summary>
+    Released,
+}
+
+public sealed record StockReservationResult(StockReservationStatus Status, IReadOnlyList<AllocationLine> Lines, IReadOnlyList<string> Shortages)
+{
+    public bool Reserved => Status == StockReservationStatus.Reserved;
+
+    public static StockReservationResult Ok(IReadOnlyList<AllocationLine> lines) => new(StockReservationStatus.Reserved, lines, []);
+
+    public static StockReservationResult Short(IReadOnlyList<string> shortages) => new(StockReservationStatus.Short, [], shortages);
+
+    public static StockReservationResult WasReleased { get; } = new(StockReservationStatus.Released, [], []);
 }

@@ -50,15 +50,17 @@ public static class OrderOpsServiceCollectionExtensions
         // The order lifecycle: its engine, routing policy, fulfillment locations and channel notifiers.
         services.AddSingleton(configuration.GetSection("OrderOps:Lifecycle").Get<LifecycleOptions>() ?? new LifecycleOptions());
         services.AddSingleton<IRoutingPolicy, MinimalShipmentsRoutingPolicy>();
+        services.AddSingleton<IStockAllocator, LedgerStockAllocator>();
         services.AddSingleton<LifecycleEngine>();
         services.AddSingleton<TimerSweeper>();
         services.Configure<FulfillmentOptions>(configuration.GetSection("Fulfillment"));
         services.AddHttpFulfillmentLocations();
         services.AddShopifyChannelNotifier();
+        // Amazon: confirmShipment and cancellation feeds; with no Amazon account configured it answers Failed naming the
+        // missing setting, like the not-wired placeholder did, so the app starts either way.
+        services.AddAmazonChannelNotifier();
 
-        // Seams: an Amazon confirmShipment notifier and an EDI 855/856 notifier replace these once they exist.
-        services.AddSingleton<IChannelNotifier>(NotWiredChannelNotifier.Amazon());
-        services.AddSingleton<IChannelNotifier>(NotWiredChannelNotifier.Edi());
+        // EDI: 855/856 to the edi-outbox; AddEdiChannel registers its notifier.
         services.AddAmazonChannel(configuration);
         services.AddEdiChannel(configuration);
         services.AddInventory(configuration);
@@ -86,13 +88,10 @@ public static class OrderOpsServiceCollectionExtensions
                 {
                     // Only the Functions host receives from Service Bus. A standalone app on the Azure backend pumps its
                     // queues itself, so its messages stay in the embedded durable queue (a SQLite file in the data
-                    // directory); orders, keys and the archive still go to Azure.
+                    // directory); orders, keys, the archive, the inventory and the lifecycle's timers and exceptions
+                    // still go to Azure.
                     var local = EmbeddedOptions(configuration);
                     AddEmbeddedMessaging(services, local);
-
-                    // Interim: the lifecycle's stock stand-in, due timers and exception queue stay local (Azure Tables for
-                    // timers and exceptions is the Azure backend's follow-up; stock moves onto the inventory ledger).
-                    AddEmbeddedLifecycle(services);
                     services.PostConfigure<StandaloneOptions>(o => o.DataDirectory = local.DataDirectory);
                 }
                 else if (!AzureConnections.IsServiceBusConfigured(configuration))
@@ -113,14 +112,6 @@ public static class OrderOpsServiceCollectionExtensions
             ? Path.GetFullPath(configured)
             : Path.Combine(Environment.CurrentDirectory, "data"),
     };
-
-    private static void AddEmbeddedLifecycle(IServiceCollection services)
-    {
-        services.AddSingleton<OrderOps.Storage.Embedded.Allocation.SqliteStockAllocator>();
-        services.AddSingleton<IStockAllocator>(sp => sp.GetRequiredService<OrderOps.Storage.Embedded.Allocation.SqliteStockAllocator>());
-        services.AddSingleton<ITimerStore, OrderOps.Storage.Embedded.Lifecycle.SqliteTimerStore>();
-        services.AddSingleton<ILifecycleExceptionStore, OrderOps.Storage.Embedded.Lifecycle.SqliteLifecycleExceptionStore>();
-    }
 
     private static void AddEmbeddedMessaging(IServiceCollection services, EmbeddedStorageOptions options)
     {

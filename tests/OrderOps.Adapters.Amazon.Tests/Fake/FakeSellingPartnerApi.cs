@@ -18,9 +18,10 @@ namespace OrderOps.Adapters.Amazon.Tests.Fake;
 /// A Selling Partner API + Login with Amazon stand-in on Kestrel (127.0.0.1, random port). It serves Amazon's
 /// published sandbox bodies: verbatim (<see cref="ReplayPublishedPages"/>) or as templates for a store of orders that
 /// it filters by LastUpdatedAfter/Before and pages with its own NextTokens. Errors are shaped as Amazon documents them.
-/// Faults (429, 5xx, expired tokens) are injected per operation and seller.
+/// Faults (429, 5xx, expired tokens) are injected per operation and seller. confirmShipment and the Feeds API live in
+/// the partial files next to this one.
 /// </summary>
-public sealed class FakeSellingPartnerApi : IAsyncDisposable
+public sealed partial class FakeSellingPartnerApi : IAsyncDisposable
 {
     public const string ClientId = "amzn1.application-oa2-client.fake";
     public const string ClientSecret = "fake-client-secret-never-logged";
@@ -91,6 +92,8 @@ public sealed class FakeSellingPartnerApi : IAsyncDisposable
         app.MapPost("/auth/o2/token", fake.TokenAsync);
         app.MapGet("/orders/v0/orders", fake.GetOrdersAsync);
         app.MapGet("/orders/v0/orders/{orderId}/orderItems", fake.GetOrderItemsAsync);
+        fake.MapShipmentConfirmation(app);
+        fake.MapFeeds(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         fake.BaseAddress = new Uri(address.TrimEnd('/') + "/");
@@ -122,7 +125,7 @@ public sealed class FakeSellingPartnerApi : IAsyncDisposable
         }
     }
 
-    /// <summary>Queues a fault for the next request of <paramref name="operation"/> ("getOrders"/"getOrderItems"), optionally for one seller only.</summary>
+    /// <summary>Queues a fault for the next request of <paramref name="operation"/> (an SP-API operation name), optionally for one seller only.</summary>
     public void EnqueueFault(string operation, Fault fault, string? sellerId = null)
     {
         lock (_lock)

@@ -10,6 +10,8 @@ public static class Fixtures
     public const string GetOrdersPage2 = "amazon_spapi_getOrders_200_NextToken_page2.json";
     public const string GetOrderItems = "amazon_spapi_getOrderItems_200_TEST_CASE_200.json";
     public const string GetOrders400 = "amazon_spapi_getOrders_400_sandbox.json";
+    public const string ConfirmShipment204 = "amazon_spapi_confirmShipment_204_sandbox.json";
+    public const string ConfirmShipment400 = "amazon_spapi_confirmShipment_400_sandbox.json";
 
     /// <summary>The NextToken of Amazon's published page 1.</summary>
     public const string PublishedNextToken = "2YgYW55IGNhcm5hbCBwbGVhc3VyZS4";
@@ -22,6 +24,16 @@ public static class Fixtures
 
     /// <summary>The response body of Amazon's published getOrders 400 example.</summary>
     public static string BadRequestBody() => JsonNode.Parse(Text(GetOrders400))![0]!["response"]!.ToJsonString();
+
+    /// <summary>The request (orderId and body) of Amazon's published confirmShipment sandbox case answered 204.</summary>
+    public static (string OrderId, JsonObject Body) ConfirmShipmentRequest()
+    {
+        var parameters = JsonNode.Parse(Text(ConfirmShipment204))![0]!["request"]!["parameters"]!;
+        return (parameters["orderId"]!["value"]!.GetValue<string>(), (JsonObject)parameters["body"]!["value"]!.DeepClone());
+    }
+
+    /// <summary>The response body of Amazon's published confirmShipment 400 sandbox case.</summary>
+    public static string ConfirmShipmentBadRequestBody() => JsonNode.Parse(Text(ConfirmShipment400))![0]!["response"]!.ToJsonString();
 
     /// <summary>The first order of the published getOrders TEST_CASE_200 response (Unshipped, priced).</summary>
     public static JsonObject UnshippedOrder() => (JsonObject)Json(GetOrders)["payload"]!["Orders"]![0]!.DeepClone();

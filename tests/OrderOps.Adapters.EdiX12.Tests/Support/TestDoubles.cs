@@ -35,3 +35,10 @@ internal sealed class InMemoryIdempotencyStore(TimeProvider time) : IIdempotency
         return Task.FromResult(expired.Count);
     }
 }
+
+internal sealed class SettableTime(DateTimeOffset now) : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = now;
+
+    public override DateTimeOffset GetUtcNow() => Now;
+}

@@ -127,7 +127,7 @@ public sealed partial class InfrastructureSettingsTests
     public void The_tables_and_blob_containers_the_backend_uses_are_declared()
     {
         var options = new AzureStorageOptions();
-        foreach (var table in new[] { options.IdempotencyTable, options.CheckpointTable, options.IngestFailureTable, options.OrderIndexTable, options.InventoryPublicationsTable })
+        foreach (var table in options.Tables)
         {
             Assert.Contains($"'{table}'", Block(ResourcesBicep, "resource tables '", "}]"), StringComparison.Ordinal);
         }

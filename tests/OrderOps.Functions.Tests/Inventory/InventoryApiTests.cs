@@ -134,10 +134,16 @@ public sealed class InventoryApiTests : InventoryApiContract;
 [NeedsAzureServices]
 public sealed class AzureInventoryApiTests : InventoryApiContract
 {
-    private readonly string _database = "api" + Guid.NewGuid().ToString("N")[..12];
+    private string _database = null!;
 
     protected override async Task<Dictionary<string, string>> BackendSettingsAsync()
     {
+        using (var cosmos = CreateCosmosClient())
+        {
+            // Made here rather than by the app's create-if-missing: see CreateCosmosDatabaseAsync for why.
+            _database = await AzureTestEnvironment.CreateCosmosDatabaseAsync(cosmos, "api");
+        }
+
         var tables = new global::Azure.Data.Tables.TableServiceClient(AzureTestEnvironment.StorageConnectionString);
         var defaults = new OrderOps.Storage.Azure.AzureStorageOptions();
         await tables.DeleteTableAsync(defaults.CheckpointTable);
@@ -155,8 +161,10 @@ public sealed class AzureInventoryApiTests : InventoryApiContract
 
     protected override async Task CleanUpBackendAsync()
     {
-        var emulator = AzureTestEnvironment.CosmosIsEmulator;
-        using var cosmos = new Microsoft.Azure.Cosmos.CosmosClient(AzureTestEnvironment.CosmosEndpoint, AzureTestEnvironment.CosmosKey, OrderOps.Storage.Azure.AzureConnections.CosmosOptions(emulator));
+        using var cosmos = CreateCosmosClient();
         await cosmos.GetDatabase(_database).DeleteAsync();
     }
+
+    private static Microsoft.Azure.Cosmos.CosmosClient CreateCosmosClient() => new(
+        AzureTestEnvironment.CosmosEndpoint, AzureTestEnvironment.CosmosKey, OrderOps.Storage.Azure.AzureConnections.CosmosOptions(AzureTestEnvironment.CosmosIsEmulator));
 }

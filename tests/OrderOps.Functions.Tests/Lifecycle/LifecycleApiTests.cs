@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using OrderOps.Storage.Embedded.Allocation;
+using OrderOps.Core.Ports;
+using OrderOps.Testing.Storage;
 using OrderOps.Testing;
 
 namespace OrderOps.Functions.Tests.Lifecycle;
@@ -19,7 +20,7 @@ public sealed class LifecycleApiTests : IAsyncLifetime
         _world = await FakeOutsideWorld.StartAsync();
         _app = new AppFactory(settings: _world.Settings("east", "west"));
         _client = _app.CreateKeyedClient();
-        var stock = _app.Services.GetRequiredService<SqliteStockAllocator>();
+        var stock = _app.Services.GetRequiredService<IInventoryLedger>();
         foreach (var sku in new[] { "IPOD2008GREEN", "IPOD2008RED", "IPOD2008BLACK" })
         {
             await stock.SetOnHandAsync("east", sku, 5, default);
@@ -81,7 +82,7 @@ public sealed class LifecycleApiTests : IAsyncLifetime
     [Fact]
     public async Task An_unresolvable_order_lands_in_the_exception_queue_and_an_operator_retry_resolves_it()
     {
-        var stock = _app.Services.GetRequiredService<SqliteStockAllocator>();
+        var stock = _app.Services.GetRequiredService<IInventoryLedger>();
         await stock.SetOnHandAsync("east", "IPOD2008RED", 0, default);
         var orderId = await PlaceAsync(1002);
         await _app.WaitForOrderAsync(orderId, v => v.GetProperty("lifecycle").GetProperty("openExceptions").GetArrayLength() > 0);
@@ -129,7 +130,7 @@ public sealed class LifecycleApiTests : IAsyncLifetime
         Assert.Equal("cancelled", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetString());
         Assert.Contains(_world.LocationCalls, c => c is { Type: "cancel", Location: "east" } && c.OrderId == orderId);
         Assert.Contains("gid://shopify/Order/1003", _world.Cancellations);
-        Assert.Equal(0, (await _app.Services.GetRequiredService<SqliteStockAllocator>().GetStockAsync(default)).Sum(s => s.Reserved));
+        Assert.Equal(0, (await _app.Services.GetRequiredService<IInventoryLedger>().GetStockAsync()).Sum(s => s.Reserved));
     }
 
     [Fact]

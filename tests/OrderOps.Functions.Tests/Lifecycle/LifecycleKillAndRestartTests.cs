@@ -4,7 +4,8 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using OrderOps.Functions.Tests.Lossless;
 using OrderOps.Storage.Embedded;
-using OrderOps.Storage.Embedded.Allocation;
+using OrderOps.Storage.Embedded.Inventory;
+using OrderOps.Testing.Storage;
 using OrderOps.Testing;
 
 namespace OrderOps.Functions.Tests.Lifecycle;
@@ -28,7 +29,7 @@ public sealed class LifecycleKillAndRestartTests : IAsyncLifetime
     {
         _world = await FakeOutsideWorld.StartAsync();
         using var database = new SqliteDatabase(new EmbeddedStorageOptions { DataDirectory = _dataDirectory });
-        var stock = new SqliteStockAllocator(database);
+        var stock = new SqliteInventoryLedger(database, TimeProvider.System);
         foreach (var location in Locations)
         {
             foreach (var sku in new[] { "IPOD2008GREEN", "IPOD2008RED", "IPOD2008BLACK" })
@@ -160,7 +161,7 @@ public sealed class LifecycleKillAndRestartTests : IAsyncLifetime
 
         third.Kill();
         using var database = new SqliteDatabase(new EmbeddedStorageOptions { DataDirectory = _dataDirectory });
-        var levels = await new SqliteStockAllocator(database).GetStockAsync(default);
+        var levels = await new SqliteInventoryLedger(database, TimeProvider.System).GetStockAsync();
         Assert.All(levels, l => Assert.Equal(0, l.Reserved));
         Assert.Equal(Locations.Length * 3 * 1000 - orderIds.Count * 3, levels.Sum(l => l.OnHand));
     }

@@ -36,11 +36,11 @@ public sealed class AzureInventoryBackend : IAsyncDisposable
         var suffix = Guid.NewGuid().ToString("N")[..12];
         var options = new AzureStorageOptions
         {
-            DatabaseName = "inv" + suffix,
+            DatabaseName = await AzureTestEnvironment.CreateCosmosDatabaseAsync(SharedCosmos.Value, "inv"),
             InventoryPublicationsTable = "pubs" + suffix,
             CosmosEmulator = AzureTestEnvironment.CosmosIsEmulator,
         };
-        var database = (await SharedCosmos.Value.CreateDatabaseIfNotExistsAsync(options.DatabaseName)).Database;
+        var database = SharedCosmos.Value.GetDatabase(options.DatabaseName);
         await database.CreateContainerIfNotExistsAsync(new ContainerProperties(options.InventoryContainer, "/sku"));
         await database.CreateContainerIfNotExistsAsync(new ContainerProperties(options.InventoryMetaContainer, "/pk"));
         var tables = new TableServiceClient(AzureTestEnvironment.StorageConnectionString);

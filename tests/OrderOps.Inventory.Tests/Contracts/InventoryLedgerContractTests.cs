@@ -195,6 +195,18 @@ public abstract class InventoryLedgerContractTests
     }
 
     [ContractFact]
+    public async Task Releasing_an_order_never_reserved_makes_a_later_reservation_for_it_hold_nothing()
+    {
+        await ReceiveAsync("A", "east", 10);
+        Assert.Empty(await Ledger.ReleaseAsync("cancelled-first", None));
+        var late = await Ledger.ReserveAsync(new ReservationRequest { OrderId = "cancelled-first", Lines = [new("A", 3)] }, None);
+        Assert.Equal(ReservationStatus.Released, late.Status);
+        Assert.Empty(late.Allocations);
+        Assert.Equal(0, (await BalanceAsync("A", "east")).Allocated);
+        Assert.Equal(ReservationStatus.Released, (await Ledger.GetReservationAsync("cancelled-first", None))!.Status);
+    }
+
+    [ContractFact]
     public async Task Shipping_takes_held_units_out_of_on_hand_once_per_shipment_id()
     {
         await ReceiveAsync("A", "east", 10);

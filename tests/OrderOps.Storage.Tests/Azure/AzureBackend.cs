@@ -1,7 +1,9 @@
+using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Time.Testing;
+using OrderOps.Core.Lifecycle;
 using OrderOps.Core.Ports;
 using OrderOps.Storage.Azure;
 using OrderOps.Storage.Tests.Contracts;
@@ -14,7 +16,7 @@ namespace OrderOps.Storage.Tests.Azure;
 /// </summary>
 public sealed class AzureBackend : IStorageBackend
 {
-    private static readonly Lazy<CosmosClient> Cosmos = new(() =>
+    internal static readonly Lazy<CosmosClient> Cosmos = new(() =>
         new CosmosClient(AzureTestEnvironment.CosmosEndpoint, AzureTestEnvironment.CosmosKey, AzureConnections.CosmosOptions(AzureTestEnvironment.CosmosIsEmulator)));
 
     private readonly AzureStorage _storage;
@@ -62,11 +64,14 @@ public sealed class AzureBackend : IStorageBackend
         var suffix = Guid.NewGuid().ToString("N")[..12];
         var options = new AzureStorageOptions
         {
-            DatabaseName = "t" + suffix,
+            DatabaseName = await AzureTestEnvironment.CreateCosmosDatabaseAsync(Cosmos.Value, "t"),
             IdempotencyTable = "keys" + suffix,
             CheckpointTable = "checkpoints" + suffix,
             IngestFailureTable = "failures" + suffix,
             OrderIndexTable = "orderindex" + suffix,
+            TimerTable = "duetimers" + suffix,
+            LifecycleExceptionTable = "lifecycleexceptions" + suffix,
+            InventoryPublicationsTable = "pubs" + suffix,
             RawArchiveContainer = "raw-" + suffix,
             CosmosEmulator = AzureTestEnvironment.CosmosIsEmulator,
         };
@@ -84,6 +89,152 @@ public sealed class AzureBackend : IStorageBackend
         public Task SendAsync(string queueName, QueueMessage message, CancellationToken cancellationToken) =>
             throw new NotSupportedException("Service Bus has no emulator here; see ServiceBusRestSenderTests.");
     }
+}
+
+/// <summary>
+/// The Table storage flavour for the lifecycle's due timers and exception queue, on two fresh tables made through
+/// <see cref="AzureStorage"/>'s factories; every table request goes through <see cref="Requests"/> (counted, and able
+/// to fail one on purpose to simulate a crash between writes).
+/// </summary>
+public sealed class AzureTimerAndExceptionBackend : ITimerAndExceptionStorageBackend
+{
+    private readonly TableServiceClient _tables;
+    private readonly AzureStorageOptions _options;
+
+    private AzureTimerAndExceptionBackend(TableServiceClient tables, AzureStorageOptions options, TableRequestRecorder requests, FakeTimeProvider time)
+    {
+        _tables = tables;
+        _options = options;
+        Requests = requests;
+        Time = time;
+        var storage = new AzureStorage(AzureBackend.Cosmos.Value, tables, new BlobServiceClient(AzureTestEnvironment.StorageConnectionString), options, time);
+        TimerStore = storage.CreateTimerStore();
+        Exceptions = storage.CreateLifecycleExceptionStore();
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public ITimerStore Timers => TimerStore;
+
+    public OrderOps.Storage.Azure.Lifecycle.TableTimerStore TimerStore { get; }
+
+    public ILifecycleExceptionStore Exceptions { get; }
+
+    public TableRequestRecorder Requests { get; }
+
+    /// <summary>The timers' table, for looking at the rows themselves.</summary>
+    public TableClient TimerTable => _tables.GetTableClient(_options.TimerTable);
+
+    public TableClient ExceptionTable => _tables.GetTableClient(_options.LifecycleExceptionTable);
+
+    public static async Task<ITimerAndExceptionStorageBackend> CreateAsync() => await CreateTablesAsync();
+
+    public static async Task<AzureTimerAndExceptionBackend> CreateTablesAsync()
+    {
+        if (AzureTestEnvironment.Missing is { } missing)
+        {
+            throw new InvalidOperationException($"ORDEROPS_REQUIRE_AZURE_TESTS is set but the Azure services are not configured: {missing}.");
+        }
+
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        var options = new AzureStorageOptions { TimerTable = "duetimers" + suffix, LifecycleExceptionTable = "lifecycleexceptions" + suffix };
+        var requests = new TableRequestRecorder();
+        var clientOptions = new TableClientOptions();
+        clientOptions.AddPolicy(requests, HttpPipelinePosition.PerCall);
+        var tables = new TableServiceClient(AzureTestEnvironment.StorageConnectionString, clientOptions);
+        await tables.CreateTableIfNotExistsAsync(options.TimerTable);
+        await tables.CreateTableIfNotExistsAsync(options.LifecycleExceptionTable);
+        requests.Clear();
+        return new AzureTimerAndExceptionBackend(tables, options, requests, new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero)));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Requests.Crash = null;
+        await _tables.DeleteTableAsync(_options.TimerTable);
+        await _tables.DeleteTableAsync(_options.LifecycleExceptionTable);
+    }
+}
+
+/// <summary>
+/// The lifecycle's ports wholly on Azure: stock is the Cosmos DB inventory ledger (seen through the lifecycle's
+/// <see cref="LedgerStockAllocator"/>), timers and exceptions the Table storage stores; a fresh database and tables.
+/// </summary>
+public sealed class AzureLifecycleBackend : ILifecycleStorageBackend
+{
+    private readonly AzureStorage _storage;
+
+    private AzureLifecycleBackend(AzureStorage storage, FakeTimeProvider time)
+    {
+        _storage = storage;
+        Time = time;
+        // Its own clock for the ledger: intents' leases are measured in real time, which the fake clock would freeze.
+        Ledger = storage.CreateInventoryLedger(new OrderOps.Storage.Azure.Inventory.CosmosInventoryLedgerOptions());
+        Stock = new LedgerStockAllocator(Ledger);
+        Timers = storage.CreateTimerStore();
+        Exceptions = storage.CreateLifecycleExceptionStore();
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public IInventoryLedger Ledger { get; }
+
+    public IStockAllocator Stock { get; }
+
+    public ITimerStore Timers { get; }
+
+    public ILifecycleExceptionStore Exceptions { get; }
+
+    public static async Task<ILifecycleStorageBackend> CreateAsync()
+    {
+        if (AzureTestEnvironment.Missing is { } missing)
+        {
+            throw new InvalidOperationException($"ORDEROPS_REQUIRE_AZURE_TESTS is set but the Azure services are not configured: {missing}.");
+        }
+
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        var options = new AzureStorageOptions
+        {
+            DatabaseName = await AzureTestEnvironment.CreateCosmosDatabaseAsync(AzureBackend.Cosmos.Value, "lc"),
+            IdempotencyTable = "keys" + suffix,
+            CheckpointTable = "checkpoints" + suffix,
+            IngestFailureTable = "failures" + suffix,
+            OrderIndexTable = "orderindex" + suffix,
+            TimerTable = "duetimers" + suffix,
+            LifecycleExceptionTable = "lifecycleexceptions" + suffix,
+            InventoryPublicationsTable = "pubs" + suffix,
+            RawArchiveContainer = "raw-" + suffix,
+            CosmosEmulator = AzureTestEnvironment.CosmosIsEmulator,
+        };
+        var connection = AzureTestEnvironment.StorageConnectionString;
+        var storage = new AzureStorage(AzureBackend.Cosmos.Value, new TableServiceClient(connection), new BlobServiceClient(connection), options, TimeProvider.System);
+        await storage.EnsureCreatedAsync(default);
+        return new AzureLifecycleBackend(storage, new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero)));
+    }
+
+    public Task SetOnHandAsync(string locationId, string sku, int onHand) => Ledger.SetOnHandAsync(locationId, sku, onHand);
+
+    public Task<IReadOnlyList<(string LocationId, string Sku, int OnHand, int Reserved)>> GetStockAsync() => Ledger.GetStockAsync();
+
+    public async ValueTask DisposeAsync() => await _storage.DeleteAsync(default);
+}
+
+[NeedsAzureServices]
+public sealed class AzureStockAllocatorTests : StockAllocatorContract
+{
+    protected override Task<ILifecycleStorageBackend> CreateBackendAsync() => AzureLifecycleBackend.CreateAsync();
+}
+
+[NeedsAzureServices]
+public sealed class AzureTimerStoreTests : TimerStoreContract
+{
+    protected override Task<ITimerAndExceptionStorageBackend> CreateBackendAsync() => AzureTimerAndExceptionBackend.CreateAsync();
+}
+
+[NeedsAzureServices]
+public sealed class AzureLifecycleExceptionStoreTests : LifecycleExceptionStoreContract
+{
+    protected override Task<ITimerAndExceptionStorageBackend> CreateBackendAsync() => AzureTimerAndExceptionBackend.CreateAsync();
 }
 
 [NeedsAzureServices]

@@ -2,7 +2,10 @@ using OrderOps.Core.Ports;
 
 namespace OrderOps.Storage.Tests.Contracts;
 
-/// <summary>Stock reservations: atomic, idempotent by order id, shipments idempotent by shipment id, never negative.</summary>
+/// <summary>
+/// The lifecycle's stock on each backend's inventory ledger: reservations atomic and idempotent by id, a released id
+/// never reserved again, shipments idempotent by shipment id, never negative.
+/// </summary>
 public abstract class StockAllocatorContract : IAsyncLifetime
 {
     private ILifecycleStorageBackend _backend = null!;
@@ -19,7 +22,7 @@ public abstract class StockAllocatorContract : IAsyncLifetime
 
     protected abstract Task<ILifecycleStorageBackend> CreateBackendAsync();
 
-    [Fact]
+    [ContractFact]
     public async Task Availability_is_on_hand_minus_reserved_per_location()
     {
         await _backend.Stock.ReserveAsync("o1", [new("east", "A", 2)], default);
@@ -29,18 +32,18 @@ public abstract class StockAllocatorContract : IAsyncLifetime
         Assert.Equal([new("east", "A", 3), new("west", "A", 2), new("west", "B", 3)], levels);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Reserving_is_all_or_nothing()
     {
         var result = await _backend.Stock.ReserveAsync("o1", [new("west", "A", 1), new("west", "B", 4)], default);
 
-        Assert.False(result.Reserved);
-        Assert.Contains(result.Shortages, s => s.StartsWith("B@west", StringComparison.Ordinal));
+        Assert.Equal(StockReservationStatus.Short, result.Status);
+        Assert.Contains(result.Shortages, s => s.StartsWith("B:", StringComparison.Ordinal));
         Assert.All(await _backend.GetStockAsync(), s => Assert.Equal(0, s.Reserved));
-        Assert.Empty(await _backend.Stock.GetReservationAsync("o1", default));
+        Assert.Null(await _backend.Stock.GetReservationAsync("o1", default));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Reserving_twice_for_one_order_holds_the_first_reservation_only()
     {
         await _backend.Stock.ReserveAsync("o1", [new("east", "A", 2)], default);
@@ -51,8 +54,8 @@ public abstract class StockAllocatorContract : IAsyncLifetime
         Assert.Equal(2, (await _backend.GetStockAsync()).Single(s => s.LocationId == "east").Reserved);
     }
 
-    [Fact]
-    public async Task Releasing_frees_what_is_held_once_and_a_new_reservation_can_follow()
+    [ContractFact]
+    public async Task Releasing_frees_what_is_held_once_and_only_a_new_reservation_id_can_hold_again()
     {
         await _backend.Stock.ReserveAsync("o1", [new("east", "A", 2), new("west", "B", 1)], default);
 
@@ -60,12 +63,14 @@ public abstract class StockAllocatorContract : IAsyncLifetime
         await _backend.Stock.ReleaseAsync("o1", default);
 
         Assert.All(await _backend.GetStockAsync(), s => Assert.Equal(0, s.Reserved));
-        Assert.Empty(await _backend.Stock.GetReservationAsync("o1", default));
-        Assert.True((await _backend.Stock.ReserveAsync("o1", [new("east", "A", 5)], default)).Reserved);
-        Assert.Equal(5, (await _backend.GetStockAsync()).Single(s => s.LocationId == "east").Reserved);
+        Assert.Equal(new StockReservation(true, []), await _backend.Stock.GetReservationAsync("o1", default));
+        Assert.Equal(StockReservationStatus.Released, (await _backend.Stock.ReserveAsync("o1", [new("east", "A", 5)], default)).Status);
+        Assert.All(await _backend.GetStockAsync(), s => Assert.Equal(0, s.Reserved));
+        Assert.True((await _backend.Stock.ReserveAsync("o1~2", [new("east", "A", 5)], default)).Reserved);
+        Assert.Equal(5, (await _backend.GetStockAsync()).Single(s => s.LocationId == "east" && s.Sku == "A").Reserved);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task A_shipment_consumes_reserved_stock_once_and_never_more_than_reserved()
     {
         await _backend.Stock.ReserveAsync("o1", [new("east", "A", 3)], default);
@@ -76,23 +81,23 @@ public abstract class StockAllocatorContract : IAsyncLifetime
 
         var east = (await _backend.GetStockAsync()).Single(s => s.LocationId == "east");
         Assert.Equal((2, 0), (east.OnHand, east.Reserved));
-        Assert.Empty(await _backend.Stock.GetReservationAsync("o1", default));
+        Assert.Empty((await _backend.Stock.GetReservationAsync("o1", default))!.Lines);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Releasing_after_a_partial_shipment_frees_only_the_unshipped_rest()
     {
         await _backend.Stock.ReserveAsync("o1", [new("east", "A", 3)], default);
         await _backend.Stock.RecordShipmentAsync("o1", "s1", "east", [new("A", 1)], default);
 
-        Assert.Equal([new("east", "A", 2)], await _backend.Stock.GetReservationAsync("o1", default));
+        Assert.Equal([new("east", "A", 2)], (await _backend.Stock.GetReservationAsync("o1", default))!.Lines);
         await _backend.Stock.ReleaseAsync("o1", default);
 
         var east = (await _backend.GetStockAsync()).Single(s => s.LocationId == "east");
         Assert.Equal((4, 0), (east.OnHand, east.Reserved));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Concurrent_reservations_never_oversell()
     {
         var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => _backend.Stock.ReserveAsync($"o{i}", [new("east", "A", 1)], default)));
@@ -105,15 +110,15 @@ public abstract class StockAllocatorContract : IAsyncLifetime
 /// <summary>Due timers: idempotent scheduling by id, due ones earliest first, cancel is idempotent.</summary>
 public abstract class TimerStoreContract : IAsyncLifetime
 {
-    private ILifecycleStorageBackend _backend = null!;
+    private ITimerAndExceptionStorageBackend _backend = null!;
 
     public async Task InitializeAsync() => _backend = await CreateBackendAsync();
 
     public async Task DisposeAsync() => await _backend.DisposeAsync();
 
-    protected abstract Task<ILifecycleStorageBackend> CreateBackendAsync();
+    protected abstract Task<ITimerAndExceptionStorageBackend> CreateBackendAsync();
 
-    [Fact]
+    [ContractFact]
     public async Task Due_timers_come_earliest_first_and_not_before_they_are_due()
     {
         var now = _backend.Time.GetUtcNow();
@@ -125,7 +130,7 @@ public abstract class TimerStoreContract : IAsyncLifetime
         Assert.Single(await _backend.Timers.GetDueAsync(now.AddMinutes(10), 1, default));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Scheduling_the_same_id_again_replaces_it_and_cancel_removes_it_once()
     {
         var now = _backend.Time.GetUtcNow();
@@ -144,15 +149,15 @@ public abstract class TimerStoreContract : IAsyncLifetime
 /// <summary>The exception queue: upsert by id, open ones listed newest first, resolution kept.</summary>
 public abstract class LifecycleExceptionStoreContract : IAsyncLifetime
 {
-    private ILifecycleStorageBackend _backend = null!;
+    private ITimerAndExceptionStorageBackend _backend = null!;
 
     public async Task InitializeAsync() => _backend = await CreateBackendAsync();
 
     public async Task DisposeAsync() => await _backend.DisposeAsync();
 
-    protected abstract Task<ILifecycleStorageBackend> CreateBackendAsync();
+    protected abstract Task<ITimerAndExceptionStorageBackend> CreateBackendAsync();
 
-    [Fact]
+    [ContractFact]
     public async Task Exceptions_are_listed_newest_first_and_resolved_ones_leave_the_open_list()
     {
         var now = _backend.Time.GetUtcNow();

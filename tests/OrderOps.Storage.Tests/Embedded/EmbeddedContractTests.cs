@@ -25,10 +25,10 @@ public sealed class EmbeddedStockAllocatorTests : StockAllocatorContract
 
 public sealed class EmbeddedTimerStoreTests : TimerStoreContract
 {
-    protected override Task<ILifecycleStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateLifecycleAsync();
+    protected override async Task<ITimerAndExceptionStorageBackend> CreateBackendAsync() => await EmbeddedBackend.CreateLifecycleAsync();
 }
 
 public sealed class EmbeddedLifecycleExceptionStoreTests : LifecycleExceptionStoreContract
 {
-    protected override Task<ILifecycleStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateLifecycleAsync();
+    protected override async Task<ITimerAndExceptionStorageBackend> CreateBackendAsync() => await EmbeddedBackend.CreateLifecycleAsync();
 }

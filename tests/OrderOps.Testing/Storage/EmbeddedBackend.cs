@@ -2,7 +2,8 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 using OrderOps.Core.Ports;
 using OrderOps.Storage.Embedded;
-using OrderOps.Storage.Embedded.Allocation;
+using OrderOps.Core.Lifecycle;
+using OrderOps.Storage.Embedded.Inventory;
 using OrderOps.Storage.Embedded.Archive;
 using OrderOps.Storage.Embedded.Keys;
 using OrderOps.Storage.Embedded.Lifecycle;
@@ -14,8 +15,6 @@ namespace OrderOps.Testing.Storage;
 /// <summary>The embedded backend on a fresh SQLite file per test, with a fake clock: the port contract tests' fixture and any test that wants real storage.</summary>
 public sealed class EmbeddedBackend : IStorageBackend, ILifecycleStorageBackend
 {
-    private readonly SqliteStockAllocator _stock;
-
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "orderops-storage-tests", Guid.NewGuid().ToString("N"));
     private readonly SqliteDatabase _database;
 
@@ -30,20 +29,23 @@ public sealed class EmbeddedBackend : IStorageBackend, ILifecycleStorageBackend
         Failures = new SqliteIngestFailureStore(_database);
         Queue = queue;
         Receiver = queue;
-        _stock = new SqliteStockAllocator(_database);
+        Ledger = new SqliteInventoryLedger(_database, Time);
+        Stock = new LedgerStockAllocator(Ledger);
         Timers = new SqliteTimerStore(_database);
         Exceptions = new SqliteLifecycleExceptionStore(_database);
     }
 
-    public IStockAllocator Stock => _stock;
+    public IInventoryLedger Ledger { get; }
+
+    public IStockAllocator Stock { get; }
 
     public ITimerStore Timers { get; }
 
     public ILifecycleExceptionStore Exceptions { get; }
 
-    public Task SetOnHandAsync(string locationId, string sku, int onHand) => _stock.SetOnHandAsync(locationId, sku, onHand, default);
+    public Task SetOnHandAsync(string locationId, string sku, int onHand) => Ledger.SetOnHandAsync(locationId, sku, onHand);
 
-    public Task<IReadOnlyList<(string LocationId, string Sku, int OnHand, int Reserved)>> GetStockAsync() => _stock.GetStockAsync(default);
+    public Task<IReadOnlyList<(string LocationId, string Sku, int OnHand, int Reserved)>> GetStockAsync() => Ledger.GetStockAsync();
 
     public static Task<ILifecycleStorageBackend> CreateLifecycleAsync() => Task.FromResult<ILifecycleStorageBackend>(new EmbeddedBackend());
 

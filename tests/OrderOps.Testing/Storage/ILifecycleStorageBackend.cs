@@ -1,23 +1,21 @@
-using Microsoft.Extensions.Time.Testing;
+using OrderOps.Core.Lifecycle;
 using OrderOps.Core.Ports;
 
 namespace OrderOps.Testing.Storage;
 
 /// <summary>
 /// A fresh backend for the lifecycle's ports. Kept apart from <see cref="IStorageBackend"/> so a backend can adopt these
-/// ports on its own schedule (the Azure backend: timers and exceptions on Table storage; stock once the inventory ledger lands).
+/// ports on its own schedule. Stock is the backend's inventory ledger seen through the lifecycle's <see cref="LedgerStockAllocator"/>;
+/// timers and exceptions alone are <see cref="ITimerAndExceptionStorageBackend"/> (the Azure backend has those on Table
+/// storage before it has a ledger).
 /// </summary>
-public interface ILifecycleStorageBackend : IAsyncDisposable
+public interface ILifecycleStorageBackend : ITimerAndExceptionStorageBackend
 {
-    FakeTimeProvider Time { get; }
+    IInventoryLedger Ledger { get; }
 
     IStockAllocator Stock { get; }
 
-    ITimerStore Timers { get; }
-
-    ILifecycleExceptionStore Exceptions { get; }
-
-    /// <summary>Seeds a location's on-hand quantity (test setup; the inventory ledger owns real movements).</summary>
+    /// <summary>Seeds a location's on-hand quantity (an adjustment movement in the ledger).</summary>
     Task SetOnHandAsync(string locationId, string sku, int onHand);
 
     /// <summary>Every stock level: (location, SKU, on hand, reserved).</summary>
