@@ -242,7 +242,7 @@ resource cosmosDataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAss
 // ---------------------------------------------------------------------------------------------------------------
 
 // Standard tier: duplicate detection (our MessageId) and scheduled messages need it.
-resource serviceBus 'Microsoft.ServiceBus/namespaces@2021-11-01' = {
+resource serviceBus 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   name: 'sb-${resourceToken}'
   location: location
   tags: tags
@@ -255,7 +255,7 @@ resource serviceBus 'Microsoft.ServiceBus/namespaces@2021-11-01' = {
 
 // Mirrors the embedded queue: 10 deliveries then dead-letter (QueueRetryPolicy.MaxDeliveryCount), a 5-minute lock
 // (QueueTrigger.VisibilityTimeout), and a resend of a message id within the hour is dropped.
-resource queues 'Microsoft.ServiceBus/namespaces/queues@2021-11-01' = [for name in queueNames: {
+resource queues 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = [for name in queueNames: {
   parent: serviceBus
   name: name
   properties: {

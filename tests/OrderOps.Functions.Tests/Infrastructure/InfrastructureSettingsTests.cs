@@ -8,7 +8,7 @@ using OrderOps.Testing;
 namespace OrderOps.Functions.Tests.Infrastructure;
 
 /// <summary>
-/// The Bicep cannot be compiled here (no Bicep CLI), so these tests read it as text and check what would otherwise only
+/// The Bicep compiles (<see cref="BicepCompilationTests"/>); these tests read it as text and check what would still only
 /// fail after a deployment: every connection and app setting the functions reference is defined by infra/ and listed
 /// in local.settings.sample.json, every queue and container the registry names exists, and the Function app is a
 /// Flex Consumption custom handler.
