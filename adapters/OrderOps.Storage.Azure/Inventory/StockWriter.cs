@@ -85,6 +85,9 @@ internal sealed class StockWriter(string sku, StockWriterServices services)
         {
             var read = await stock.ReadAsync<StockDocument>(StockDocument.DocumentId, sku, cancellationToken);
             var document = read?.Document ?? new StockDocument { Sku = sku };
+            // Only movements already committed may leave for their own documents: one of this batch's own, copied out
+            // before a write that then loses its race, would be mistaken for a repeat by the retry and never applied.
+            var committed = document.Outbox.ToList();
             var context = new StockContext(time.GetUtcNow(), options.InstanceId, services.ChangeLog is not null);
             var outcomes = new (object? Result, Exception? Error)[batch.Count];
             var changed = false;
@@ -117,16 +120,16 @@ internal sealed class StockWriter(string sku, StockWriterServices services)
                 return;
             }
 
-            var toLog = PrepareChangeLog(document, context);
+            var (toLog, dropped) = PrepareChangeLog(document, context);
             if (read is null)
             {
                 // Write-ahead: the index names the SKU before its document exists, never the other way round.
                 await services.Index.EnsureAsync(sku, cancellationToken);
             }
 
-            if (document.Outbox.Count >= options.OutboxFlushThreshold)
+            if (committed.Count >= options.OutboxFlushThreshold)
             {
-                await FlushOutboxAsync(document, cancellationToken);
+                await FlushOutboxAsync(document, committed, cancellationToken);
             }
 
             var etag = await stock.WriteAsync(document, StockDocument.DocumentId, sku, read?.ETag, cancellationToken);
@@ -141,6 +144,8 @@ internal sealed class StockWriter(string sku, StockWriterServices services)
                 continue;
             }
 
+            // Only now are the dropped entries gone from the document; had the write lost, the retry must see them as logged.
+            _logged.ExceptWith(dropped);
             await AppendToChangeLogAsync(toLog, cancellationToken);
             services.Changed();
             Complete(batch, outcomes);
@@ -153,23 +158,25 @@ internal sealed class StockWriter(string sku, StockWriterServices services)
     /// Drops entries this instance already appended, adopts entries another instance committed but (after the grace
     /// period) evidently never appended — it crashed in between — and returns what this write must append afterwards.
     /// </summary>
-    private List<UnloggedChange> PrepareChangeLog(StockDocument document, StockContext context)
+    /// <returns>The entries to append after the write, and the change numbers the write drops as already appended.</returns>
+    private (List<UnloggedChange> ToLog, List<long> Dropped) PrepareChangeLog(StockDocument document, StockContext context)
     {
         if (services.ChangeLog is null)
         {
             document.Unlogged.Clear();
-            return [];
+            return ([], []);
         }
 
         var me = services.Options.InstanceId;
-        document.Unlogged.RemoveAll(u => u.By == me && _logged.Remove(u.Change));
+        var dropped = document.Unlogged.Where(u => u.By == me && _logged.Contains(u.Change)).Select(u => u.Change).ToList();
+        document.Unlogged.RemoveAll(u => u.By == me && _logged.Contains(u.Change));
         var orphanedBefore = context.NowMs - (long)services.Options.ChangeLogGrace.TotalMilliseconds;
         foreach (var orphan in document.Unlogged.Where(u => u.By != me && u.At < orphanedBefore))
         {
             orphan.By = me;
         }
 
-        return document.Unlogged.Where(u => u.By == me).OrderBy(u => u.Change).ToList();
+        return (document.Unlogged.Where(u => u.By == me).OrderBy(u => u.Change).ToList(), dropped);
     }
 
     private async Task AppendToChangeLogAsync(List<UnloggedChange> entries, CancellationToken cancellationToken)
@@ -191,16 +198,17 @@ internal sealed class StockWriter(string sku, StockWriterServices services)
         }
     }
 
-    private async Task FlushOutboxAsync(StockDocument document, CancellationToken cancellationToken)
+    private async Task FlushOutboxAsync(StockDocument document, List<MovementRecord> committed, CancellationToken cancellationToken)
     {
         // Upserts with deterministic ids: if the replace below loses its race, doing this again writes the same documents.
         await Parallel.ForEachAsync(
-            document.Outbox,
+            committed,
             new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
             async (movement, ct) => await services.Stock.UpsertAsync(
                 new MovementDocument { Id = MovementDocument.IdFor(movement.MovementId), Sku = sku, Sequence = movement.Sequence, Movement = movement }, sku, ct));
-        document.Flushed = Math.Max(document.Flushed, document.Outbox.Max(m => m.Sequence));
-        document.Outbox.Clear();
+        document.Flushed = Math.Max(document.Flushed, committed.Max(m => m.Sequence));
+        var flushed = committed.Select(m => m.Sequence).ToHashSet();
+        document.Outbox.RemoveAll(m => flushed.Contains(m.Sequence));
     }
 
     private void NoticeStaleSteps(StockDocument document, StockContext context)
