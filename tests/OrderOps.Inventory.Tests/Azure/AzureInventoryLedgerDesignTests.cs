@@ -71,6 +71,37 @@ public sealed class AzureInventoryLedgerDesignTests : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task Two_instances_reserving_multi_sku_orders_at_once_hold_exactly_what_their_orders_hold()
+    {
+        var ledgers = new[] { _backend.CreateLedger(), _backend.CreateLedger() };
+        foreach (var sku in new[] { "A", "B" })
+        {
+            await ledgers[0].RecordMovementAsync(new StockMovement { MovementId = $"r-{sku}", Sku = sku, Location = "east", Type = MovementType.Receipt, Quantity = 20 }, None);
+        }
+
+        // Orders needing both SKUs in different proportions: some steps succeed on one SKU and are undone on the other.
+        var results = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => Task.Run(() => ledgers[i % 2].ReserveAsync(
+            new ReservationRequest { OrderId = $"o{i}", Lines = [new("A", 1 + (i % 3)), new("B", 1 + ((i + 1) % 3))] }, None))));
+
+        Assert.Contains(results, r => r.Status == ReservationStatus.Reserved);
+        Assert.Contains(results, r => r.Status == ReservationStatus.Insufficient);
+        foreach (var sku in new[] { "A", "B" })
+        {
+            var balance = Assert.Single(await ledgers[1].GetBalancesAsync([sku], None));
+            var held = 0;
+            foreach (var reserved in results.Where(r => r.Status == ReservationStatus.Reserved))
+            {
+                held += (await ledgers[0].GetReservationAsync(reserved.OrderId, None))!.Allocations.Where(a => a.Sku == sku).Sum(a => a.Quantity);
+            }
+
+            var movements = await ledgers[0].GetMovementsAsync(sku, 0, 1000, None);
+            var allocatedByMovements = movements.Sum(m => m.Type switch { MovementType.Allocation => m.Quantity, MovementType.Release => -m.Quantity, _ => 0 });
+            Assert.Equal((20, held, held), (balance.OnHand, balance.Allocated, allocatedByMovements));
+            Assert.InRange(balance.Allocated, 1, 20);
+        }
+    }
+
+    [ContractFact]
     public async Task Two_instances_writing_one_sku_at_once_lose_no_movement_and_log_every_change_exactly_once()
     {
         // One receipt at a time per instance: many small commits, each racing the other instance's.
