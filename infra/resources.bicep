@@ -113,7 +113,7 @@ resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-0
 }
 
 // The Azure backend's tables (adapters/OrderOps.Storage.Azure/AzureStorageOptions.cs).
-resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in ['idempotencykeys', 'checkpoints', 'ingestfailures', 'orderindex', 'duetimers', 'lifecycleexceptions']: {
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in ['idempotencykeys', 'checkpoints', 'ingestfailures', 'orderindex', 'duetimers', 'lifecycleexceptions', 'inventorypublications']: {
   parent: tableService
   name: name
 }]
@@ -175,7 +175,8 @@ resource ordersContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/con
   }
 }
 
-// The inventory ledger, one partition per SKU; its change feed drives the channel fan-out.
+// The inventory ledger, one partition per SKU (its stock document and movements); its change feed drives the channel
+// fan-out. Indexed only for the movement query by sequence.
 resource inventoryContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = {
   parent: database
   name: 'inventory'
@@ -187,6 +188,26 @@ resource inventoryContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/
         indexingMode: 'consistent'
         automatic: true
         includedPaths: [ { path: '/sku/?' }, { path: '/type/?' }, { path: '/sequence/?' } ]
+        excludedPaths: [ { path: '/*' } ]
+      }
+    }
+  }
+}
+
+// The ledger's coordination documents (adapters/OrderOps.Storage.Azure/Inventory/CosmosInventoryLedger.cs): one per
+// order (its reservation and the operation in flight), movement-id claims, the SKU index and the standalone change log,
+// each kind in partitions of its own under /pk. Kept out of the inventory container so its change feed carries only SKUs.
+resource inventoryMetaContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = {
+  parent: database
+  name: 'inventory-meta'
+  properties: {
+    resource: {
+      id: 'inventory-meta'
+      partitionKey: { paths: [ '/pk' ], kind: 'Hash', version: 2 }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [ { path: '/pk/?' }, { path: '/type/?' }, { path: '/first/?' }, { path: '/last/?' } ]
         excludedPaths: [ { path: '/*' } ]
       }
     }

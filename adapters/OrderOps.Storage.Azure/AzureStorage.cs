@@ -1,7 +1,9 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Azure.Cosmos;
+using OrderOps.Core.Inventory.FanOut;
 using OrderOps.Storage.Azure.Archive;
+using OrderOps.Storage.Azure.Inventory;
 using OrderOps.Storage.Azure.Keys;
 using OrderOps.Storage.Azure.Lifecycle;
 using OrderOps.Storage.Azure.Orders;
@@ -23,6 +25,13 @@ public sealed class AzureStorage(CosmosClient cosmos, TableServiceClient tables,
 
     public TableIngestFailureStore CreateIngestFailureStore() => new(tables.GetTableClient(options.IngestFailureTable));
 
+    /// <summary>The inventory ledger; <paramref name="ledger"/> says whether it keeps the change log (standalone) or not (Function app).</summary>
+    public CosmosInventoryLedger CreateInventoryLedger(CosmosInventoryLedgerOptions ledger, InventorySignals? signals = null, Microsoft.Extensions.Logging.ILogger<CosmosInventoryLedger>? logger = null) =>
+        new(cosmos.GetContainer(options.DatabaseName, options.InventoryContainer), cosmos.GetContainer(options.DatabaseName, options.InventoryMetaContainer),
+            time, ledger, options.CosmosEmulator, signals, logger);
+
+    public TableInventoryPublicationStore CreateInventoryPublicationStore() => new(tables.GetTableClient(options.InventoryPublicationsTable));
+
     public TableTimerStore CreateTimerStore() => new(tables.GetTableClient(options.TimerTable), time);
 
     public TableLifecycleExceptionStore CreateLifecycleExceptionStore() => new(tables.GetTableClient(options.LifecycleExceptionTable), time);
@@ -30,13 +39,18 @@ public sealed class AzureStorage(CosmosClient cosmos, TableServiceClient tables,
     public BlobRawArchive CreateRawArchive() => new(blobs.GetBlobContainerClient(options.RawArchiveContainer));
 
     /// <summary>
-    /// Creates the database, the orders container (partition key <c>/orderId</c>), the tables and the blob container
-    /// when missing. The Bicep in infra/ declares the same resources for Azure.
+    /// Creates the database, its containers (orders by <c>/orderId</c>, inventory by <c>/sku</c>, the inventory meta container
+    /// by <c>/pk</c>, the trigger's leases by <c>/id</c>), the tables and the blob container when missing. The Bicep in
+    /// infra/ declares the same resources for Azure.
     /// </summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
     {
         var database = (await cosmos.CreateDatabaseIfNotExistsAsync(options.DatabaseName, cancellationToken: cancellationToken)).Database;
-        await database.CreateContainerIfNotExistsAsync(new ContainerProperties(options.OrdersContainer, "/orderId"), cancellationToken: cancellationToken);
+        foreach (var (container, partitionKey) in options.CosmosContainers)
+        {
+            await database.CreateContainerIfNotExistsAsync(new ContainerProperties(container, partitionKey), cancellationToken: cancellationToken);
+        }
+
         foreach (var table in options.Tables)
         {
             await tables.CreateTableIfNotExistsAsync(table, cancellationToken);

@@ -9,6 +9,15 @@ public sealed record AzureStorageOptions
     /// <summary>Orders and their events, partitioned by <c>/orderId</c>.</summary>
     public string OrdersContainer { get; init; } = "orders";
 
+    /// <summary>The inventory ledger's SKU documents and movements, partitioned by <c>/sku</c> (its change feed drives the fan-out).</summary>
+    public string InventoryContainer { get; init; } = "inventory";
+
+    /// <summary>The ledger's order documents, movement-id claims, SKU index and change log, partitioned by <c>/pk</c>.</summary>
+    public string InventoryMetaContainer { get; init; } = "inventory-meta";
+
+    /// <summary>Leases of the Cosmos DB trigger (partition <c>/id</c>); the Functions host writes them.</summary>
+    public string LeasesContainer { get; init; } = "leases";
+
     public string IdempotencyTable { get; init; } = "idempotencykeys";
 
     public string CheckpointTable { get; init; } = "checkpoints";
@@ -24,8 +33,15 @@ public sealed record AzureStorageOptions
     /// <summary>The lifecycle's exception queue (see <see cref="Lifecycle.TableLifecycleExceptionStore"/>).</summary>
     public string LifecycleExceptionTable { get; init; } = "lifecycleexceptions";
 
+    /// <summary>What each channel was last told per SKU and the pushes still owed (see <see cref="Inventory.TableInventoryPublicationStore"/>).</summary>
+    public string InventoryPublicationsTable { get; init; } = "inventorypublications";
+
     /// <summary>Every table above: what <see cref="AzureStorage.EnsureCreatedAsync"/> creates and infra/ must declare.</summary>
-    public IReadOnlyList<string> Tables => [IdempotencyTable, CheckpointTable, IngestFailureTable, OrderIndexTable, TimerTable, LifecycleExceptionTable];
+    public IReadOnlyList<string> Tables => [IdempotencyTable, CheckpointTable, IngestFailureTable, OrderIndexTable, TimerTable, LifecycleExceptionTable, InventoryPublicationsTable];
+
+    /// <summary>Every Cosmos DB container the backend uses, with its partition key path: what <see cref="AzureStorage.EnsureCreatedAsync"/> creates and infra/ must declare.</summary>
+    public IReadOnlyList<(string Name, string PartitionKey)> CosmosContainers =>
+        [(OrdersContainer, "/orderId"), (InventoryContainer, "/sku"), (InventoryMetaContainer, "/pk"), (LeasesContainer, "/id")];
 
     public string RawArchiveContainer { get; init; } = "raw";
 

@@ -3,7 +3,10 @@ using Azure.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using OrderOps.Core.Inventory.FanOut;
 using OrderOps.Core.Ports;
+using OrderOps.Storage.Azure.Inventory;
 using OrderOps.Storage.Azure.Messaging;
 
 namespace OrderOps.Storage.Azure;
@@ -52,6 +55,23 @@ public static class AzureStorageServiceCollectionExtensions
             services.AddSingleton<IMessageQueue>(sp => new ServiceBusRestSender(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, sp.GetRequiredService<ServiceBusEndpoint>()));
         }
 
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the inventory ledger on Cosmos DB and the publication store on Table storage (after
+    /// <see cref="AddAzureStorage"/>). <paramref name="changeLog"/>: keep the ledger's change log, which the standalone
+    /// change-feed pump reads; a Function app passes false, because its Cosmos DB trigger reads the inventory container's
+    /// real change feed (see <see cref="CosmosInventoryLedger"/>).
+    /// </summary>
+    public static IServiceCollection AddAzureInventory(this IServiceCollection services, bool changeLog)
+    {
+        services.TryAddSingleton<InventorySignals>();
+        services.AddSingleton<IInventoryLedger>(sp => sp.GetRequiredService<AzureStorage>().CreateInventoryLedger(
+            new CosmosInventoryLedgerOptions { ChangeLog = changeLog },
+            sp.GetRequiredService<InventorySignals>(),
+            sp.GetService<ILogger<CosmosInventoryLedger>>()));
+        services.AddSingleton<IInventoryPublicationStore>(sp => sp.GetRequiredService<AzureStorage>().CreateInventoryPublicationStore());
         return services;
     }
 }

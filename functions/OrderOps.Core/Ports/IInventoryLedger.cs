@@ -4,7 +4,8 @@ namespace OrderOps.Core.Ports;
 
 /// <summary>
 /// The stock ledger: immutable movements per SKU per location, balances derived from them, and a change log
-/// written in the same transaction as every balance change (embedded: a table; Azure: the Cosmos DB change feed).
+/// written in the same transaction as every balance change (embedded: a table; Azure: the Cosmos DB change feed, which a
+/// Function app's trigger reads, and for <see cref="ReadChangesAsync"/> in a standalone app the ledger's own log).
 /// Every operation is atomic and checks stock under the backend's write serialisation, so no interleaving of
 /// callers can over-allocate or take on hand below zero.
 /// </summary>

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrderOps.Adapters.Fulfillment;
 using OrderOps.Adapters.EdiX12;
@@ -6,7 +5,6 @@ using OrderOps.Adapters.Shopify;
 using OrderOps.Adapters.Shopify.Fulfillment;
 using OrderOps.Adapters.Shopify.Orders;
 using OrderOps.Core.Ingest;
-using OrderOps.Core.Inventory.FanOut;
 using OrderOps.Core.Lifecycle;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
@@ -15,7 +13,6 @@ using OrderOps.Hosting;
 using OrderOps.Hosting.Standalone;
 using OrderOps.Storage.Azure;
 using OrderOps.Storage.Embedded;
-using OrderOps.Storage.Embedded.Inventory;
 using OrderOps.Storage.Embedded.Messaging;
 
 namespace OrderOps.Functions.Composition;
@@ -81,22 +78,20 @@ public static class OrderOpsServiceCollectionExtensions
                 services.PostConfigure<StandaloneOptions>(o => o.DataDirectory = embedded.DataDirectory);
                 break;
             case var b when b.Equals(StorageBackends.Azure, StringComparison.OrdinalIgnoreCase):
+                var standalone = HostingModes.Resolve(configuration) == HostingMode.Standalone;
                 services.AddAzureStorage(configuration);
+                // The ledger on Cosmos DB in both modes. Standalone, the app pumps the ledger's own change log; in a
+                // Function app the Cosmos DB trigger reads the inventory container's change feed, so no log is kept.
+                services.AddAzureInventory(changeLog: standalone);
                 services.AddHostedService<AzureStorageInitializer>();
-                if (HostingModes.Resolve(configuration) == HostingMode.Standalone)
+                if (standalone)
                 {
                     // Only the Functions host receives from Service Bus. A standalone app on the Azure backend pumps its
                     // queues itself, so its messages stay in the embedded durable queue (a SQLite file in the data
-                    // directory); orders, keys and the archive still go to Azure.
+                    // directory); orders, keys, the archive, the inventory and the lifecycle's timers and exceptions
+                    // still go to Azure.
                     var local = EmbeddedOptions(configuration);
                     AddEmbeddedMessaging(services, local);
-                    // Interim, until the inventory ledger gets its Azure implementation (Cosmos DB, partitioned by
-                    // SKU): a standalone app keeps the ledger in its local SQLite file. As a Function app the
-                    // inventory functions stay unavailable rather than keep a ledger on an instance's local disk.
-                    AddEmbeddedInventory(services);
-
-                    // The lifecycle's due timers and exception queue need no such interim: AddAzureStorage put them on
-                    // Azure Tables, in both hosting modes.
                     services.PostConfigure<StandaloneOptions>(o => o.DataDirectory = local.DataDirectory);
                 }
                 else if (!AzureConnections.IsServiceBusConfigured(configuration))
@@ -117,14 +112,6 @@ public static class OrderOpsServiceCollectionExtensions
             ? Path.GetFullPath(configured)
             : Path.Combine(Environment.CurrentDirectory, "data"),
     };
-
-    private static void AddEmbeddedInventory(IServiceCollection services)
-    {
-        services.TryAddSingleton<InventorySignals>();
-        services.AddSingleton<IInventoryLedger>(sp => new SqliteInventoryLedger(
-            sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<InventorySignals>()));
-        services.AddSingleton<IInventoryPublicationStore, SqliteInventoryPublicationStore>();
-    }
 
     private static void AddEmbeddedMessaging(IServiceCollection services, EmbeddedStorageOptions options)
     {

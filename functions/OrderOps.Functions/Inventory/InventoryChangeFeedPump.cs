@@ -11,8 +11,9 @@ namespace OrderOps.Functions.Inventory;
 
 /// <summary>
 /// Standalone mode's stand-in for the Cosmos DB change-feed trigger on the <c>inventory</c> container: follows the
-/// embedded ledger's change log from a checkpoint (the lease), delivers each batch as Data.documents, and moves
-/// the checkpoint only after the invocation succeeded, so a failed batch is delivered again.
+/// ledger's change log (the embedded ledger's table, or the Cosmos DB ledger's change-log partition) from a checkpoint
+/// (the lease), delivers each batch as Data.documents, and moves the checkpoint only after the invocation succeeded,
+/// so a failed batch is delivered again.
 /// </summary>
 public sealed class InventoryChangeFeedPump(
     IInventoryLedger ledger,

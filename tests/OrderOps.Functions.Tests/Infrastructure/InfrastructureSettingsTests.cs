@@ -107,6 +107,12 @@ public sealed partial class InfrastructureSettingsTests
         var containers = CosmosContainers().ToDictionary(c => c.Name, c => c.PartitionKey);
         Assert.Equal("/orderId", containers[new AzureStorageOptions().OrdersContainer]);
         Assert.Equal("/sku", containers["inventory"]);
+        foreach (var (name, partitionKey) in new AzureStorageOptions().CosmosContainers)
+        {
+            Assert.True(containers.TryGetValue(name, out var declared), $"infra/resources.bicep declares no Cosmos DB container '{name}'.");
+            Assert.Equal(partitionKey, declared);
+        }
+
         foreach (var feed in Registry.Functions.Select(f => f.Trigger).OfType<ChangeFeedTrigger>())
         {
             Assert.Contains(feed.ContainerName, containers.Keys);

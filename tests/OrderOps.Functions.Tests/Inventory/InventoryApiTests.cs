@@ -5,15 +5,26 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using OrderOps.Testing.Azure;
+using OrderOps.Testing.Contracts;
 
 namespace OrderOps.Functions.Tests.Inventory;
 
-/// <summary>The inventory API and fan-out wired in the Function app (standalone mode), pushing to a fake Shopify store.</summary>
-public sealed class InventoryApiTests : IAsyncLifetime
+/// <summary>
+/// The inventory API and fan-out wired in the Function app (standalone mode), pushing to a fake Shopify store: the HTTP
+/// function records the movement in the ledger, the standalone change-feed pump reads the ledger's change log and
+/// invokes the fan-out function, which schedules and pushes through the publication store. Once per storage backend.
+/// </summary>
+public abstract class InventoryApiContract : IAsyncLifetime
 {
     private readonly ConcurrentDictionary<long, int> _shopifyAvailable = new();
     private WebApplication _shopify = null!;
     private AppFactory _app = null!;
+
+    /// <summary>Settings that choose and connect the storage backend.</summary>
+    protected virtual Task<Dictionary<string, string>> BackendSettingsAsync() => Task.FromResult(new Dictionary<string, string>());
+
+    protected virtual Task CleanUpBackendAsync() => Task.CompletedTask;
 
     public async Task InitializeAsync()
     {
@@ -32,7 +43,8 @@ public sealed class InventoryApiTests : IAsyncLifetime
             return Results.Ok(new { inventory_level = new { inventory_item_id = body.GetProperty("inventory_item_id").GetInt64(), available = body.GetProperty("available").GetInt32() } });
         });
         await _shopify.StartAsync();
-        _app = new AppFactory(settings: new Dictionary<string, string>
+        var settings = await BackendSettingsAsync();
+        _app = new AppFactory(settings: new Dictionary<string, string>(settings)
         {
             ["Inventory:Locations:0"] = "east",
             ["Inventory:Locations:1"] = "west",
@@ -50,9 +62,10 @@ public sealed class InventoryApiTests : IAsyncLifetime
     {
         _app.Dispose();
         await _shopify.DisposeAsync();
+        await CleanUpBackendAsync();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Movements_are_idempotent_checked_and_reach_shopify()
     {
         using var client = _app.CreateKeyedClient();
@@ -110,4 +123,48 @@ public sealed class InventoryApiTests : IAsyncLifetime
         using var unknown = await client.GetAsync(new Uri("/api/inventory/NO-SUCH-SKU", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
+}
+
+public sealed class InventoryApiTests : InventoryApiContract;
+
+/// <summary>
+/// The same on the Azure backend (Cosmos DB ledger, Table storage publications, in the emulators): a fresh database;
+/// the app's default-named checkpoint and publication tables are emptied first, since a run before may have left rows.
+/// </summary>
+[NeedsAzureServices]
+public sealed class AzureInventoryApiTests : InventoryApiContract
+{
+    private string _database = null!;
+
+    protected override async Task<Dictionary<string, string>> BackendSettingsAsync()
+    {
+        using (var cosmos = CreateCosmosClient())
+        {
+            // Made here rather than by the app's create-if-missing: see CreateCosmosDatabaseAsync for why.
+            _database = await AzureTestEnvironment.CreateCosmosDatabaseAsync(cosmos, "api");
+        }
+
+        var tables = new global::Azure.Data.Tables.TableServiceClient(AzureTestEnvironment.StorageConnectionString);
+        var defaults = new OrderOps.Storage.Azure.AzureStorageOptions();
+        await tables.DeleteTableAsync(defaults.CheckpointTable);
+        await tables.DeleteTableAsync(defaults.InventoryPublicationsTable);
+        return new Dictionary<string, string>
+        {
+            ["Storage:Backend"] = "Azure",
+            ["Storage:CreateIfMissing"] = "true",
+            ["CosmosDb:DatabaseName"] = _database,
+            ["CosmosDb:Emulator"] = AzureTestEnvironment.CosmosIsEmulator ? "true" : "false",
+            ["CosmosDbConnection"] = $"AccountEndpoint={AzureTestEnvironment.CosmosEndpoint};AccountKey={AzureTestEnvironment.CosmosKey}",
+            ["StorageConnection"] = AzureTestEnvironment.StorageConnectionString!,
+        };
+    }
+
+    protected override async Task CleanUpBackendAsync()
+    {
+        using var cosmos = CreateCosmosClient();
+        await cosmos.GetDatabase(_database).DeleteAsync();
+    }
+
+    private static Microsoft.Azure.Cosmos.CosmosClient CreateCosmosClient() => new(
+        AzureTestEnvironment.CosmosEndpoint, AzureTestEnvironment.CosmosKey, OrderOps.Storage.Azure.AzureConnections.CosmosOptions(AzureTestEnvironment.CosmosIsEmulator));
 }

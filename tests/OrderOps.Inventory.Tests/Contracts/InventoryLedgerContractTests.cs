@@ -4,7 +4,9 @@ using OrderOps.Core.Ports;
 namespace OrderOps.Inventory.Tests.Contracts;
 
 /// <summary>
-/// What every <see cref="IInventoryLedger"/> backend must do. Subclass per backend and supply <see cref="Ledger"/>.
+/// What every <see cref="IInventoryLedger"/> backend must do. Subclass per backend and supply <see cref="Ledger"/> (a
+/// fresh, empty ledger per test); a subclass marked with a precondition (e.g. <c>[NeedsAzureServices]</c>) is skipped
+/// with its reason when the precondition does not hold.
 /// </summary>
 public abstract class InventoryLedgerContractTests
 {
@@ -21,7 +23,7 @@ public abstract class InventoryLedgerContractTests
     protected async Task<StockBalance> BalanceAsync(string sku, string location) =>
         (await Ledger.GetBalancesAsync([sku], None)).SingleOrDefault(b => b.Location == location) ?? new StockBalance(sku, location, 0, 0);
 
-    [Fact]
+    [ContractFact]
     public async Task Receipt_raises_on_hand_and_available()
     {
         await ReceiveAsync("A", "east", 10);
@@ -29,7 +31,7 @@ public abstract class InventoryLedgerContractTests
         Assert.Equal((10, 0, 10), (balance.OnHand, balance.Allocated, balance.Available));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Same_movement_id_is_recorded_once_and_a_reused_id_with_other_content_is_refused()
     {
         var receipt = Movement("m-1", "A", "east", MovementType.Receipt, 5);
@@ -39,7 +41,36 @@ public abstract class InventoryLedgerContractTests
         Assert.Equal(5, (await BalanceAsync("A", "east")).OnHand);
     }
 
-    [Fact]
+    [ContractFact]
+    public async Task A_movement_id_reused_for_another_sku_is_refused_and_a_refused_movement_frees_its_id()
+    {
+        await Ledger.RecordMovementAsync(Movement("m-1", "A", "east", MovementType.Receipt, 5), None);
+        await Assert.ThrowsAsync<MovementConflictException>(() => Ledger.RecordMovementAsync(Movement("m-1", "B", "east", MovementType.Receipt, 5), None));
+        Assert.Empty(await Ledger.GetBalancesAsync(["B"], None));
+
+        await Assert.ThrowsAsync<InsufficientStockException>(() => Ledger.RecordMovementAsync(Movement("m-2", "A", "east", MovementType.Adjustment, -6), None));
+        Assert.Equal(MovementOutcome.Recorded, await Ledger.RecordMovementAsync(Movement("m-2", "B", "east", MovementType.Receipt, 1), None));
+        Assert.Equal(1, (await BalanceAsync("B", "east")).OnHand);
+    }
+
+    [ContractFact]
+    public async Task Skus_are_listed_in_order_a_page_at_a_time()
+    {
+        var skus = Enumerable.Range(0, 40).Select(i => $"SKU-{(i * 7) % 40:D2}").ToList();
+        await Task.WhenAll(skus.Select(sku => ReceiveAsync(sku, "east", 1)));
+        var listed = new List<string>();
+        string? after = null;
+        while ((await Ledger.ListSkusAsync(after, 15, None)) is { Count: > 0 } page)
+        {
+            listed.AddRange(page);
+            after = page[^1];
+        }
+
+        Assert.Equal(skus.Order(StringComparer.Ordinal), listed);
+        Assert.Equal(["SKU-38", "SKU-39"], await Ledger.ListSkusAsync("SKU-37", 10, None));
+    }
+
+    [ContractFact]
     public async Task Adjustment_cannot_take_on_hand_below_zero()
     {
         await ReceiveAsync("A", "east", 3);
@@ -48,7 +79,7 @@ public abstract class InventoryLedgerContractTests
         Assert.Equal(0, (await BalanceAsync("A", "east")).OnHand);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Transfer_moves_only_unallocated_units()
     {
         await ReceiveAsync("A", "east", 10);
@@ -59,7 +90,7 @@ public abstract class InventoryLedgerContractTests
         Assert.Equal(new StockBalance("A", "west", 6, 0), await BalanceAsync("A", "west"));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Lines_sharing_a_sku_are_reserved_together_from_one_location_when_possible()
     {
         await ReceiveAsync("A", "east", 2);
@@ -71,7 +102,7 @@ public abstract class InventoryLedgerContractTests
         Assert.Equal(3, (await BalanceAsync("A", "west")).Allocated);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task A_sku_is_split_across_locations_only_when_no_single_location_has_enough()
     {
         await ReceiveAsync("A", "east", 2);
@@ -80,7 +111,7 @@ public abstract class InventoryLedgerContractTests
         Assert.Equal([new("A", "east", 2), new("A", "west", 1)], result.Allocations);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Reservation_is_all_or_nothing()
     {
         await ReceiveAsync("A", "east", 5);
@@ -96,7 +127,7 @@ public abstract class InventoryLedgerContractTests
         Assert.Equal(ReservationStatus.Reserved, (await Ledger.ReserveAsync(new ReservationRequest { OrderId = "o1", Lines = [new("A", 5), new("B", 2)] }, None)).Status);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task A_callers_own_allocation_is_held_exactly_even_where_the_ledger_would_plan_otherwise()
     {
         await ReceiveAsync("A", "east", 5);
@@ -114,7 +145,7 @@ public abstract class InventoryLedgerContractTests
         Assert.Equal(1, (await BalanceAsync("A", "east")).Allocated);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task A_callers_allocation_beyond_what_its_locations_have_holds_nothing()
     {
         await ReceiveAsync("A", "east", 1);
@@ -127,7 +158,7 @@ public abstract class InventoryLedgerContractTests
         Assert.Null(await Ledger.GetReservationAsync("o1", None));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task A_callers_allocation_that_does_not_add_up_to_the_lines_is_refused()
     {
         await ReceiveAsync("A", "east", 10);
@@ -136,7 +167,7 @@ public abstract class InventoryLedgerContractTests
         Assert.Equal(0, (await BalanceAsync("A", "east")).Allocated);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Reserving_twice_for_one_order_returns_the_same_allocation_and_holds_once()
     {
         await ReceiveAsync("A", "east", 10);
@@ -149,7 +180,7 @@ public abstract class InventoryLedgerContractTests
         Assert.Equal(3, (await BalanceAsync("A", "east")).Allocated);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Releasing_twice_is_harmless_and_a_released_order_is_not_reserved_again()
     {
         await ReceiveAsync("A", "east", 10);
@@ -163,7 +194,7 @@ public abstract class InventoryLedgerContractTests
         Assert.Equal(0, (await BalanceAsync("A", "east")).Allocated);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Releasing_an_order_never_reserved_makes_a_later_reservation_for_it_hold_nothing()
     {
         await ReceiveAsync("A", "east", 10);
@@ -175,7 +206,7 @@ public abstract class InventoryLedgerContractTests
         Assert.Equal(ReservationStatus.Released, (await Ledger.GetReservationAsync("cancelled-first", None))!.Status);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Shipping_takes_held_units_out_of_on_hand_once_per_shipment_id()
     {
         await ReceiveAsync("A", "east", 10);
@@ -190,7 +221,7 @@ public abstract class InventoryLedgerContractTests
         Assert.Empty(await Ledger.ReleaseAsync("o1", None));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task A_reservation_moves_between_locations_only_if_the_destination_has_the_units()
     {
         await ReceiveAsync("A", "east", 5);
@@ -206,7 +237,7 @@ public abstract class InventoryLedgerContractTests
         await Assert.ThrowsAsync<ReservationMismatchException>(() => Ledger.MoveReservationAsync(new ReservationMove("mv3", "o1", "A", "east", "west", 2), None));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Every_balance_change_is_in_the_change_log_in_commit_order()
     {
         var start = (await Ledger.ReadChangesAsync(0, 10_000, None)) is { Count: > 0 } existing ? existing[^1].Position : 0;
@@ -221,7 +252,7 @@ public abstract class InventoryLedgerContractTests
         Assert.Equal(changes.Skip(2).ToList(), await Ledger.ReadChangesAsync(changes[1].Position, 100, None));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Pruning_forgets_only_old_entries_up_to_the_position()
     {
         await ReceiveAsync("A", "east", 1);
@@ -233,7 +264,36 @@ public abstract class InventoryLedgerContractTests
         Assert.Equal(2, (await BalanceAsync("A", "east")).OnHand);
     }
 
-    [Fact]
+    [ContractFact]
+    public async Task A_long_change_log_reads_back_whole_a_page_at_a_time_and_prunes_up_to_a_position()
+    {
+        var start = (await Ledger.ReadChangesAsync(0, 100_000, None)) is { Count: > 0 } existing ? existing[^1].Position : 0;
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(async s =>
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                await ReceiveAsync($"LOG-{s}", "east", 1);
+            }
+        }));
+
+        var all = await Ledger.ReadChangesAsync(start, 100_000, None);
+        Assert.Equal(250, all.Count);
+        Assert.True(all.Zip(all.Skip(1)).All(p => p.First.Position < p.Second.Position));
+        Assert.All(Enumerable.Range(0, 10), s => Assert.Equal(Enumerable.Range(1, 25), all.Where(c => c.Sku == $"LOG-{s}").Select(c => c.OnHand)));
+        var paged = new List<InventoryChange>();
+        var position = start;
+        while ((await Ledger.ReadChangesAsync(position, 40, None)) is { Count: > 0 } page)
+        {
+            paged.AddRange(page);
+            position = page[^1].Position;
+        }
+
+        Assert.Equal(all, paged);
+        Assert.Equal(160, await Ledger.PruneChangesAsync(all[159].Position, DateTimeOffset.UtcNow.AddMinutes(1), None));
+        Assert.Equal(all.Skip(160), await Ledger.ReadChangesAsync(0, 100_000, None));
+    }
+
+    [ContractFact]
     public async Task A_thousand_concurrent_reservations_against_100_units_in_3_locations_reserve_exactly_100()
     {
         await ReceiveAsync("HOT", "east", 40);
@@ -247,7 +307,7 @@ public abstract class InventoryLedgerContractTests
         await AssertConsistentAsync("HOT", results);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Concurrent_multi_line_orders_and_reservation_moves_never_over_allocate()
     {
         await ReceiveAsync("S", "east", 30);
@@ -288,7 +348,7 @@ public abstract class InventoryLedgerContractTests
         await AssertConsistentAsync("S", results);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Concurrent_reserves_and_releases_of_one_order_hold_its_units_at_most_once()
     {
         await ReceiveAsync("A", "east", 10);
@@ -303,7 +363,7 @@ public abstract class InventoryLedgerContractTests
         Assert.Equal(0, (await BalanceAsync("A", "east")).Allocated);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Balances_equal_the_sum_of_movements()
     {
         await ReceiveAsync("A", "east", 10);

@@ -8,11 +8,11 @@ public sealed class EmbeddedInventoryLedgerModelTests : InventoryLedgerModelTest
 {
     private readonly List<TempDatabase> _databases = [];
 
-    protected override IInventoryLedger CreateLedger()
+    protected override Task<IInventoryLedger> CreateLedgerAsync()
     {
         var database = new TempDatabase();
         _databases.Add(database);
-        return new SqliteInventoryLedger(database.Database, TimeProvider.System);
+        return Task.FromResult<IInventoryLedger>(new SqliteInventoryLedger(database.Database, TimeProvider.System));
     }
 
     public void Dispose() => _databases.ForEach(d => d.Dispose());

@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Time.Testing;
+using OrderOps.Core.Lifecycle;
 using OrderOps.Core.Ports;
 using OrderOps.Storage.Azure;
 using OrderOps.Storage.Tests.Contracts;
@@ -63,13 +64,14 @@ public sealed class AzureBackend : IStorageBackend
         var suffix = Guid.NewGuid().ToString("N")[..12];
         var options = new AzureStorageOptions
         {
-            DatabaseName = "t" + suffix,
+            DatabaseName = await AzureTestEnvironment.CreateCosmosDatabaseAsync(Cosmos.Value, "t"),
             IdempotencyTable = "keys" + suffix,
             CheckpointTable = "checkpoints" + suffix,
             IngestFailureTable = "failures" + suffix,
             OrderIndexTable = "orderindex" + suffix,
             TimerTable = "duetimers" + suffix,
             LifecycleExceptionTable = "lifecycleexceptions" + suffix,
+            InventoryPublicationsTable = "pubs" + suffix,
             RawArchiveContainer = "raw-" + suffix,
             CosmosEmulator = AzureTestEnvironment.CosmosIsEmulator,
         };
@@ -152,6 +154,75 @@ public sealed class AzureTimerAndExceptionBackend : ITimerAndExceptionStorageBac
         await _tables.DeleteTableAsync(_options.TimerTable);
         await _tables.DeleteTableAsync(_options.LifecycleExceptionTable);
     }
+}
+
+/// <summary>
+/// The lifecycle's ports wholly on Azure: stock is the Cosmos DB inventory ledger (seen through the lifecycle's
+/// <see cref="LedgerStockAllocator"/>), timers and exceptions the Table storage stores; a fresh database and tables.
+/// </summary>
+public sealed class AzureLifecycleBackend : ILifecycleStorageBackend
+{
+    private readonly AzureStorage _storage;
+
+    private AzureLifecycleBackend(AzureStorage storage, FakeTimeProvider time)
+    {
+        _storage = storage;
+        Time = time;
+        // Its own clock for the ledger: intents' leases are measured in real time, which the fake clock would freeze.
+        Ledger = storage.CreateInventoryLedger(new OrderOps.Storage.Azure.Inventory.CosmosInventoryLedgerOptions());
+        Stock = new LedgerStockAllocator(Ledger);
+        Timers = storage.CreateTimerStore();
+        Exceptions = storage.CreateLifecycleExceptionStore();
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public IInventoryLedger Ledger { get; }
+
+    public IStockAllocator Stock { get; }
+
+    public ITimerStore Timers { get; }
+
+    public ILifecycleExceptionStore Exceptions { get; }
+
+    public static async Task<ILifecycleStorageBackend> CreateAsync()
+    {
+        if (AzureTestEnvironment.Missing is { } missing)
+        {
+            throw new InvalidOperationException($"ORDEROPS_REQUIRE_AZURE_TESTS is set but the Azure services are not configured: {missing}.");
+        }
+
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        var options = new AzureStorageOptions
+        {
+            DatabaseName = await AzureTestEnvironment.CreateCosmosDatabaseAsync(AzureBackend.Cosmos.Value, "lc"),
+            IdempotencyTable = "keys" + suffix,
+            CheckpointTable = "checkpoints" + suffix,
+            IngestFailureTable = "failures" + suffix,
+            OrderIndexTable = "orderindex" + suffix,
+            TimerTable = "duetimers" + suffix,
+            LifecycleExceptionTable = "lifecycleexceptions" + suffix,
+            InventoryPublicationsTable = "pubs" + suffix,
+            RawArchiveContainer = "raw-" + suffix,
+            CosmosEmulator = AzureTestEnvironment.CosmosIsEmulator,
+        };
+        var connection = AzureTestEnvironment.StorageConnectionString;
+        var storage = new AzureStorage(AzureBackend.Cosmos.Value, new TableServiceClient(connection), new BlobServiceClient(connection), options, TimeProvider.System);
+        await storage.EnsureCreatedAsync(default);
+        return new AzureLifecycleBackend(storage, new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero)));
+    }
+
+    public Task SetOnHandAsync(string locationId, string sku, int onHand) => Ledger.SetOnHandAsync(locationId, sku, onHand);
+
+    public Task<IReadOnlyList<(string LocationId, string Sku, int OnHand, int Reserved)>> GetStockAsync() => Ledger.GetStockAsync();
+
+    public async ValueTask DisposeAsync() => await _storage.DeleteAsync(default);
+}
+
+[NeedsAzureServices]
+public sealed class AzureStockAllocatorTests : StockAllocatorContract
+{
+    protected override Task<ILifecycleStorageBackend> CreateBackendAsync() => AzureLifecycleBackend.CreateAsync();
 }
 
 [NeedsAzureServices]

@@ -22,7 +22,7 @@ public abstract class StockAllocatorContract : IAsyncLifetime
 
     protected abstract Task<ILifecycleStorageBackend> CreateBackendAsync();
 
-    [Fact]
+    [ContractFact]
     public async Task Availability_is_on_hand_minus_reserved_per_location()
     {
         await _backend.Stock.ReserveAsync("o1", [new("east", "A", 2)], default);
@@ -32,7 +32,7 @@ public abstract class StockAllocatorContract : IAsyncLifetime
         Assert.Equal([new("east", "A", 3), new("west", "A", 2), new("west", "B", 3)], levels);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Reserving_is_all_or_nothing()
     {
         var result = await _backend.Stock.ReserveAsync("o1", [new("west", "A", 1), new("west", "B", 4)], default);
@@ -43,7 +43,7 @@ public abstract class StockAllocatorContract : IAsyncLifetime
         Assert.Null(await _backend.Stock.GetReservationAsync("o1", default));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Reserving_twice_for_one_order_holds_the_first_reservation_only()
     {
         await _backend.Stock.ReserveAsync("o1", [new("east", "A", 2)], default);
@@ -54,7 +54,7 @@ public abstract class StockAllocatorContract : IAsyncLifetime
         Assert.Equal(2, (await _backend.GetStockAsync()).Single(s => s.LocationId == "east").Reserved);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Releasing_frees_what_is_held_once_and_only_a_new_reservation_id_can_hold_again()
     {
         await _backend.Stock.ReserveAsync("o1", [new("east", "A", 2), new("west", "B", 1)], default);
@@ -70,7 +70,7 @@ public abstract class StockAllocatorContract : IAsyncLifetime
         Assert.Equal(5, (await _backend.GetStockAsync()).Single(s => s.LocationId == "east" && s.Sku == "A").Reserved);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task A_shipment_consumes_reserved_stock_once_and_never_more_than_reserved()
     {
         await _backend.Stock.ReserveAsync("o1", [new("east", "A", 3)], default);
@@ -84,7 +84,7 @@ public abstract class StockAllocatorContract : IAsyncLifetime
         Assert.Empty((await _backend.Stock.GetReservationAsync("o1", default))!.Lines);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Releasing_after_a_partial_shipment_frees_only_the_unshipped_rest()
     {
         await _backend.Stock.ReserveAsync("o1", [new("east", "A", 3)], default);
@@ -97,7 +97,7 @@ public abstract class StockAllocatorContract : IAsyncLifetime
         Assert.Equal((4, 0), (east.OnHand, east.Reserved));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Concurrent_reservations_never_oversell()
     {
         var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => _backend.Stock.ReserveAsync($"o{i}", [new("east", "A", 1)], default)));

@@ -1,4 +1,6 @@
-namespace OrderOps.Storage.Tests.Azure;
+using Microsoft.Azure.Cosmos;
+
+namespace OrderOps.Testing.Azure;
 
 /// <summary>
 /// Where the Azure backend's tests find their services. test.sh starts Azurite and cosmosdb-server and sets these; a
@@ -35,15 +37,37 @@ public static class AzureTestEnvironment
     /// <summary>Null when the tests must run: settings present, or required (then they fail with <see cref="Missing"/>).</summary>
     public static string? SkipReason =>
         Missing is { } missing && !Required
-            ? $"Azure backend tests need the emulators: {missing}. Run ./test.sh (it installs and starts Azurite and cosmosdb-server), or set the ORDEROPS_* variables (see tests/OrderOps.Storage.Tests/Azure/AzureTestEnvironment.cs)."
+            ? $"Azure backend tests need the emulators: {missing}. Run ./test.sh (it installs and starts Azurite and cosmosdb-server), or set the ORDEROPS_* variables (see tests/OrderOps.Testing/Azure/AzureTestEnvironment.cs)."
             : null;
+
+    /// <summary>
+    /// Creates a database named <paramref name="prefix"/> plus a unique suffix and returns the name. cosmosdb-server
+    /// encodes resource ids in standard base64, so about one database in 64 gets an id containing '/', which breaks the
+    /// SDK's id-based routing: its queries then fail with 404 "failed due to stale cache", for ever. (A real account's
+    /// ids use a URL-safe alphabet.) Such a database is dropped and another one created.
+    /// </summary>
+    public static async Task<string> CreateCosmosDatabaseAsync(CosmosClient client, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        while (true)
+        {
+            var name = prefix + Guid.NewGuid().ToString("N")[..12];
+            var created = await client.CreateDatabaseAsync(name);
+            if (!created.Resource.SelfLink.Trim('/')["dbs/".Length..].Contains('/', StringComparison.Ordinal))
+            {
+                return name;
+            }
+
+            await created.Database.DeleteAsync();
+        }
+    }
 
     private static string? Value(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 }
 
 /// <summary>Skips the class's contract tests, with the reason, when the emulators are not configured and not required.</summary>
 [AttributeUsage(AttributeTargets.Class)]
-public sealed class NeedsAzureServicesAttribute : Attribute, Contracts.IContractPrecondition
+public sealed class NeedsAzureServicesAttribute : Attribute, OrderOps.Testing.Contracts.IContractPrecondition
 {
     public string? SkipReason => AzureTestEnvironment.SkipReason;
 }
