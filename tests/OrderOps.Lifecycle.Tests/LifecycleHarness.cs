@@ -41,7 +41,7 @@ public sealed class LifecycleHarness : IAsyncDisposable
     /// Channel "edi" as a channel whose acceptance message is not wired: the engine's behaviour for any such seam. (The
     /// real EDI notifier lives in the EDI adapter and is tested there and in the Function app's tests.)
     /// </summary>
-    public static NotWiredChannelNotifier UnwiredAcceptanceChannel { get; } = new(
+    public static UnwiredChannel UnwiredAcceptanceChannel { get; } = new(
         "edi",
         needsAcceptance: true,
         acceptanceSeam: "The acceptance message is not wired in this harness.",

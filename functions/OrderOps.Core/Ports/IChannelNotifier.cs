@@ -10,9 +10,9 @@ namespace OrderOps.Core.Ports;
 /// <remarks>
 /// Wired: Shopify (fulfillmentCreate with tracking, orderCancel), Amazon (SP-API confirmShipment; an operator's
 /// cancellation as an order acknowledgement feed) and EDI (an 855 on acceptance, an 856 per shipment, an 855 rejection
-/// on cancellation, left in the edi-outbox for the partner: the EDI adapter's EdiChannelNotifier). A channel whose
-/// outbound integration is not built gets <c>NotWiredChannelNotifier</c>, which answers Failed, so the lifecycle raises
-/// a "channel-notification-failed" exception instead of pretending the channel was told.
+/// on cancellation, left in the edi-outbox for the partner: the EDI adapter's EdiChannelNotifier). For a channel with
+/// no notifier registered the lifecycle raises a "channel-notification-failed" exception instead of pretending the
+/// channel was told.
 /// </remarks>
 public interface IChannelNotifier
 {
