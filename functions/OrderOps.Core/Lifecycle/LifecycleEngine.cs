@@ -123,6 +123,8 @@ public sealed class LifecycleEngine(
 
         private string Cause => message.Cause ?? message.Key;
 
+        private string ReservationId => ps.ReservationId(Order.OrderId);
+
         public async Task ApplyAsync(CancellationToken ct)
         {
             switch (message.Type)
@@ -286,7 +288,7 @@ public sealed class LifecycleEngine(
         private async Task AllocateAsync(CancellationToken ct)
         {
             var lines = Order.LineItems.Where(l => !string.IsNullOrWhiteSpace(l.Sku) && l.Quantity > 0).Select(l => (l.LineId, Sku: l.Sku!, l.Quantity)).ToList();
-            var existing = await engine._stock.GetReservationAsync(ps.ReservationId(Order.OrderId), ct);
+            var existing = await engine._stock.GetReservationAsync(ReservationId, ct);
             if (existing is { Released: true })
             {
                 await AdvanceFromReleasedReservationAsync(ct);
@@ -302,8 +304,7 @@ public sealed class LifecycleEngine(
                 plan = PlanFromReservation(lines, existing.Lines);
                 if (plan is null)
                 {
-                    await engine._stock.ReleaseAsync(ps.ReservationId(Order.OrderId), ct);
-                    ps.ReservationGeneration++;
+                    await GiveBackReservationAsync(ct);
                 }
             }
 
@@ -315,7 +316,7 @@ public sealed class LifecycleEngine(
 
             var result = plan is null
                 ? StockReservationResult.Short(lines.Select(l => l.Sku).Distinct().ToList())
-                : await engine._stock.ReserveAsync(ps.ReservationId(Order.OrderId), plan.GroupBy(p => (p.LocationId, p.Sku)).Select(g => new AllocationLine(g.Key.LocationId, g.Key.Sku, g.Sum(p => p.Quantity))).ToList(), ct);
+                : await engine._stock.ReserveAsync(ReservationId, plan.GroupBy(p => (p.LocationId, p.Sku)).Select(g => new AllocationLine(g.Key.LocationId, g.Key.Sku, g.Sum(p => p.Quantity))).ToList(), ct);
             if (result.Status == StockReservationStatus.Released)
             {
                 // Released between our read and our reserve: someone else moved this order on. Start over from a fresh read.
@@ -349,6 +350,16 @@ public sealed class LifecycleEngine(
                 throw new ConcurrencyConflictException(Order.OrderId);
             }
 
+            ps.ReservationGeneration++;
+        }
+
+        /// <summary>
+        /// Releases the current reservation and moves to the next reservation id: the ledger never reserves a released
+        /// id again, so should the order be allocated afresh, it takes the next one.
+        /// </summary>
+        private async Task GiveBackReservationAsync(CancellationToken ct)
+        {
+            await engine._stock.ReleaseAsync(ReservationId, ct);
             ps.ReservationGeneration++;
         }
 
@@ -463,7 +474,7 @@ public sealed class LifecycleEngine(
                 lines.Add(new ShipmentRecordLine(planned.LineId, planned.Sku, line.Quantity));
             }
 
-            await engine._stock.RecordShipmentAsync(ps.ReservationId(Order.OrderId), shipment.ShipmentId, location, lines.GroupBy(l => l.Sku).Select(g => new ShipmentLine(g.Key, g.Sum(l => l.Quantity))).ToList(), ct);
+            await engine._stock.RecordShipmentAsync(ReservationId, shipment.ShipmentId, location, lines.GroupBy(l => l.Sku).Select(g => new ShipmentLine(g.Key, g.Sum(l => l.Quantity))).ToList(), ct);
             var record = new ShipmentRecord(shipment.ShipmentId, location, shipment.Carrier, shipment.TrackingNumber, shipment.TrackingUrl, now, lines);
             ps.Shipments.Add(record);
             Record(LifecycleEventTypes.ShipmentRecorded, new JsonObject
@@ -552,7 +563,7 @@ public sealed class LifecycleEngine(
             {
                 // Nothing was reserved as far as this read knows, but a concurrent attempt may be reserving right now:
                 // releasing the id makes the ledger refuse that reservation (or give back what it just took).
-                await engine._stock.ReleaseAsync(ps.ReservationId(Order.OrderId), ct);
+                await engine._stock.ReleaseAsync(ReservationId, ct);
             }
 
             DisarmAll();
@@ -593,10 +604,7 @@ public sealed class LifecycleEngine(
                 }
                 else
                 {
-                    // A released reservation id is never reserved again; should the order be allocated afresh, it
-                    // takes the next one.
-                    await engine._stock.ReleaseAsync(ps.ReservationId(Order.OrderId), ct);
-                    ps.ReservationGeneration++;
+                    await GiveBackReservationAsync(ct);
                 }
 
                 ps.Owed.RemoveAt(i);
@@ -666,9 +674,7 @@ public sealed class LifecycleEngine(
                     break;
                 case TimerKinds.ChannelRecheck:
                     // Each notifier call arms the next recheck itself if the channel still has not confirmed.
-                    await NotifyAcceptanceAsync(ct);
-                    await NotifyShipmentsAsync(ct);
-                    await NotifyCancellationAsync(ct);
+                    await NotifyOutstandingAsync(ct);
                     break;
             }
         }
@@ -819,9 +825,7 @@ public sealed class LifecycleEngine(
                     switch (open.Kind)
                     {
                         case ExceptionKinds.ChannelNotificationFailed:
-                            await NotifyAcceptanceAsync(ct);
-                            await NotifyShipmentsAsync(ct);
-                            await NotifyCancellationAsync(ct);
+                            await NotifyOutstandingAsync(ct);
                             break;
                         case ExceptionKinds.CompensationFailed:
                             await CancelAsync(ContextValue(open, "reason") ?? "cancelled", false, false, ct);
@@ -890,6 +894,14 @@ public sealed class LifecycleEngine(
 
             var result = await NotifierOrFailure(n => n.AcknowledgeCancellationAsync(Order, ps.CancelReason ?? "cancelled", ps.CancelledByChannel, ct));
             ps.CancellationAcknowledged = await AfterNotifyAsync("cancellation", result, null, ct);
+        }
+
+        /// <summary>Tells the channel whatever it has not confirmed yet (each step skips what is already done).</summary>
+        private async Task NotifyOutstandingAsync(CancellationToken ct)
+        {
+            await NotifyAcceptanceAsync(ct);
+            await NotifyShipmentsAsync(ct);
+            await NotifyCancellationAsync(ct);
         }
 
         private void MarkNotificationsDone()
