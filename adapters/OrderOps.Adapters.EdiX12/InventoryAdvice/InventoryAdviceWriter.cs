@@ -18,7 +18,7 @@ public static class InventoryAdviceWriter
         return OutboundInterchange.Write(options, partnerId, new OutboundEnvelope("IB", "846", controlNumber, createdAt), writer =>
         {
             var reference = controlNumber.ToString(CultureInfo.InvariantCulture);
-            writer.WriteSegment("BIA", "00", "DD", reference, createdAt.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture), createdAt.UtcDateTime.ToString("HHmm", CultureInfo.InvariantCulture));
+            writer.WriteSegment("BIA", "00", "DD", reference, X12Text.Date(createdAt), X12Text.Time(createdAt));
             var line = 0;
             foreach (var quantity in quantities)
             {

@@ -109,15 +109,14 @@ public sealed class X12Writer
             throw new ArgumentOutOfRangeException(nameof(controlNumber), "GS06 must be between 1 and 999999999.");
         }
 
-        var utc = createdAt.UtcDateTime;
         var groupControlNumber = controlNumber.ToString(CultureInfo.InvariantCulture);
         string[] elements =
         [
             Checked(functionalIdentifier),
             Checked(applicationSenderId),
             Checked(applicationReceiverId),
-            utc.ToString("yyyyMMdd", CultureInfo.InvariantCulture),
-            utc.ToString("HHmm", CultureInfo.InvariantCulture),
+            X12Text.Date(createdAt),
+            X12Text.Time(createdAt),
             groupControlNumber,
             "X",
             Checked(version),

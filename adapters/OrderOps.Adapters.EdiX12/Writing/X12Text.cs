@@ -1,8 +1,8 @@
 using System.Globalization;
 
-namespace OrderOps.Adapters.EdiX12.Notifications;
+namespace OrderOps.Adapters.EdiX12.Writing;
 
-/// <summary>X12 DT/TM/R element text for the documents we write. Times are UTC (DTM04 says so where it is sent).</summary>
+/// <summary>X12 DT/TM/R element text for everything we write. Times are UTC (DTM04 says so where it is sent).</summary>
 internal static class X12Text
 {
     public static string Date(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
