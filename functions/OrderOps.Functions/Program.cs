@@ -1,27 +1,32 @@
-using OrderOps.Functions;
+using Microsoft.Azure.Functions.Worker.Builder;
 using OrderOps.Functions.Composition;
 using OrderOps.Hosting;
-using OrderOps.Hosting.Publishing;
 
-// `dotnet publish` runs the app once with this switch to write function.json files, then it exits.
-if (args.Length == 2 && args[0] == "--write-function-metadata")
+// One executable, two ways to run (README "Two ways to run"): under the Azure Functions host as its .NET isolated
+// worker, or on its own (`dotnet run`), driving the same [Function] methods itself. OrderOps:HostingMode forces one.
+var mode = HostingModes.Resolve(args, HostingModes.BootstrapConfiguration(args));
+try
 {
-    FunctionMetadataWriter.WriteAll(FunctionCatalog.Create(), args[1]);
+    if (mode == HostingMode.Functions)
+    {
+        var functions = FunctionsApplication.CreateBuilder(args);
+        functions.ConfigureFunctionsWebApplication();
+        functions.Services.AddOrderOps(functions.Configuration, mode);
+        await functions.Build().RunAsync();
+    }
+    else
+    {
+        await StandaloneApp.Build(args).RunAsync();
+    }
+
     return 0;
 }
-
-var builder = WebApplication.CreateSlimBuilder(args);
-var mode = HostingModes.Resolve(builder.Configuration);
-builder.UseFunctionHostUrls(mode);
-builder.Services.AddOrderOps(builder.Configuration);
-builder.Services.AddFunctionHosting(FunctionCatalog.Create(), mode, builder.Configuration);
-
-var app = builder.Build();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.MapFunctions(mode);
-await app.RunAsync();
-return 0;
+catch (Exception ex) when (ex is InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException)
+{
+    // A configuration the app cannot run with: say which, and exit non-zero before serving anything.
+    await Console.Error.WriteLineAsync($"OrderOps could not start: {ex.Message}");
+    return 1;
+}
 
 /// <summary>Visible to the test host (WebApplicationFactory).</summary>
 public partial class Program;

@@ -4,12 +4,14 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
-using OrderOps.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using OrderOps.Hosting.Invocation;
+using OrderOps.Hosting.Standalone;
 
 namespace OrderOps.Functions.Tests;
 
-/// <summary>The Function app in-process on a fresh data directory, with known keys and secret.</summary>
-public sealed class AppFactory(HostingMode mode = HostingMode.Standalone, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
+/// <summary>The Function app in-process, standalone, on a fresh data directory, with known keys and secret.</summary>
+public sealed class AppFactory(IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     public const string ApiKey = "test-key";
     public const string WebhookSecret = "test-secret";
@@ -50,10 +52,20 @@ public sealed class AppFactory(HostingMode mode = HostingMode.Standalone, IReadO
         }
     }
 
+    /// <summary>
+    /// Runs one function now through standalone mode's invoker, as its trigger would: for functions whose trigger a test
+    /// cannot wait for (an hourly timer). Exceptions reach the caller.
+    /// </summary>
+    public Task<object?> InvokeFunctionAsync(string name, object? triggerValue, IReadOnlyDictionary<string, string?>? namedValues = null)
+    {
+        var function = Services.GetRequiredService<StandaloneFunctions>().All.Single(f => f.Name == name);
+        return Services.GetRequiredService<FunctionInvoker>().InvokeAsync(function, triggerValue, namedValues ?? new Dictionary<string, string?>(), services: null, CancellationToken.None);
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("OrderOps:HostingMode", mode.ToString());
+        builder.UseSetting("OrderOps:HostingMode", "Standalone");
         builder.UseSetting("OrderOps:DataDirectory", DataDirectory);
         builder.UseSetting("Auth:ApiKeys:0", ApiKey);
         builder.UseSetting("Channels:Shopify:WebhookSecret", WebhookSecret);

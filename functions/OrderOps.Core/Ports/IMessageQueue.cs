@@ -32,4 +32,7 @@ public static class QueueNames
 
     /// <summary>Things that happened to an order, for its lifecycle process manager.</summary>
     public const string Lifecycle = "lifecycle";
+
+    /// <summary>SKUs whose stock changed, for the inventory fan-out.</summary>
+    public const string InventoryChanges = "inventory-changes";
 }

@@ -1,5 +1,4 @@
 using OrderOps.Adapters.Amazon.Polling;
-using OrderOps.Hosting.Invocation;
 
 namespace OrderOps.Functions.Amazon;
 
@@ -8,7 +7,7 @@ namespace OrderOps.Functions.Amazon;
 /// marketplace for orders updated since its watermark and queues them for ingest. Runs never overlap: the timer
 /// host invokes one at a time and the poller refuses a second concurrent run.
 /// </summary>
-public sealed class AmazonOrderPollFunction(AmazonOrderPoller poller) : IFunctionHandler
+public sealed partial class AmazonOrderPollFunction(AmazonOrderPoller poller, ILogger<AmazonOrderPollFunction> logger)
 {
     /// <summary>
     /// A run stops itself before host.json's functionTimeout (10 minutes); the persisted cursor lets the next run carry on
@@ -16,23 +15,36 @@ public sealed class AmazonOrderPollFunction(AmazonOrderPoller poller) : IFunctio
     /// </summary>
     public static readonly TimeSpan RunBudget = TimeSpan.FromMinutes(9);
 
-    public async Task<FunctionResult> InvokeAsync(FunctionContext context, CancellationToken cancellationToken)
+    [Function("AmazonOrderPoll")]
+    public async Task RunAsync([TimerTrigger("%Channels:Amazon:PollSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         budget.CancelAfter(RunBudget);
         var result = await poller.PollAsync(budget.Token);
         if (result.Skipped)
         {
-            context.Log("Skipped: the previous poll is still running.");
+            LogSkipped();
         }
 
         foreach (var marketplace in result.Marketplaces)
         {
-            context.Log($"{marketplace.SellerId}/{marketplace.MarketplaceId}: {marketplace.OrdersQueued} orders queued in {marketplace.Pages} pages"
-                + (marketplace.Error is { } error ? $"; failed: {error.GetType().Name}: {error.Message}" : string.Empty));
+            if (marketplace.Error is { } error)
+            {
+                LogFailed(marketplace.SellerId, marketplace.MarketplaceId, marketplace.OrdersQueued, marketplace.Pages, error.GetType().Name, error.Message);
+            }
+            else
+            {
+                LogPolled(marketplace.SellerId, marketplace.MarketplaceId, marketplace.OrdersQueued, marketplace.Pages);
+            }
         }
-
-        return new FunctionResult { ReturnValue = result.OrdersQueued };
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Amazon poll skipped: the previous poll is still running.")]
+    private partial void LogSkipped();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Amazon {SellerId}/{MarketplaceId}: {Orders} orders queued in {Pages} pages.")]
+    private partial void LogPolled(string sellerId, string marketplaceId, int orders, int pages);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Amazon {SellerId}/{MarketplaceId}: {Orders} orders queued in {Pages} pages, then failed: {Error}: {Detail}")]
+    private partial void LogFailed(string sellerId, string marketplaceId, int orders, int pages, string error, string detail);
 }

@@ -20,7 +20,8 @@ namespace OrderOps.Functions.Composition;
 /// <summary>The composition root: which backend, which channels, which core services.</summary>
 public static class OrderOpsServiceCollectionExtensions
 {
-    public static IServiceCollection AddOrderOps(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Everything the functions need, the same in both hosting modes; <paramref name="mode"/> only picks how messages are received.</summary>
+    public static IServiceCollection AddOrderOps(this IServiceCollection services, IConfiguration configuration, HostingMode mode)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddProblemDetails();
@@ -38,7 +39,7 @@ public static class OrderOpsServiceCollectionExtensions
         });
 
         services.AddSingleton(TimeProvider.System);
-        AddStorage(services, configuration);
+        AddStorage(services, configuration, mode);
 
         services.AddSingleton(configuration.GetSection("OrderOps:Ingest").Get<IngestOptions>() ?? new IngestOptions());
         services.AddSingleton<InboundAcceptor>();
@@ -67,7 +68,7 @@ public static class OrderOpsServiceCollectionExtensions
         return services;
     }
 
-    private static void AddStorage(IServiceCollection services, IConfiguration configuration)
+    private static void AddStorage(IServiceCollection services, IConfiguration configuration, HostingMode mode)
     {
         var backend = configuration["Storage:Backend"] ?? StorageBackends.Embedded;
         switch (backend)
@@ -76,30 +77,17 @@ public static class OrderOpsServiceCollectionExtensions
                 var embedded = EmbeddedOptions(configuration);
                 services.AddEmbeddedStorage(embedded);
                 services.PostConfigure<StandaloneOptions>(o => o.DataDirectory = embedded.DataDirectory);
+                services.AddHostedService<DataDirectoryCheck>();
                 break;
             case var b when b.Equals(StorageBackends.Azure, StringComparison.OrdinalIgnoreCase):
-                var standalone = HostingModes.Resolve(configuration) == HostingMode.Standalone;
                 services.AddAzureStorage(configuration);
-                // The ledger on Cosmos DB in both modes. Standalone, the app pumps the ledger's own change log; in a
-                // Function app the Cosmos DB trigger reads the inventory container's change feed, so no log is kept.
-                services.AddAzureInventory(changeLog: standalone);
+                // The ledger on Cosmos DB; its commits wake the fan-out through the inventory-changes queue.
+                services.AddAzureInventory(changeLog: false);
                 services.AddHostedService<AzureStorageInitializer>();
-                if (standalone)
-                {
-                    // Only the Functions host receives from Service Bus. A standalone app on the Azure backend pumps its
-                    // queues itself, so its messages stay in the embedded durable queue (a SQLite file in the data
-                    // directory); orders, keys, the archive, the inventory and the lifecycle's timers and exceptions
-                    // still go to Azure.
-                    var local = EmbeddedOptions(configuration);
-                    AddEmbeddedMessaging(services, local);
-                    services.PostConfigure<StandaloneOptions>(o => o.DataDirectory = local.DataDirectory);
-                }
-                else if (!AzureConnections.IsServiceBusConfigured(configuration))
-                {
-                    throw new OptionsValidationException("ServiceBusConnection", typeof(string), [
-                        "Storage:Backend is Azure in a Function app, so messages go to Service Bus: set ServiceBusConnection (a connection string) or ServiceBusConnection__fullyQualifiedNamespace (managed identity)."]);
-                }
-
+                var local = EmbeddedOptions(configuration);
+                AddEmbeddedMessaging(services, local);
+                services.PostConfigure<StandaloneOptions>(o => o.DataDirectory = local.DataDirectory);
+                services.AddHostedService<DataDirectoryCheck>();
                 break;
             default:
                 throw new OptionsValidationException("Storage:Backend", typeof(string), [$"Storage:Backend '{backend}' is not supported; use '{StorageBackends.Embedded}' or '{StorageBackends.Azure}'."]);

@@ -1,25 +1,35 @@
-using System.Text;
 using OrderOps.Adapters.EdiX12.Intake;
-using OrderOps.Hosting.Invocation;
+using OrderOps.Core.Ports;
 
 namespace OrderOps.Functions.Edi;
 
 /// <summary>
-/// Blob-triggered: an X12 file dropped into the EDI inbox (container <c>edi-inbox</c>; standalone:
-/// <c>{DataDirectory}/blobs/edi-inbox/</c>). Same intake as the HTTP way in; the acknowledgments are written to
-/// <c>edi-outbox/{name}.997</c> for the partner to collect.
+/// Blob-triggered: an X12 file dropped into the EDI inbox (container <c>edi-inbox</c>, fed by Event Grid on Flex
+/// Consumption; standalone: <c>{DataDirectory}/blobs/edi-inbox/</c>). Same intake as the HTTP way in; the
+/// acknowledgments are written to <c>edi-outbox/{name}.997</c> for the partner to collect.
 /// </summary>
-public sealed class EdiInboxFunction(EdiIntake intake) : IFunctionHandler
+public sealed partial class EdiInboxFunction(EdiIntake intake, IOutboundDocuments outbox, ILogger<EdiInboxFunction> logger)
 {
     public const string Container = "edi-inbox";
-    public const string Outbox = "edi-outbox/{name}.997";
-    public const string AcknowledgmentOutput = "acknowledgment";
+    public const string Outbox = "edi-outbox";
 
-    public async Task<FunctionResult> InvokeAsync(FunctionContext context, CancellationToken cancellationToken)
+    [Function("EdiInbox")]
+    public async Task RunAsync(
+        [BlobTrigger(Container + "/{name}", Source = BlobTriggerSource.EventGrid, Connection = Connections.Storage)] Stream blob,
+        string name,
+        CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        var result = await intake.ReceiveAsync(Encoding.UTF8.GetBytes(context.TriggerText), "inbox", cancellationToken);
-        context.Log($"Archived as {result.ArchiveId}; {result.Processing?.Orders.Count ?? 0} orders queued.");
-        return result.Acknowledgments.Length == 0 ? FunctionResult.Empty : FunctionResult.Empty.WithOutput(AcknowledgmentOutput, result.Acknowledgments);
+        using var content = new MemoryStream();
+        await blob.CopyToAsync(content, cancellationToken);
+        var result = await intake.ReceiveAsync(content.GetBuffer().AsMemory(0, (int)content.Length), "inbox", cancellationToken);
+        if (result.Acknowledgments.Length > 0)
+        {
+            await outbox.WriteAsync(Outbox, name + ".997", result.Acknowledgments, cancellationToken);
+        }
+
+        LogReceived(name, result.ArchiveId, result.Processing?.Orders.Count ?? 0);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "EDI inbox file {Name} archived as {ArchiveId}; {Orders} orders queued.")]
+    private partial void LogReceived(string name, string archiveId, int orders);
 }

@@ -7,12 +7,15 @@ namespace OrderOps.Functions.Edi;
 /// <c>POST /api/edi/x12</c> (key-protected): one X12 file in, its 997/TA1 acknowledgments out as
 /// <c>application/edi-x12</c>. The file is archived and its accepted purchase orders queued for ingest before the reply.
 /// </summary>
-public static class EdiX12Endpoint
+public sealed class EdiX12Endpoint(EdiIntake intake)
 {
     public const string MediaType = "application/edi-x12";
     public const int MaxBodyBytes = 50 * 1024 * 1024;
 
-    public static async Task<IResult> HandleAsync(HttpRequest request, EdiIntake intake, CancellationToken cancellationToken)
+    [Function("EdiX12")]
+    public async Task<IResult> HandleAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/edi/x12")] HttpRequest request,
+        CancellationToken cancellationToken)
     {
         if (intake.ConfigurationProblems.Count > 0)
         {

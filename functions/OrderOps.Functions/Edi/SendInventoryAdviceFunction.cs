@@ -4,7 +4,6 @@ using OrderOps.Adapters.EdiX12.Processing;
 using OrderOps.Core.Inventory;
 using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
-using OrderOps.Hosting.Invocation;
 
 namespace OrderOps.Functions.Edi;
 
@@ -14,23 +13,24 @@ namespace OrderOps.Functions.Edi;
 /// for each partner with <c>InventoryAdvice: true</c>. The EDI channel is a scheduled snapshot, not a push: partners
 /// collect files, so there is nothing to call.
 /// </summary>
-public sealed class SendInventoryAdviceFunction(
+public sealed partial class SendInventoryAdviceFunction(
     EdiOptions edi,
     InventoryOptions inventory,
     InventoryService stock,
     PersistentControlNumbers controlNumbers,
     IOutboundDocuments outbox,
-    TimeProvider time) : IFunctionHandler
+    TimeProvider time,
+    ILogger<SendInventoryAdviceFunction> logger)
 {
     public const string Container = "edi-outbox";
 
-    public async Task<FunctionResult> InvokeAsync(FunctionContext context, CancellationToken cancellationToken)
+    [Function("SendInventoryAdvice")]
+    public async Task RunAsync([TimerTrigger("%Channels:Edi:InventoryAdviceSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var partners = edi.Partners.Where(p => p.Value.InventoryAdvice).ToList();
         if (partners.Count == 0)
         {
-            return new FunctionResult { ReturnValue = 0 };
+            return;
         }
 
         if (!inventory.Channels.ContainsKey(Channels.Edi))
@@ -49,9 +49,11 @@ public sealed class SendInventoryAdviceFunction(
             var controlNumber = await controlNumbers.NextForAsync(partner.InterchangeSenderQualifier, partner.InterchangeSenderId, cancellationToken);
             var document = InventoryAdviceWriter.Write(edi, partnerId, controlNumber, time.GetUtcNow(), quantities);
             await outbox.WriteAsync(Container, $"{partnerId}/846-{controlNumber:D9}.x12", document, cancellationToken);
-            context.Log($"846 for {partnerId}: {quantities.Count} SKUs, ISA13 {controlNumber:D9}.");
+            LogSent(partnerId, quantities.Count, controlNumber);
         }
 
-        return new FunctionResult { ReturnValue = partners.Count };
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "846 for {PartnerId}: {Skus} SKUs, ISA13 {ControlNumber}.")]
+    private partial void LogSent(string partnerId, int skus, int controlNumber);
 }

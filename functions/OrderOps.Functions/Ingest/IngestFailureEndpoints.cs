@@ -3,10 +3,13 @@ using OrderOps.Core.Ports;
 
 namespace OrderOps.Functions.Ingest;
 
-public static class IngestFailureEndpoints
+public sealed class IngestFailureEndpoints(IIngestFailureStore failures)
 {
     /// <summary><c>GET /api/ingest/failures?channel=&amp;limit=</c>: accepted payloads that did not become orders, newest first.</summary>
-    public static async Task<IResult> ListAsync(HttpRequest request, IIngestFailureStore failures, CancellationToken cancellationToken)
+    [Function("ListIngestFailures")]
+    public async Task<IResult> ListAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/ingest/failures")] HttpRequest request,
+        CancellationToken cancellationToken)
     {
         var limit = int.TryParse(request.Query["limit"].FirstOrDefault(), CultureInfo.InvariantCulture, out var parsed) ? Math.Clamp(parsed, 1, 1000) : 100;
         var list = await failures.ListAsync(request.Query["channel"].FirstOrDefault(), limit, cancellationToken);

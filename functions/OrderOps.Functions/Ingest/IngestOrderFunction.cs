@@ -1,45 +1,56 @@
+using System.Text.Json;
 using OrderOps.Core.Ingest;
 using OrderOps.Core.Lifecycle;
-using OrderOps.Hosting.Invocation;
+using OrderOps.Core.Ports;
+using OrderOps.Core.Serialization;
 
 namespace OrderOps.Functions.Ingest;
 
 /// <summary>
-/// Queue-triggered: turns one archived inbound payload into stored canonical orders, then tells each changed order's
-/// lifecycle (output <see cref="LifecycleOutput"/> to the <c>lifecycle</c> queue): <c>start</c> for a new order,
-/// <c>channel-updated</c> for an applied update (a channel cancellation is acted on there, with its compensations), and
-/// <c>start</c> again for an unchanged redelivery, so a crash between storing and sending cannot strand an order.
+/// Queue-triggered (<c>ingest</c>): turns one archived inbound payload into stored canonical orders, then tells each
+/// changed order's lifecycle on the <c>lifecycle</c> queue: <c>start</c> for a new order, <c>channel-updated</c> for an
+/// applied update (a channel cancellation is acted on there, with its compensations), and <c>start</c> again for an
+/// unchanged redelivery, so a crash between storing and sending cannot strand an order.
 /// </summary>
-public sealed class IngestOrderFunction(OrderIngestor ingestor) : QueueFunction<IngestMessage>
+public sealed partial class IngestOrderFunction(OrderIngestor ingestor, IMessageQueue queue, ILogger<IngestOrderFunction> logger)
 {
-    public const string LifecycleOutput = "lifecycle";
-
-    protected override async Task<FunctionResult> HandleAsync(IngestMessage message, FunctionContext context, CancellationToken cancellationToken)
+    [Function("IngestOrder")]
+    public async Task RunAsync([QueueTrigger(QueueNames.Ingest, Connection = Connections.Storage)] string message, CancellationToken cancellationToken)
     {
-        var results = await ingestor.IngestAsync(message, cancellationToken);
-        var toLifecycle = new List<LifecycleMessage>();
+        IngestMessage parsed;
+        try
+        {
+            parsed = OrderOpsJson.Deserialize<IngestMessage>(message);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidOperationException($"The message is not an ingest message: {ex.Message}", ex);
+        }
+
+        var results = await ingestor.IngestAsync(parsed, cancellationToken);
         foreach (var result in results)
         {
-            context.Log($"{message.ArchiveId}: {result.OrderId ?? "(no order)"} {result.Result}");
+            LogIngested(parsed.ArchiveId, result.OrderId ?? "(no order)", result.Result);
             if (result.OrderId is null || result.Result == IngestResult.Failed)
             {
                 continue;
             }
 
-            // Unchanged still tells the lifecycle: if an earlier run stored the order and died before its output was
-            // sent, this redelivery is the only chance to start it. A lifecycle that already runs ignores it (same key,
-            // or nothing new to do).
+            // Unchanged still tells the lifecycle: if an earlier run stored the order and died before this send, this
+            // redelivery is the only chance to start it. A lifecycle that already runs ignores it (same key).
             var type = result.Result == IngestResult.Updated ? LifecycleMessageTypes.ChannelUpdated : LifecycleMessageTypes.Start;
-            toLifecycle.Add(new LifecycleMessage
+            var lifecycle = new LifecycleMessage
             {
                 Type = type,
                 OrderId = result.OrderId,
-                Key = $"ingest:{message.ArchiveId}:{result.OrderId}:{type}",
-                Actor = "channel:" + message.Channel,
-                Cause = $"{message.Kind} {message.ArchiveId}",
-            });
+                Key = $"ingest:{parsed.ArchiveId}:{result.OrderId}:{type}",
+                Actor = "channel:" + parsed.Channel,
+                Cause = $"{parsed.Kind} {parsed.ArchiveId}",
+            };
+            await queue.SendAsync(QueueNames.Lifecycle, new QueueMessage { MessageId = lifecycle.Key, Body = OrderOpsJson.Serialize(lifecycle) }, cancellationToken);
         }
-
-        return toLifecycle.Count == 0 ? FunctionResult.Empty : FunctionResult.Empty.WithOutput(LifecycleOutput, toLifecycle);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingested {ArchiveId}: {OrderId} {Result}")]
+    private partial void LogIngested(string archiveId, string orderId, IngestResult result);
 }

@@ -1,28 +1,32 @@
 using OrderOps.Core.Inventory.FanOut;
-using OrderOps.Hosting.Invocation;
 
 namespace OrderOps.Functions.Inventory;
 
 /// <summary>
-/// Timer-triggered every second: pushes whatever came due since the change feed last ran — the end of a
-/// coalescing window, a retry after backoff or Retry-After, a parked push whose wait is over.
+/// Timer-triggered (<c>Inventory:FanOut:DispatchSchedule</c>, every second): pushes whatever came due since the
+/// fan-out last ran — the end of a coalescing window, a retry after backoff or Retry-After, a parked push whose wait
+/// is over.
 /// </summary>
-public sealed class DispatchInventoryPushesFunction(InventoryPushDispatch dispatch) : IFunctionHandler
+public sealed class DispatchInventoryPushesFunction(InventoryPushDispatch dispatch)
 {
-    public async Task<FunctionResult> InvokeAsync(FunctionContext context, CancellationToken cancellationToken)
-    {
-        var handled = await dispatch.DispatchDueAsync(TimeSpan.FromSeconds(20), cancellationToken);
-        return new FunctionResult { ReturnValue = handled };
-    }
+    [Function("DispatchInventoryPushes")]
+    public Task RunAsync([TimerTrigger("%Inventory:FanOut:DispatchSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        dispatch.DispatchDueAsync(TimeSpan.FromSeconds(20), cancellationToken);
 }
 
-/// <summary>Timer-triggered every 15 minutes: recomputes every SKU so channels converge even if a change was missed.</summary>
-public sealed class ReconcileInventoryFunction(InventoryFanOutPlanner planner) : IFunctionHandler
+/// <summary>
+/// Timer-triggered (<c>Inventory:FanOut:ReconcileSchedule</c>, every 15 minutes): recomputes every SKU so channels
+/// converge even if a change was missed (a crash between a ledger commit and its inventory-changes message included).
+/// </summary>
+public sealed partial class ReconcileInventoryFunction(InventoryFanOutPlanner planner, ILogger<ReconcileInventoryFunction> logger)
 {
-    public async Task<FunctionResult> InvokeAsync(FunctionContext context, CancellationToken cancellationToken)
+    [Function("ReconcileInventory")]
+    public async Task RunAsync([TimerTrigger("%Inventory:FanOut:ReconcileSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var skus = await planner.ReconcileAllAsync(cancellationToken);
-        context.Log($"Reconciled {skus} SKUs.");
-        return new FunctionResult { ReturnValue = skus };
+        LogReconciled(skus);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reconciled {Skus} SKUs.")]
+    private partial void LogReconciled(int skus);
 }

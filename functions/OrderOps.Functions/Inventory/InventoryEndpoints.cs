@@ -6,7 +6,7 @@ using OrderOps.Functions.Http;
 namespace OrderOps.Functions.Inventory;
 
 /// <summary>The key-protected inventory API.</summary>
-public static class InventoryEndpoints
+public sealed class InventoryEndpoints(InventoryService inventory)
 {
     public const int MaxBodyBytes = 16 * 1024;
 
@@ -16,7 +16,10 @@ public static class InventoryEndpoints
     /// 201 when recorded, 200 when that movement id was recorded before (idempotent), 400 when malformed,
     /// 409 when stock does not allow it or the id was used for a different movement.
     /// </summary>
-    public static async Task<IResult> PostMovementAsync(HttpRequest request, InventoryService inventory, CancellationToken cancellationToken)
+    [Function("PostInventoryMovement")]
+    public async Task<IResult> PostMovementAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/inventory/movements")] HttpRequest request,
+        CancellationToken cancellationToken)
     {
         var body = await BoundedBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
         if (body is null)
@@ -70,7 +73,11 @@ public static class InventoryEndpoints
     /// <c>GET /api/inventory/{sku}</c>: on hand, allocated and available per location; per channel the quantity it
     /// should show with how that was computed, what it was last told, and any push on its way (or parked).
     /// </summary>
-    public static async Task<IResult> GetAsync(string sku, InventoryService inventory, CancellationToken cancellationToken)
+    [Function("GetInventory")]
+    public async Task<IResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/inventory/{sku}")] HttpRequest request,
+        string sku,
+        CancellationToken cancellationToken)
     {
         var view = await inventory.DescribeAsync(sku, cancellationToken);
         return view.Locations.Count == 0

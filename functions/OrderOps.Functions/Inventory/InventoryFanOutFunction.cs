@@ -1,47 +1,39 @@
 using System.Text.Json;
 using OrderOps.Core.Inventory.FanOut;
-using OrderOps.Hosting.Invocation;
+using OrderOps.Core.Ports;
+using OrderOps.Core.Serialization;
 
 namespace OrderOps.Functions.Inventory;
 
 /// <summary>
-/// Change-feed triggered: Data.documents is a JSON array of changed balance documents, each with a <c>sku</c> (the
-/// Cosmos DB change feed on Azure, the embedded change log in standalone mode). Recomputes those SKUs per
+/// Queue-triggered (<c>inventory-changes</c>, written by the ledger's commits): recomputes the changed SKUs per
 /// channel, schedules the pushes that differ, and pushes what is due at once (the leading edge of a burst);
 /// <see cref="DispatchInventoryPushesFunction"/> pushes the rest (window ends, retries, parked pushes).
-/// Throwing makes the host redeliver the batch; planning is an upsert, so that is harmless.
+/// Throwing makes the message come back; planning is an upsert, so that is harmless.
 /// </summary>
-public sealed class InventoryFanOutFunction(InventoryFanOutPlanner planner, InventoryPushDispatch dispatch) : IFunctionHandler
+public sealed partial class InventoryFanOutFunction(InventoryFanOutPlanner planner, InventoryPushDispatch dispatch, ILogger<InventoryFanOutFunction> logger)
 {
     /// <summary>How long one invocation may spend pushing before it hands over to the timer.</summary>
     public static readonly TimeSpan PushBudget = TimeSpan.FromSeconds(2);
 
-    public async Task<FunctionResult> InvokeAsync(FunctionContext context, CancellationToken cancellationToken)
+    [Function("InventoryFanOut")]
+    public async Task RunAsync([QueueTrigger(QueueNames.InventoryChanges, Connection = Connections.Storage)] string message, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        var documents = context.TriggerValue;
-        if (documents.ValueKind == JsonValueKind.String)
+        InventoryChangedMessage changed;
+        try
         {
-            documents = JsonDocument.Parse(documents.GetString()!).RootElement;
+            changed = OrderOpsJson.Deserialize<InventoryChangedMessage>(message);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidOperationException($"The message is not an inventory change: {ex.Message}", ex);
         }
 
-        if (documents.ValueKind != JsonValueKind.Array)
-        {
-            throw new FunctionInputException("Data.documents must be a JSON array of changed documents.");
-        }
-
-        var skus = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var document in documents.EnumerateArray())
-        {
-            if (document.TryGetProperty("sku", out var sku) && sku.ValueKind == JsonValueKind.String)
-            {
-                skus.Add(sku.GetString()!);
-            }
-        }
-
-        var scheduled = await planner.PlanSkusAsync(skus, cancellationToken);
+        var scheduled = await planner.PlanSkusAsync(changed.Skus.ToHashSet(StringComparer.Ordinal), cancellationToken);
         var pushed = scheduled > 0 ? await dispatch.DispatchDueAsync(PushBudget, cancellationToken) : 0;
-        context.Log($"{documents.GetArrayLength()} changes, {skus.Count} SKUs, {scheduled} pushes scheduled, {pushed} handled.");
-        return new FunctionResult { ReturnValue = scheduled };
+        LogPlanned(changed.Skus.Count, scheduled, pushed);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Skus} changed SKUs: {Scheduled} pushes scheduled, {Pushed} handled.")]
+    private partial void LogPlanned(int skus, int scheduled, int pushed);
 }

@@ -6,7 +6,6 @@ using OrderOps.Adapters.Shopify.Inventory;
 using OrderOps.Core.Inventory;
 using OrderOps.Core.Inventory.FanOut;
 using OrderOps.Core.Orders;
-using OrderOps.Hosting.Standalone;
 
 namespace OrderOps.Functions.Inventory;
 
@@ -23,7 +22,10 @@ public static class InventoryServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var options = configuration.GetSection(InventoryOptions.SectionName).Get<InventoryOptions>() ?? new InventoryOptions();
-        if (configuration.GetSection(InventoryOptions.SectionName).Exists() && options.Validate() is { Count: > 0 } errors)
+        // Only the fan-out's schedules (which appsettings.json always sets) do not make an inventory configuration.
+        var section = configuration.GetSection(InventoryOptions.SectionName);
+        var configured = section.GetSection(nameof(InventoryOptions.Locations)).Exists() || section.GetSection(nameof(InventoryOptions.Channels)).Exists();
+        if (configured && options.Validate() is { Count: > 0 } errors)
         {
             throw new OptionsValidationException(InventoryOptions.SectionName, typeof(InventoryOptions), errors);
         }
@@ -33,7 +35,6 @@ public static class InventoryServiceCollectionExtensions
         services.AddSingleton<InventoryService>();
         services.AddSingleton<InventoryFanOutPlanner>();
         services.AddSingleton<InventoryPushDispatch>();
-        services.AddSingleton<IStandaloneTriggerPump, InventoryChangeFeedPump>();
 
         var shopify = configuration.GetSection(ShopifyInventoryOptions.SectionName).Get<ShopifyInventoryOptions>();
         if (options.Channels.ContainsKey(Channels.Shopify) && shopify is not null)

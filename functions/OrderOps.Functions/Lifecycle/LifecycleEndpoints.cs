@@ -11,7 +11,7 @@ using OrderOps.Functions.Http;
 namespace OrderOps.Functions.Lifecycle;
 
 /// <summary>Fulfillment events in, the exception queue, and operator actions. Thin: parse, call the core, answer.</summary>
-public static class LifecycleEndpoints
+public sealed class LifecycleEndpoints(IMessageQueue queue, ILifecycleExceptionStore exceptions, IOrderStore orders, LifecycleEngine engine)
 {
     public const string OperatorHeader = "X-OrderOps-Operator";
     private const int MaxBodyBytes = 256 * 1024;
@@ -20,7 +20,10 @@ public static class LifecycleEndpoints
     /// <c>POST /api/fulfillment/events</c>: a location reports <c>acknowledged</c>, <c>shipped</c> (carrier, tracking number,
     /// lines), <c>delivered</c> or <c>returned</c>. Queued durably for the lifecycle, answered 202.
     /// </summary>
-    public static async Task<IResult> FulfillmentEventAsync(HttpRequest request, IMessageQueue queue, CancellationToken cancellationToken)
+    [Function("FulfillmentEvents")]
+    public async Task<IResult> FulfillmentEventAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/fulfillment/events")] HttpRequest request,
+        CancellationToken cancellationToken)
     {
         var body = await BoundedBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
         if (body is null)
@@ -98,7 +101,10 @@ public static class LifecycleEndpoints
     }
 
     /// <summary><c>GET /api/exceptions?status=open|all&amp;channel=&amp;limit=</c>: the exception queue, newest first.</summary>
-    public static async Task<IResult> ListExceptionsAsync(HttpRequest request, ILifecycleExceptionStore exceptions, CancellationToken cancellationToken)
+    [Function("ListExceptions")]
+    public async Task<IResult> ListExceptionsAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/exceptions")] HttpRequest request,
+        CancellationToken cancellationToken)
     {
         var status = request.Query["status"].FirstOrDefault() ?? "open";
         if (status is not ("open" or "all"))
@@ -115,7 +121,11 @@ public static class LifecycleEndpoints
     /// <c>POST /api/exceptions/{exceptionId}/resolve</c> with <c>{"resolution":"retry"|"cancel"|"override","reason":"..."}</c>;
     /// the operator's name in <c>X-OrderOps-Operator</c>. Applied at once; answers the order's new state.
     /// </summary>
-    public static async Task<IResult> ResolveExceptionAsync(string exceptionId, HttpRequest request, ILifecycleExceptionStore exceptions, LifecycleEngine engine, CancellationToken cancellationToken)
+    [Function("ResolveException")]
+    public async Task<IResult> ResolveExceptionAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/exceptions/{exceptionId}/resolve")] HttpRequest request,
+        string exceptionId,
+        CancellationToken cancellationToken)
     {
         var existing = await exceptions.GetAsync(exceptionId, cancellationToken);
         if (existing is null)
@@ -130,7 +140,7 @@ public static class LifecycleEndpoints
         }
 
         var actor = Operator(request);
-        return await RunAsync(engine, new LifecycleMessage
+        return await RunAsync(new LifecycleMessage
         {
             Type = LifecycleMessageTypes.Resolve,
             OrderId = existing.OrderId,
@@ -144,7 +154,11 @@ public static class LifecycleEndpoints
     }
 
     /// <summary><c>POST /api/orders/{orderId}/cancel</c> with <c>{"reason":"..."}</c>: an operator cancels; compensations run now.</summary>
-    public static async Task<IResult> CancelOrderAsync(string orderId, HttpRequest request, IOrderStore orders, LifecycleEngine engine, CancellationToken cancellationToken)
+    [Function("CancelOrder")]
+    public async Task<IResult> CancelOrderAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/orders/{orderId}/cancel")] HttpRequest request,
+        string orderId,
+        CancellationToken cancellationToken)
     {
         if (await orders.GetAsync(orderId, cancellationToken) is null)
         {
@@ -153,7 +167,7 @@ public static class LifecycleEndpoints
 
         var input = await ReadJsonAsync<CancelRequest>(request, cancellationToken);
         var actor = Operator(request);
-        return await RunAsync(engine, new LifecycleMessage
+        return await RunAsync(new LifecycleMessage
         {
             Type = LifecycleMessageTypes.Cancel,
             OrderId = orderId,
@@ -164,7 +178,7 @@ public static class LifecycleEndpoints
         }, cancellationToken);
     }
 
-    private static async Task<IResult> RunAsync(LifecycleEngine engine, LifecycleMessage message, CancellationToken cancellationToken)
+    private async Task<IResult> RunAsync(LifecycleMessage message, CancellationToken cancellationToken)
     {
         try
         {

@@ -1,26 +1,45 @@
+using System.Text.Json;
 using OrderOps.Core.Lifecycle;
-using OrderOps.Hosting.Invocation;
+using OrderOps.Core.Ports;
+using OrderOps.Core.Serialization;
 
 namespace OrderOps.Functions.Lifecycle;
 
 /// <summary>Queue-triggered (<c>lifecycle</c>): applies one lifecycle message to its order.</summary>
-public sealed class LifecycleFunction(LifecycleEngine engine) : QueueFunction<LifecycleMessage>
+public sealed partial class LifecycleFunction(LifecycleEngine engine, ILogger<LifecycleFunction> logger)
 {
-    protected override async Task<FunctionResult> HandleAsync(LifecycleMessage message, FunctionContext context, CancellationToken cancellationToken)
+    [Function("Lifecycle")]
+    public async Task RunAsync([QueueTrigger(QueueNames.Lifecycle, Connection = Connections.Storage)] string message, CancellationToken cancellationToken)
     {
+        LifecycleMessage parsed;
+        try
+        {
+            parsed = OrderOpsJson.Deserialize<LifecycleMessage>(message);
+        }
+        catch (JsonException ex)
+        {
+            // Retrying cannot make it readable: say so and let it go to the poison queue after its deliveries.
+            throw new InvalidOperationException($"The message is not a lifecycle message: {ex.Message}", ex);
+        }
+
         LifecycleOutcome outcome;
         try
         {
-            outcome = await engine.HandleAsync(message, cancellationToken);
+            outcome = await engine.HandleAsync(parsed, cancellationToken);
         }
         catch (LifecycleRequestException ex)
         {
             // A message that can never apply (bad resolution, unknown type) is not retried forever.
-            context.Log($"{message.OrderId} {message.Type}: refused: {ex.Message}");
-            return FunctionResult.Empty;
+            LogRefused(parsed.OrderId, parsed.Type, ex.Message);
+            return;
         }
 
-        context.Log($"{message.OrderId} {message.Type} -> {outcome.State}{(outcome.Note is null ? string.Empty : " (" + outcome.Note + ")")}");
-        return FunctionResult.Empty;
+        LogApplied(parsed.OrderId, parsed.Type, outcome.State, outcome.Note);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lifecycle message {Type} for {OrderId} refused: {Reason}")]
+    private partial void LogRefused(string orderId, string type, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId}: {Type} -> {State} {Note}")]
+    private partial void LogApplied(string orderId, string type, string state, string? note);
 }

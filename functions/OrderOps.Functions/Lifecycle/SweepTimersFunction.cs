@@ -1,22 +1,20 @@
 using OrderOps.Core.Lifecycle;
-using OrderOps.Hosting.Invocation;
 
 namespace OrderOps.Functions.Lifecycle;
 
-/// <summary>Timer-triggered: sends a lifecycle message for every due timer.</summary>
-public sealed class SweepTimersFunction(TimerSweeper sweeper) : IFunctionHandler
+/// <summary>Timer-triggered (<c>OrderOps:Lifecycle:SweepSchedule</c>, every 15 s): sends a lifecycle message for every due timer.</summary>
+public sealed partial class SweepTimersFunction(TimerSweeper sweeper, ILogger<SweepTimersFunction> logger)
 {
-    public const string DefaultSchedule = "*/15 * * * * *";
-    public const string ScheduleSetting = "OrderOps:Lifecycle:SweepSchedule";
-
-    public async Task<FunctionResult> InvokeAsync(FunctionContext context, CancellationToken cancellationToken)
+    [Function("SweepTimers")]
+    public async Task RunAsync([TimerTrigger("%OrderOps:Lifecycle:SweepSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var swept = await sweeper.SweepAsync(cancellationToken);
         if (swept > 0)
         {
-            context.Log($"{swept} due timers sent to the lifecycle.");
+            LogSwept(swept);
         }
-
-        return new FunctionResult { ReturnValue = swept };
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} due lifecycle timers sent to the lifecycle queue.")]
+    private partial void LogSwept(int count);
 }

@@ -1,7 +1,8 @@
 namespace OrderOps.Functions.Operations;
 
-public static class HealthEndpoint
+public sealed class HealthEndpoint
 {
     /// <summary><c>GET /healthz</c>: open, and says nothing but that the app is serving.</summary>
-    public static IResult Handle() => Results.Ok(new { status = "ok" });
+    [Function("Health")]
+    public IResult Handle([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "healthz")] HttpRequest request) => Results.Ok(new { status = "ok" });
 }

@@ -1,15 +1,17 @@
 using OrderOps.Core.Ports;
-using OrderOps.Hosting.Invocation;
 
 namespace OrderOps.Functions.Operations;
 
 /// <summary>Timer-triggered, daily: forgets delivery ids past their retention so the key store does not grow forever.</summary>
-public sealed class PurgeIdempotencyKeysFunction(IIdempotencyStore keys, TimeProvider time) : IFunctionHandler
+public sealed partial class PurgeIdempotencyKeysFunction(IIdempotencyStore keys, TimeProvider time, ILogger<PurgeIdempotencyKeysFunction> logger)
 {
-    public async Task<FunctionResult> InvokeAsync(FunctionContext context, CancellationToken cancellationToken)
+    [Function("PurgeIdempotencyKeys")]
+    public async Task RunAsync([TimerTrigger("0 17 3 * * *")] TimerInfo timer, CancellationToken cancellationToken)
     {
         var purged = await keys.PurgeExpiredAsync(time.GetUtcNow(), cancellationToken);
-        context.Log($"Purged {purged} expired idempotency keys.");
-        return new FunctionResult { ReturnValue = purged };
+        LogPurged(purged);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Purged {Count} expired idempotency keys.")]
+    private partial void LogPurged(int count);
 }

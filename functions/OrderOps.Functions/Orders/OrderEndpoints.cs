@@ -9,7 +9,7 @@ using OrderOps.Functions.Http;
 namespace OrderOps.Functions.Orders;
 
 /// <summary>The key-protected read API over stored orders.</summary>
-public static class OrderEndpoints
+public sealed class OrderEndpoints(IOrderStore orders)
 {
     public const int MaxPageSize = 200;
 
@@ -17,7 +17,11 @@ public static class OrderEndpoints
     /// <c>GET /api/orders/{orderId}</c>: the canonical order, its status, its lifecycle (allocation, shipments, pending
     /// timers, open exceptions, compensations owed) and its whole history.
     /// </summary>
-    public static async Task<IResult> GetAsync(string orderId, IOrderStore orders, CancellationToken cancellationToken)
+    [Function("GetOrder")]
+    public async Task<IResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/orders/{orderId}")] HttpRequest request,
+        string orderId,
+        CancellationToken cancellationToken)
     {
         var record = await orders.GetAsync(orderId, cancellationToken);
         if (record is null)
@@ -48,7 +52,10 @@ public static class OrderEndpoints
     /// <c>GET /api/orders?channel=&amp;status=&amp;updatedSince=&amp;continuation=&amp;pageSize=</c>. <c>updatedSince</c>
     /// filters on when OrderOps last changed the order (ingest or lifecycle), so polling it sees every change.
     /// </summary>
-    public static async Task<IResult> ListAsync(HttpRequest request, IOrderStore orders, CancellationToken cancellationToken)
+    [Function("ListOrders")]
+    public async Task<IResult> ListAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/orders")] HttpRequest request,
+        CancellationToken cancellationToken)
     {
         var query = request.Query;
         var errors = new Dictionary<string, string[]>();

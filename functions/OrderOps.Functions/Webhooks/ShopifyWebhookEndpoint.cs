@@ -21,18 +21,19 @@ namespace OrderOps.Functions.Webhooks;
 /// is archived and recorded as an ingest failure, then answered with a 4xx problem. Its delivery id is not
 /// remembered, so Shopify's retries land on the same archive entry instead of being mistaken for duplicates.
 /// </remarks>
-public static class ShopifyWebhookEndpoint
+public sealed partial class ShopifyWebhookEndpoint(
+    IOptionsMonitor<ShopifyOptions> options,
+    InboundAcceptor acceptor,
+    IRawArchive archive,
+    IIngestFailureStore failures,
+    TimeProvider time,
+    ILogger<ShopifyWebhookEndpoint> logger)
 {
     public const int MaxBodyBytes = 5 * 1024 * 1024;
 
-    public static async Task<IResult> HandleAsync(
-        HttpRequest request,
-        IOptionsMonitor<ShopifyOptions> options,
-        InboundAcceptor acceptor,
-        IRawArchive archive,
-        IIngestFailureStore failures,
-        TimeProvider time,
-        ILoggerFactory loggers,
+    [Function("ShopifyWebhook")]
+    public async Task<IResult> HandleAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/webhooks/shopify")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         var body = await BoundedBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
@@ -44,7 +45,7 @@ public static class ShopifyWebhookEndpoint
         var secrets = options.CurrentValue.Secrets().ToList();
         if (secrets.Count == 0)
         {
-            loggers.CreateLogger(typeof(ShopifyWebhookEndpoint)).LogError("Channels:Shopify:WebhookSecret is not configured; every Shopify webhook is refused.");
+            LogNoSecret(logger);
         }
 
         if (!ShopifyWebhookSignature.IsValid(body, request.Headers[ShopifyWebhookHeaders.Hmac], secrets))
@@ -125,6 +126,9 @@ public static class ShopifyWebhookEndpoint
 
         return null;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Channels:Shopify:WebhookSecret is not configured; every Shopify webhook is refused.")]
+    private static partial void LogNoSecret(ILogger logger);
 
     private readonly record struct Rejection(int Status, string Title, string Detail);
 }

@@ -1,51 +1,94 @@
 using System.Diagnostics;
-using System.Text.Json;
+using System.Reflection;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using OrderOps.Hosting.Registry;
+using OrderOps.Hosting.Discovery;
 
 namespace OrderOps.Hosting.Invocation;
 
-/// <summary>Runs one invocation of a non-HTTP function in its own DI scope. Shared by both hosting modes.</summary>
-public sealed class FunctionInvoker(IServiceScopeFactory scopes, ILogger<FunctionInvoker> logger)
+/// <summary>
+/// Calls one <c>[Function]</c> method the way the isolated worker does: an instance of its class per invocation,
+/// created from a DI scope (constructor injection), the trigger value and named values as arguments, the returned
+/// task awaited. Exceptions reach the caller unwrapped, so each trigger applies its own retry rules.
+/// </summary>
+public sealed partial class FunctionInvoker(IServiceScopeFactory scopes, ILogger<FunctionInvoker> logger)
 {
-    public async Task<InvocationOutcome> InvokeAsync(
-        FunctionDefinition function,
-        IReadOnlyDictionary<string, JsonElement> data,
-        IReadOnlyDictionary<string, JsonElement> metadata,
+    /// <param name="services">The request's services for HTTP; null to run in a fresh scope.</param>
+    public async Task<object?> InvokeAsync(
+        FunctionDescriptor function,
+        object? triggerValue,
+        IReadOnlyDictionary<string, string?> namedValues,
+        IServiceProvider? services,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(function);
-        var context = new FunctionContext
-        {
-            FunctionName = function.Name,
-            InvocationId = Guid.NewGuid().ToString("N"),
-            TriggerBindingName = function.Trigger.BindingName,
-            Data = data,
-            Metadata = metadata,
-        };
-
+        ArgumentNullException.ThrowIfNull(namedValues);
+        AsyncServiceScope? scope = services is null ? scopes.CreateAsyncScope() : null;
         var started = Stopwatch.GetTimestamp();
-        await using var scope = scopes.CreateAsyncScope();
         try
         {
-            var handler = (IFunctionHandler)ActivatorUtilities.GetServiceOrCreateInstance(scope.ServiceProvider, function.HandlerType!);
-            var result = await handler.InvokeAsync(context, cancellationToken);
-            logger.LogDebug("Function {Function} succeeded in {Elapsed} ms.", function.Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            return new InvocationOutcome(context, result, null);
+            var provider = services ?? scope!.Value.ServiceProvider;
+            var method = function.Method;
+            var target = method.IsStatic ? null : ActivatorUtilities.GetServiceOrCreateInstance(provider, method.DeclaringType!);
+            var arguments = method.GetParameters().Select(p =>
+                p == function.TriggerParameter ? triggerValue
+                : p.ParameterType == typeof(CancellationToken) ? cancellationToken
+                : namedValues.GetValueOrDefault(p.Name!)).ToArray();
+            object? returned;
+            try
+            {
+                returned = method.Invoke(target, arguments);
+            }
+            catch (TargetInvocationException ex) when (ex.InnerException is not null)
+            {
+                ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+                throw;
+            }
+
+            var result = await UnwrapAsync(returned);
+            LogSucceeded(function.Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return result;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Exception messages are ours and carry ids only; payloads and personal data never go into them.
-            logger.LogWarning(ex, "Function {Function} failed.", function.Name);
-            context.Log($"{function.Name} failed: {ex.GetType().Name}: {ex.Message}");
-            return new InvocationOutcome(context, null, ex);
+            LogFailed(ex, function.Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            throw;
+        }
+        finally
+        {
+            if (scope is { } owned)
+            {
+                await owned.DisposeAsync();
+            }
         }
     }
-}
 
-/// <summary>An invocation's result, or the exception that failed it.</summary>
-public sealed record InvocationOutcome(FunctionContext Context, FunctionResult? Result, Exception? Error)
-{
-    public bool Succeeded => Error is null;
+    private static async Task<object?> UnwrapAsync(object? returned)
+    {
+        switch (returned)
+        {
+            case Task task:
+                await task;
+                var type = task.GetType();
+                return type.IsGenericType && type.GetGenericArguments()[0].Name != "VoidTaskResult" ? type.GetProperty(nameof(Task<object>.Result))!.GetValue(task) : null;
+            case ValueTask valueTask:
+                await valueTask;
+                return null;
+            default:
+                if (returned?.GetType() is { IsGenericType: true } generic && generic.GetGenericTypeDefinition() == typeof(ValueTask<>))
+                {
+                    return await UnwrapAsync(generic.GetMethod(nameof(ValueTask<object>.AsTask))!.Invoke(returned, null));
+                }
+
+                return returned;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Function {Function} succeeded in {ElapsedMs:F1} ms.")]
+    private partial void LogSucceeded(string function, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Function {Function} failed after {ElapsedMs:F1} ms.")]
+    private partial void LogFailed(Exception exception, string function, double elapsedMs);
 }

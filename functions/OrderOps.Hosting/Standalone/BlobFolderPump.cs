@@ -1,30 +1,37 @@
-using System.Text;
-using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OrderOps.Hosting.Discovery;
 using OrderOps.Hosting.Invocation;
-using OrderOps.Hosting.Registry;
 
 namespace OrderOps.Hosting.Standalone;
 
 /// <summary>
-/// Feeds a blob-triggered function from its container folder (<c>{DataDirectory}/blobs/{container}</c>): each file is
-/// passed as text with its <c>name</c>, one at a time, oldest first. A processed file moves to
+/// Feeds a blob-triggered function from its container's folder (<c>{DataDirectory}/blobs/{container}</c>): each file is
+/// passed as a read-only stream with its name, one at a time, oldest first. A processed file moves to
 /// <c>{container}-processed/</c>; one that fails <see cref="StandaloneOptions.MaxBlobAttempts"/> times moves to
-/// <c>{container}-poison/</c> with the last error beside it, as Azure's blob trigger poisons after five tries.
-/// Files whose names start with '.' or end with '.tmp' are still being written and are left alone: write, then rename.
+/// <c>{container}-poison/</c> with the last error beside it, as Azure's blob trigger poisons after five tries, so one
+/// bad file never holds up the next. Files whose names start with '.' or end with '.tmp' are still being written and
+/// are left alone: write, then rename.
 /// </summary>
-public sealed class BlobFolderPump(FunctionInvoker invoker, OutputDispatcher outputs, TimeProvider time, IOptions<StandaloneOptions> options, ILogger<BlobFolderPump> logger)
+public sealed partial class BlobFolderPump(FunctionInvoker invoker, TimeProvider time, IOptions<StandaloneOptions> options, ILogger<BlobFolderPump> logger)
     : IStandaloneTriggerPump
 {
-    public bool CanPump(FunctionDefinition function) => function.Trigger is BlobTrigger;
+    public TriggerKind Kind => TriggerKind.Blob;
 
-    public async Task RunAsync(FunctionDefinition function, CancellationToken cancellationToken)
+    /// <summary>The folder standing in for a blob container.</summary>
+    public static string ContainerFolder(StandaloneOptions options, string container)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Path.Combine(options.DataDirectory, "blobs", container);
+    }
+
+    public async Task RunAsync(FunctionDescriptor function, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(function);
         var settings = options.Value;
-        var container = BlobFolders.Container(((BlobTrigger)function.Trigger).Path);
-        var folder = Path.Combine(BlobFolders.Root(settings), container);
+        var path = BlobPath.Parse(((BlobTriggerAttribute)function.Trigger).BlobPath);
+        var folder = ContainerFolder(settings, path.Container);
         Directory.CreateDirectory(folder);
         var attempts = new Dictionary<string, int>(StringComparer.Ordinal);
         while (!cancellationToken.IsCancellationRequested)
@@ -36,17 +43,17 @@ public sealed class BlobFolderPump(FunctionInvoker invoker, OutputDispatcher out
             foreach (var file in files)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var succeeded = await InvokeAsync(function, file, cancellationToken);
-                if (succeeded)
+                var error = await InvokeAsync(function, path, file, cancellationToken);
+                if (error is null)
                 {
                     attempts.Remove(file.Name);
-                    Move(file, Path.Combine(BlobFolders.Root(settings), container + "-processed"), null);
+                    Move(file, ContainerFolder(settings, path.Container + "-processed"), null);
                 }
                 else if ((attempts[file.Name] = attempts.GetValueOrDefault(file.Name) + 1) >= settings.MaxBlobAttempts)
                 {
                     attempts.Remove(file.Name);
-                    logger.LogError("Blob {Name} in {Container} failed {Attempts} times; moved to {Container}-poison.", file.Name, container, settings.MaxBlobAttempts, container);
-                    Move(file, Path.Combine(BlobFolders.Root(settings), container + "-poison"), "failed " + settings.MaxBlobAttempts + " times");
+                    LogPoisoned(file.Name, path.Container, settings.MaxBlobAttempts);
+                    Move(file, ContainerFolder(settings, path.Container + "-poison"), $"failed {settings.MaxBlobAttempts} times; last error: {error}");
                 }
             }
 
@@ -54,33 +61,31 @@ public sealed class BlobFolderPump(FunctionInvoker invoker, OutputDispatcher out
         }
     }
 
-    private async Task<bool> InvokeAsync(FunctionDefinition function, FileInfo file, CancellationToken cancellationToken)
+    /// <returns>Null on success, else the error to keep.</returns>
+    private async Task<string?> InvokeAsync(FunctionDescriptor function, BlobPath path, FileInfo file, CancellationToken cancellationToken)
     {
-        byte[] content;
+        FileStream content;
         try
         {
-            content = await File.ReadAllBytesAsync(file.FullName, cancellationToken);
+            content = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
         }
-        catch (IOException)
+        catch (IOException ex)
         {
-            return false; // still being written or gone; try again next round
-        }
-
-        var data = new Dictionary<string, JsonElement> { [function.Trigger.BindingName] = JsonSerializer.SerializeToElement(Encoding.UTF8.GetString(content)) };
-        var metadata = new Dictionary<string, JsonElement>
-        {
-            ["name"] = JsonSerializer.SerializeToElement(file.Name),
-            ["Uri"] = JsonSerializer.SerializeToElement(new Uri(file.FullName).AbsoluteUri),
-            ["sys"] = JsonSerializer.SerializeToElement(new { MethodName = function.Name, UtcNow = time.GetUtcNow(), RandGuid = Guid.NewGuid() }),
-        };
-        var outcome = await invoker.InvokeAsync(function, data, metadata, cancellationToken);
-        if (!outcome.Succeeded)
-        {
-            return false;
+            return ex.Message; // still being written, or gone
         }
 
-        await outputs.DispatchAsync(function, outcome.Context, outcome.Result!, cancellationToken);
-        return true;
+        await using (content)
+        {
+            try
+            {
+                await invoker.InvokeAsync(function, content, new Dictionary<string, string?> { [path.Token] = file.Name }, services: null, cancellationToken);
+                return null;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return $"{ex.GetType().Name}: {ex.Message}";
+            }
+        }
     }
 
     private void Move(FileInfo file, string folder, string? error)
@@ -93,4 +98,7 @@ public sealed class BlobFolderPump(FunctionInvoker invoker, OutputDispatcher out
             File.WriteAllText(target + ".error.txt", error);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Blob {Name} in {Container} failed {Attempts} times; moved to the poison folder.")]
+    private partial void LogPoisoned(string name, string container, int attempts);
 }

@@ -1,15 +1,15 @@
-using OrderOps.Hosting.Registry;
+using OrderOps.Hosting.Discovery;
 
 namespace OrderOps.Hosting.Standalone;
 
 /// <summary>
 /// Drives one kind of trigger in standalone mode, where no Functions host exists: a pump turns timers, queue
-/// messages, change-log entries or inbox files into invocations. Register one per trigger type.
+/// messages or inbox files into invocations. One pump per trigger kind.
 /// </summary>
 public interface IStandaloneTriggerPump
 {
-    bool CanPump(FunctionDefinition function);
+    TriggerKind Kind { get; }
 
     /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled.</summary>
-    Task RunAsync(FunctionDefinition function, CancellationToken cancellationToken);
+    Task RunAsync(FunctionDescriptor function, CancellationToken cancellationToken);
 }

@@ -1,32 +1,34 @@
-using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrderOps.Core.Ports;
+using OrderOps.Hosting.Discovery;
 using OrderOps.Hosting.Invocation;
-using OrderOps.Hosting.Registry;
 
 namespace OrderOps.Hosting.Standalone;
 
 /// <summary>
-/// Feeds a queue-triggered function from the embedded queue with up to MaxConcurrentCalls invocations in flight.
-/// Success sends the outputs, then completes the message; failure abandons it (backoff, then dead-letter).
+/// Feeds a queue-triggered function from the queue port with up to <see cref="StandaloneOptions.QueueConcurrency"/>
+/// invocations in flight. Success completes (deletes) the message; failure abandons it: visible again after a
+/// backoff, or poisoned once it has used up its deliveries, as the Functions host does with Storage queues.
 /// </summary>
-public sealed class QueuePump(
+public sealed partial class QueuePump(
     IQueueReceiver receiver,
     FunctionInvoker invoker,
-    OutputDispatcher outputs,
+    IConfiguration configuration,
     TimeProvider time,
     IOptions<StandaloneOptions> options,
     ILogger<QueuePump> logger) : IStandaloneTriggerPump
 {
-    public bool CanPump(FunctionDefinition function) => function.Trigger is QueueTrigger;
+    public TriggerKind Kind => TriggerKind.Queue;
 
-    public async Task RunAsync(FunctionDefinition function, CancellationToken cancellationToken)
+    public async Task RunAsync(FunctionDescriptor function, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(function);
-        var trigger = (QueueTrigger)function.Trigger;
-        var visibility = options.Value.VisibilityTimeout ?? trigger.VisibilityTimeout;
-        using var slots = new SemaphoreSlim(trigger.MaxConcurrentCalls, trigger.MaxConcurrentCalls);
+        var queue = SettingExpressions.Resolve(((QueueTriggerAttribute)function.Trigger).QueueName, configuration);
+        var settings = options.Value;
+        using var slots = new SemaphoreSlim(settings.QueueConcurrency, settings.QueueConcurrency);
         var inFlight = new List<Task>();
         try
         {
@@ -37,12 +39,12 @@ public sealed class QueuePump(
                 IReadOnlyList<ReceivedMessage> batch;
                 try
                 {
-                    batch = await receiver.ReceiveAsync(trigger.QueueName, free, visibility, cancellationToken);
+                    batch = await receiver.ReceiveAsync(queue, free, settings.VisibilityTimeout, cancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     slots.Release();
-                    logger.LogError(ex, "Receiving from queue {Queue} failed; retrying.", trigger.QueueName);
+                    LogReceiveFailed(ex, queue);
                     await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
                     continue;
                 }
@@ -50,7 +52,7 @@ public sealed class QueuePump(
                 if (batch.Count == 0)
                 {
                     slots.Release();
-                    await receiver.WaitForMessagesAsync(trigger.QueueName, options.Value.IdlePollInterval, cancellationToken);
+                    await receiver.WaitForMessagesAsync(queue, settings.IdlePollInterval, cancellationToken);
                     continue;
                 }
 
@@ -61,10 +63,7 @@ public sealed class QueuePump(
                 }
 
                 inFlight.RemoveAll(t => t.IsCompleted);
-                foreach (var message in batch)
-                {
-                    inFlight.Add(ProcessAsync(function, message, slots, cancellationToken));
-                }
+                inFlight.AddRange(batch.Select(message => ProcessAsync(function, message, slots, cancellationToken)));
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -75,33 +74,34 @@ public sealed class QueuePump(
         await Task.WhenAll(inFlight);
     }
 
-    private async Task ProcessAsync(FunctionDefinition function, ReceivedMessage message, SemaphoreSlim slots, CancellationToken cancellationToken)
+    private async Task ProcessAsync(FunctionDescriptor function, ReceivedMessage message, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
         await Task.Yield();
         try
         {
-            var data = new Dictionary<string, JsonElement> { [function.Trigger.BindingName] = JsonSerializer.SerializeToElement(message.Body) };
-            var outcome = await invoker.InvokeAsync(function, data, Metadata(message), cancellationToken);
-            if (outcome.Succeeded)
+            try
             {
-                await outputs.DispatchAsync(function, outcome.Context, outcome.Result!, cancellationToken);
-                await receiver.CompleteAsync(message, cancellationToken);
+                await invoker.InvokeAsync(function, message.Body, new Dictionary<string, string?>(), services: null, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                if (await receiver.AbandonAsync(message, $"{ex.GetType().Name}: {ex.Message}", cancellationToken) == AbandonOutcome.DeadLettered)
+                {
+                    LogPoisoned(message.MessageId, message.QueueName, message.DeliveryCount);
+                }
+
                 return;
             }
 
-            var result = await receiver.AbandonAsync(message, Describe(outcome.Error!), cancellationToken);
-            if (result == AbandonOutcome.DeadLettered)
-            {
-                logger.LogError("Message {MessageId} on {Queue} was dead-lettered after {Count} deliveries.", message.MessageId, message.QueueName, message.DeliveryCount);
-            }
+            await receiver.CompleteAsync(message, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Shutting down: the message stays locked and comes back after its visibility timeout.
+            // Shutting down: the message stays hidden and comes back after its visibility timeout.
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Settling message {MessageId} on {Queue} failed; it will be redelivered.", message.MessageId, message.QueueName);
+            LogSettleFailed(ex, message.MessageId, message.QueueName);
         }
         finally
         {
@@ -109,13 +109,12 @@ public sealed class QueuePump(
         }
     }
 
-    private Dictionary<string, JsonElement> Metadata(ReceivedMessage message) => new()
-    {
-        ["MessageId"] = JsonSerializer.SerializeToElement(message.MessageId),
-        ["DeliveryCount"] = JsonSerializer.SerializeToElement(message.DeliveryCount),
-        ["EnqueuedTimeUtc"] = JsonSerializer.SerializeToElement(message.EnqueuedAt),
-        ["sys"] = JsonSerializer.SerializeToElement(new { MethodName = message.QueueName, UtcNow = time.GetUtcNow(), RandGuid = Guid.NewGuid() }),
-    };
+    [LoggerMessage(Level = LogLevel.Error, Message = "Receiving from queue {Queue} failed; retrying in 1 s.")]
+    private partial void LogReceiveFailed(Exception exception, string queue);
 
-    private static string Describe(Exception error) => $"{error.GetType().Name}: {error.Message}";
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} on {Queue} was poisoned after {Deliveries} deliveries.")]
+    private partial void LogPoisoned(string messageId, string queue, int deliveries);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Settling message {MessageId} on {Queue} failed; it will be delivered again.")]
+    private partial void LogSettleFailed(Exception exception, string messageId, string queue);
 }

@@ -1,19 +1,18 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OrderOps.Hosting.Registry;
+using OrderOps.Hosting.Discovery;
 
 namespace OrderOps.Hosting.Standalone;
 
 /// <summary>
-/// Starts a pump for every non-HTTP function in the registry once the app is serving. Pumps (and the storage they
-/// open) are created only then, so start-up does not wait for background work; a trigger without a pump still stops
-/// the app at once.
+/// Starts a pump for every non-HTTP function once the app is serving. Pumps (and the storage they open) start only
+/// then, so start-up does not wait for background work. A pump that fails is restarted after a pause: one failure
+/// never stops a trigger for good.
 /// </summary>
-public sealed class StandaloneHost(
-    FunctionRegistry registry,
-    IServiceProvider services,
+public sealed partial class StandaloneHost(
+    StandaloneFunctions functions,
+    IEnumerable<IStandaloneTriggerPump> pumps,
     IHostApplicationLifetime lifetime,
     IOptions<StandaloneOptions> options,
     ILogger<StandaloneHost> logger) : BackgroundService
@@ -22,7 +21,7 @@ public sealed class StandaloneHost(
     {
         if (!options.Value.RunPumps)
         {
-            logger.LogWarning("Pumps are paused (OrderOps:Standalone:RunPumps=false): work is accepted and queued but not processed.");
+            LogPaused();
             return;
         }
 
@@ -40,24 +39,13 @@ public sealed class StandaloneHost(
             }
         }
 
-        var plan = Plan(registry, services.GetServices<IStandaloneTriggerPump>().ToList());
-        await Task.WhenAll(plan.Select(p => RunGuardedAsync(p.Function, p.Pump, stoppingToken)));
+        var byKind = pumps.ToDictionary(p => p.Kind);
+        await Task.WhenAll(functions.All
+            .Where(f => f.Kind != TriggerKind.Http)
+            .Select(f => RunGuardedAsync(f, byKind[f.Kind], stoppingToken)));
     }
 
-    private static List<(FunctionDefinition Function, IStandaloneTriggerPump Pump)> Plan(FunctionRegistry registry, List<IStandaloneTriggerPump> pumps)
-    {
-        var plan = new List<(FunctionDefinition Function, IStandaloneTriggerPump Pump)>();
-        foreach (var function in registry.Functions.Where(f => f.Trigger is not HttpTrigger))
-        {
-            var pump = pumps.FirstOrDefault(p => p.CanPump(function))
-                ?? throw new InvalidOperationException($"No standalone pump can run function '{function.Name}' ({function.Trigger.GetType().Name}).");
-            plan.Add((function, pump));
-        }
-
-        return plan;
-    }
-
-    private async Task RunGuardedAsync(FunctionDefinition function, IStandaloneTriggerPump pump, CancellationToken stoppingToken)
+    private async Task RunGuardedAsync(FunctionDescriptor function, IStandaloneTriggerPump pump, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -72,8 +60,7 @@ public sealed class StandaloneHost(
             }
             catch (Exception ex)
             {
-                // A pump must outlive any one failure; restart it after a pause instead of taking the host down.
-                logger.LogError(ex, "The pump of {Function} failed; restarting it in 5 s.", function.Name);
+                LogPumpFailed(ex, function.Name);
                 try
                 {
                     await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken);
@@ -85,4 +72,10 @@ public sealed class StandaloneHost(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pumps are paused (OrderOps:Standalone:RunPumps=false): work is accepted and queued but not processed.")]
+    private partial void LogPaused();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The pump of {Function} failed; restarting it in 5 s.")]
+    private partial void LogPumpFailed(Exception exception, string function);
 }

@@ -1,86 +1,87 @@
-using System.Text.Json;
 using Cronos;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using OrderOps.Hosting.Discovery;
 using OrderOps.Hosting.Invocation;
-using OrderOps.Hosting.Registry;
 
 namespace OrderOps.Hosting.Standalone;
 
 /// <summary>
-/// Fires a timer function on its six-field NCRONTAB schedule (UTC). Invocations of one timer run one after another,
-/// so a slow run delays the next instead of overlapping it — as Azure Functions' singleton timer lock does.
+/// Fires a timer function on its six-field NCRONTAB schedule (UTC), <c>%Setting%</c> resolved from configuration.
+/// Invocations of one timer run one after another, so a slow run delays the next instead of overlapping it, as the
+/// Functions host's singleton timer lock does. Each occurrence is computed from the previous due time, never from
+/// "now": <c>Task.Delay</c> can wake a little early, and computing from "now" would fire one occurrence many times.
+/// One process only: replicas of a standalone app would each fire (the Functions host takes a blob lease instead).
 /// </summary>
-public sealed class TimerPump(FunctionInvoker invoker, OutputDispatcher outputs, IConfiguration configuration, TimeProvider time, ILogger<TimerPump> logger)
+public sealed partial class TimerPump(FunctionInvoker invoker, IConfiguration configuration, TimeProvider time, ILogger<TimerPump> logger)
     : IStandaloneTriggerPump
 {
-    public bool CanPump(FunctionDefinition function) => function.Trigger is TimerTrigger;
+    public TriggerKind Kind => TriggerKind.Timer;
 
-    /// <summary>The schedule in force: the configured override when the trigger names a setting, else its default.</summary>
-    public static CronExpression ResolveSchedule(TimerTrigger trigger, IConfiguration configuration)
+    /// <summary>The schedule in force for a timer attribute, with <c>%Setting%</c> resolved.</summary>
+    public static CronExpression ResolveSchedule(TimerTriggerAttribute trigger, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(trigger);
-        var text = trigger.ScheduleSetting is { } setting && configuration[setting] is { Length: > 0 } configured ? configured : trigger.Schedule;
+        var text = SettingExpressions.Resolve(trigger.Schedule, configuration);
         try
         {
             return CronExpression.Parse(text, CronFormat.IncludeSeconds);
         }
         catch (CronFormatException ex)
         {
-            throw new InvalidOperationException($"'{text}' is not a six-field NCRONTAB schedule (second minute hour day month day-of-week).", ex);
+            throw new InvalidOperationException($"'{text}' (from '{trigger.Schedule}') is not a six-field NCRONTAB schedule (second minute hour day month day-of-week).", ex);
         }
     }
 
-    public async Task RunAsync(FunctionDefinition function, CancellationToken cancellationToken)
+    public async Task RunAsync(FunctionDescriptor function, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(function);
-        var trigger = (TimerTrigger)function.Trigger;
+        var trigger = (TimerTriggerAttribute)function.Trigger;
         var schedule = ResolveSchedule(trigger, configuration);
-        DateTimeOffset? last = null;
+        DateTime? last = null;
         if (trigger.RunOnStartup)
         {
-            await FireAsync(function, schedule, time.GetUtcNow(), last, cancellationToken);
-            last = time.GetUtcNow();
+            var now = time.GetUtcNow().UtcDateTime;
+            await FireAsync(function, schedule, now, last, cancellationToken);
+            last = now;
         }
 
-        while (!cancellationToken.IsCancellationRequested)
+        var due = schedule.GetNextOccurrence(time.GetUtcNow().UtcDateTime);
+        while (due is { } next && !cancellationToken.IsCancellationRequested)
         {
-            var now = time.GetUtcNow();
-            var due = schedule.GetNextOccurrence(now, TimeZoneInfo.Utc);
-            if (due is not { } next)
+            TimeSpan wait;
+            while ((wait = next - time.GetUtcNow().UtcDateTime) > TimeSpan.Zero)
             {
-                logger.LogWarning("Timer {Function} has no future occurrence; it stops.", function.Name);
-                return;
-            }
-
-            try
-            {
-                await Task.Delay(next - now, time, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
+                await Task.Delay(wait + TimeSpan.FromMilliseconds(1), time, cancellationToken);
             }
 
             await FireAsync(function, schedule, next, last, cancellationToken);
             last = next;
+            var now = time.GetUtcNow().UtcDateTime;
+            due = schedule.GetNextOccurrence(now > next ? now : next);
         }
     }
 
-    private async Task FireAsync(FunctionDefinition function, CronExpression schedule, DateTimeOffset scheduled, DateTimeOffset? last, CancellationToken cancellationToken)
+    private async Task FireAsync(FunctionDescriptor function, CronExpression schedule, DateTime scheduled, DateTime? last, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var following = schedule.GetNextOccurrence(now, TimeZoneInfo.Utc) ?? now;
-        var info = new TimerInfo(new TimerSchedule(AdjustForDST: true), new TimerScheduleStatus(last ?? scheduled, following, now), IsPastDue: now - scheduled > TimeSpan.FromSeconds(1));
-        var data = new Dictionary<string, JsonElement> { [function.Trigger.BindingName] = JsonSerializer.SerializeToElement(info) };
-        var metadata = new Dictionary<string, JsonElement>
+        var now = time.GetUtcNow().UtcDateTime;
+        var info = new TimerInfo
         {
-            ["sys"] = JsonSerializer.SerializeToElement(new { MethodName = function.Name, UtcNow = now, RandGuid = Guid.NewGuid() }),
+            IsPastDue = now - scheduled > TimeSpan.FromSeconds(1),
+            ScheduleStatus = new ScheduleStatus { Last = last ?? default, Next = schedule.GetNextOccurrence(now) ?? default, LastUpdated = now },
         };
-        var outcome = await invoker.InvokeAsync(function, data, metadata, cancellationToken);
-        if (outcome.Succeeded)
+        try
         {
-            await outputs.DispatchAsync(function, outcome.Context, outcome.Result!, cancellationToken);
+            await invoker.InvokeAsync(function, info, new Dictionary<string, string?>(), services: null, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The invoker logged it; a failed run waits for the next occurrence, as on Azure.
+            LogRunFailed(function.Name, ex.GetType().Name);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Timer {Function} failed ({Error}); it runs again at its next occurrence.")]
+    private partial void LogRunFailed(string function, string error);
 }

@@ -1,19 +1,22 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OrderOps.Core.Lifecycle;
 using OrderOps.Core.Ports;
 using OrderOps.Functions.Composition;
 using OrderOps.Hosting;
-using OrderOps.Core.Lifecycle;
+using OrderOps.Hosting.Discovery;
 using OrderOps.Storage.Azure.Inventory;
 using OrderOps.Storage.Azure.Lifecycle;
 
 namespace OrderOps.Functions.Tests.Composition;
 
 /// <summary>
-/// On <c>Storage:Backend=Azure</c> the lifecycle's due timers and exception queue are on Table storage whether the app
-/// runs standalone or as a Function app (no instance's local disk holds them). Building the clients opens no connection.
+/// The whole Function app composes on <c>Storage:Backend=Azure</c> in both hosting modes, as Program.cs composes it,
+/// with every registration checked for constructibility up front, and every function class can be created from it.
+/// Building the clients opens no connection, so no emulator is needed.
 /// </summary>
 public sealed class AzureBackendCompositionTests : IDisposable
 {
@@ -27,48 +30,44 @@ public sealed class AzureBackendCompositionTests : IDisposable
         }
     }
 
-    [Theory]
-    [InlineData(HostingMode.Standalone)]
-    [InlineData(HostingMode.CustomHandler)]
-    public void Timers_and_exceptions_are_on_table_storage_in_both_hosting_modes(HostingMode mode)
+    [Fact]
+    public async Task Every_function_resolves_standalone_on_the_azure_backend()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddConfiguration(AzureConfiguration(HostingMode.Standalone));
+        builder.Host.UseDefaultServiceProvider(o => { o.ValidateOnBuild = true; o.ValidateScopes = true; });
+        builder.Services.AddOrderOps(builder.Configuration, HostingMode.Standalone);
+        builder.Services.AddStandaloneFunctions(typeof(Program).Assembly, builder.Configuration);
+        await using var app = builder.Build();
+
+        AssertComposed(app.Services);
+    }
+
+    [Fact]
+    public async Task Every_function_resolves_in_the_isolated_worker_on_the_azure_backend()
+    {
+        // The Functions host is not here: the worker's builder composes and builds, it is just never run.
+        var builder = FunctionsApplication.CreateBuilder([]);
+        builder.ConfigureFunctionsWebApplication();
+        builder.Configuration.AddConfiguration(AzureConfiguration(HostingMode.Functions));
+        builder.Services.AddOrderOps(builder.Configuration, HostingMode.Functions);
+        using var host = builder.Build();
+
+        AssertComposed(host.Services);
+    }
+
+    private static void AssertComposed(IServiceProvider provider)
+    {
+        using var scope = provider.CreateScope();
+        var functions = FunctionDiscovery.Discover(typeof(Program).Assembly);
+        Assert.NotEmpty(functions);
+        foreach (var type in functions.Select(f => f.Method.DeclaringType!).Distinct())
         {
-            ["Storage:Backend"] = "Azure",
-            ["OrderOps:HostingMode"] = mode.ToString(),
-            ["OrderOps:DataDirectory"] = _dataDirectory,
-            ["CosmosDbConnection"] = "AccountEndpoint=https://localhost:8081/;AccountKey=C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==;",
-            ["StorageConnection"] = "UseDevelopmentStorage=true",
-            ["ServiceBusConnection"] = "Endpoint=sb://orderops.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=a2V5",
-        }).Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddOrderOps(configuration);
-        using var provider = services.BuildServiceProvider();
+            Assert.NotNull(ActivatorUtilities.CreateInstance(scope.ServiceProvider, type));
+        }
 
         Assert.IsType<TableTimerStore>(provider.GetRequiredService<ITimerStore>());
         Assert.IsType<TableLifecycleExceptionStore>(provider.GetRequiredService<ILifecycleExceptionStore>());
-    }
-
-    [Theory]
-    [InlineData(HostingMode.Standalone)]
-    [InlineData(HostingMode.CustomHandler)]
-    public async Task Every_function_and_its_whole_dependency_graph_resolves_on_the_azure_backend(HostingMode mode)
-    {
-        // Composed as Program.cs composes the app, with every registration checked for constructibility up front.
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Configuration.AddConfiguration(AzureConfiguration(mode));
-        builder.Host.UseDefaultServiceProvider(o => { o.ValidateOnBuild = true; o.ValidateScopes = true; });
-        builder.Services.AddOrderOps(builder.Configuration);
-        builder.Services.AddFunctionHosting(FunctionCatalog.Create(), mode, builder.Configuration);
-        await using var app = builder.Build();
-        var provider = app.Services;
-
-        foreach (var function in FunctionCatalog.Create().Functions.Where(f => f.HandlerType is not null))
-        {
-            Assert.NotNull(ActivatorUtilities.GetServiceOrCreateInstance(provider, function.HandlerType!));
-        }
-
         Assert.IsType<CosmosInventoryLedger>(provider.GetRequiredService<IInventoryLedger>());
         Assert.IsType<LedgerStockAllocator>(provider.GetRequiredService<IStockAllocator>());
         Assert.NotNull(provider.GetRequiredService<LifecycleEngine>());
@@ -81,6 +80,10 @@ public sealed class AzureBackendCompositionTests : IDisposable
         ["OrderOps:DataDirectory"] = _dataDirectory,
         ["CosmosDbConnection"] = "AccountEndpoint=https://localhost:8081/;AccountKey=C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==;",
         ["StorageConnection"] = "UseDevelopmentStorage=true",
-        ["ServiceBusConnection"] = "Endpoint=sb://orderops.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=a2V5",
+        ["Channels:Amazon:PollSchedule"] = "0 */5 * * * *",
+        ["Channels:Edi:InventoryAdviceSchedule"] = "0 0 * * * *",
+        ["OrderOps:Lifecycle:SweepSchedule"] = "*/15 * * * * *",
+        ["Inventory:FanOut:DispatchSchedule"] = "* * * * * *",
+        ["Inventory:FanOut:ReconcileSchedule"] = "0 */15 * * * *",
     }).Build();
 }

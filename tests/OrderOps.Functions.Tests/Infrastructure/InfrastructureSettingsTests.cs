@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using OrderOps.Hosting.Publishing;
-using OrderOps.Hosting.Registry;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
+using OrderOps.Hosting.Discovery;
+using OrderOps.Hosting.Invocation;
 using OrderOps.Storage.Azure;
 using OrderOps.Testing;
 
@@ -9,21 +11,20 @@ namespace OrderOps.Functions.Tests.Infrastructure;
 
 /// <summary>
 /// The Bicep compiles (<see cref="BicepCompilationTests"/>); these tests read it as text and check what would still only
-/// fail after a deployment: every connection and app setting the functions reference is defined by infra/ and listed
-/// in local.settings.sample.json, every queue and container the registry names exists, and the Function app is a
-/// Flex Consumption custom handler.
+/// fail after a deployment: every connection and app setting the functions' triggers reference is defined by infra/,
+/// listed in local.settings.sample.json and (for %settings%) given a default in appsettings.json, every queue and
+/// container the functions name exists, and the Function app is a Flex Consumption .NET isolated app.
 /// </summary>
 public sealed partial class InfrastructureSettingsTests
 {
-    private static readonly FunctionRegistry Registry = FunctionCatalog.Create();
-    private static readonly string MainBicep = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "infra", "main.bicep"));
+    private static readonly IReadOnlyList<FunctionDescriptor> Functions = FunctionDiscovery.Discover(typeof(Program).Assembly);
     private static readonly string ResourcesBicep = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "infra", "resources.bicep"));
     private static readonly IReadOnlySet<string> BicepSettings = ParseBicepAppSettings(ResourcesBicep);
     private static readonly IReadOnlySet<string> SampleSettings = ParseSampleSettings();
 
     /// <summary>Connections the bindings use (the Functions host reads them) and the app uses (AzureConnections).</summary>
     private static readonly string[] Connections =
-        [AzureConnections.Cosmos, AzureConnections.Storage, AzureConnections.ServiceBus, "AzureWebJobsStorage"];
+        [AzureConnections.Cosmos, AzureConnections.Storage, "AzureWebJobsStorage"];
 
     /// <summary>Settings the app reads on Azure besides connections (configuration keys in app-setting form).</summary>
     private static readonly string[] AppSettingsTheAppReads =
@@ -46,7 +47,7 @@ public sealed partial class InfrastructureSettingsTests
     public static TheoryData<string> ReferencedSettings()
     {
         var data = new TheoryData<string>();
-        foreach (var name in Registry.Functions.SelectMany(f => ReferencedBy(FunctionMetadataWriter.Build(f))).Concat(AppSettingsTheAppReads).Distinct())
+        foreach (var name in Functions.SelectMany(ReferencedBy).Concat(AppSettingsTheAppReads).Distinct())
         {
             data.Add(name);
         }
@@ -68,7 +69,7 @@ public sealed partial class InfrastructureSettingsTests
         string[] required =
         [
             "CosmosDbConnection__accountEndpoint", "StorageConnection__blobServiceUri", "StorageConnection__queueServiceUri",
-            "StorageConnection__tableServiceUri", "ServiceBusConnection__fullyQualifiedNamespace", "AzureWebJobsStorage__accountName",
+            "StorageConnection__tableServiceUri", "AzureWebJobsStorage__accountName",
         ];
         Assert.All(required, name => Assert.Contains(name, BicepSettings));
         foreach (var connection in Connections)
@@ -88,21 +89,33 @@ public sealed partial class InfrastructureSettingsTests
     }
 
     [Fact]
-    public void Every_queue_the_registry_uses_is_declared_with_dead_lettering_and_duplicate_detection()
+    public void Every_queue_a_function_is_triggered_by_is_declared_with_its_poison_queue()
     {
-        var declared = QuotedItems(Block(MainBicep, "param queueNames array = [", "]"));
-        var used = Registry.Functions.SelectMany(f => f.Outputs.OfType<QueueOutput>().Select(o => o.QueueName)
-            .Concat(f.Trigger is QueueTrigger q ? [q.QueueName] : [])).Distinct();
-        Assert.All(used, queue => Assert.Contains(queue, declared));
+        var queues = Block(ResourcesBicep, "var queueNames = [", "]");
+        foreach (var queue in Functions.Select(f => f.Trigger).OfType<QueueTriggerAttribute>().Select(q => q.QueueName))
+        {
+            Assert.Contains($"'{queue}'", queues, StringComparison.Ordinal);
+        }
 
-        var queueBlock = Block(ResourcesBicep, "resource queues 'Microsoft.ServiceBus/namespaces/queues@", "}]");
-        Assert.Contains("requiresDuplicateDetection: true", queueBlock, StringComparison.Ordinal);
-        Assert.Contains("deadLetteringOnMessageExpiration: true", queueBlock, StringComparison.Ordinal);
-        Assert.Contains($"maxDeliveryCount: {new Core.Ports.QueueRetryPolicy().MaxDeliveryCount}", queueBlock, StringComparison.Ordinal);
+        Assert.Contains("'${name}-poison'", ResourcesBicep, StringComparison.Ordinal);
+        Assert.Contains("Storage Queue Data Contributor", ResourcesBicep, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Cosmos_containers_exist_with_their_partition_keys_for_the_store_and_every_change_feed_trigger()
+    public void Every_schedule_setting_has_a_default_for_standalone_mode()
+    {
+        var appsettings = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(RepositoryPaths.Root, "functions", "OrderOps.Functions", "appsettings.json"))
+            .Build();
+        foreach (var function in Functions.Where(f => f.Trigger is TimerTriggerAttribute))
+        {
+            // Resolving fails naming the setting when appsettings.json lacks it.
+            Assert.NotEmpty(SettingExpressions.Resolve(((TimerTriggerAttribute)function.Trigger).Schedule, appsettings));
+        }
+    }
+
+    [Fact]
+    public void Cosmos_containers_exist_with_their_partition_keys()
     {
         var containers = CosmosContainers().ToDictionary(c => c.Name, c => c.PartitionKey);
         Assert.Equal("/orderId", containers[new AzureStorageOptions().OrdersContainer]);
@@ -111,12 +124,6 @@ public sealed partial class InfrastructureSettingsTests
         {
             Assert.True(containers.TryGetValue(name, out var declared), $"infra/resources.bicep declares no Cosmos DB container '{name}'.");
             Assert.Equal(partitionKey, declared);
-        }
-
-        foreach (var feed in Registry.Functions.Select(f => f.Trigger).OfType<ChangeFeedTrigger>())
-        {
-            Assert.Contains(feed.ContainerName, containers.Keys);
-            Assert.Contains(feed.LeaseContainerName, containers.Keys);
         }
 
         Assert.Contains("'EnableServerless'", ResourcesBicep, StringComparison.Ordinal);
@@ -135,21 +142,22 @@ public sealed partial class InfrastructureSettingsTests
         var containers = Block(ResourcesBicep, "resource blobContainers '", "}]");
         Assert.Contains($"'{options.RawArchiveContainer}'", containers, StringComparison.Ordinal);
 
-        // Every container a blob trigger watches or a blob output writes to.
-        var paths = Registry.Functions.SelectMany(f => f.Outputs.OfType<BlobOutput>().Select(o => o.Path)
-            .Concat(f.Trigger is BlobTrigger b ? [b.Path] : []));
-        foreach (var path in paths)
+        // Every container a blob trigger watches, and the outbox its acknowledgments go to.
+        foreach (var blob in Functions.Select(f => f.Trigger).OfType<BlobTriggerAttribute>())
         {
-            Assert.Contains($"'{path.Split('/')[0]}'", containers, StringComparison.Ordinal);
+            Assert.Contains($"'{BlobPath.Parse(blob.BlobPath).Container}'", containers, StringComparison.Ordinal);
         }
+
+        Assert.Contains($"'{OrderOps.Functions.Edi.EdiInboxFunction.Outbox}'", containers, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void The_function_app_is_a_flex_consumption_linux_custom_handler_with_a_managed_identity()
+    public void The_function_app_is_a_flex_consumption_linux_dotnet_isolated_app_with_a_managed_identity()
     {
         Assert.Contains("sku: { name: 'FC1', tier: 'FlexConsumption' }", ResourcesBicep, StringComparison.Ordinal);
         Assert.Contains("kind: 'functionapp,linux'", ResourcesBicep, StringComparison.Ordinal);
-        Assert.Contains("runtime: { name: 'custom', version: '1.0' }", ResourcesBicep, StringComparison.Ordinal);
+        Assert.Contains("runtime: { name: 'dotnet-isolated', version: '10.0' }", ResourcesBicep, StringComparison.Ordinal);
+        Assert.DoesNotContain("custom", Block(ResourcesBicep, "runtime: {", "}"), StringComparison.Ordinal);
         Assert.Contains("type: 'UserAssigned'", ResourcesBicep, StringComparison.Ordinal);
         Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", BicepSettings);
         Assert.Contains("'azd-service-name': 'api'", ResourcesBicep, StringComparison.Ordinal);
@@ -163,9 +171,9 @@ public sealed partial class InfrastructureSettingsTests
     {
         var hook = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "infra", "hooks", "postdeploy.sh"));
         Assert.Contains("'Microsoft.EventGrid/systemTopics@", ResourcesBicep, StringComparison.Ordinal);
-        foreach (var function in Registry.Functions.Where(f => f.Trigger is BlobTrigger))
+        foreach (var function in Functions.Where(f => f.Trigger is BlobTriggerAttribute))
         {
-            var container = ((BlobTrigger)function.Trigger).Path.Split('/')[0];
+            var container = BlobPath.Parse(((BlobTriggerAttribute)function.Trigger).BlobPath).Container;
             Assert.Contains($"{function.Name}:{container}", hook, StringComparison.Ordinal);
         }
     }
@@ -182,28 +190,25 @@ public sealed partial class InfrastructureSettingsTests
         Assert.Contains("keyVaultReferenceIdentity: identity.id", ResourcesBicep, StringComparison.Ordinal);
     }
 
-    /// <summary>Connection names and %Setting% references in one function.json.</summary>
-    private static IEnumerable<string> ReferencedBy(JsonObject functionJson)
+    /// <summary>The connection names and %Setting% references (in app-setting form) of one function's trigger.</summary>
+    private static IEnumerable<string> ReferencedBy(FunctionDescriptor function)
     {
-        foreach (var binding in functionJson["bindings"]!.AsArray().Select(b => b!.AsObject()))
+        var (connection, expressions) = function.Trigger switch
         {
-            foreach (var (name, value) in binding)
-            {
-                if (value is not JsonValue v || !v.TryGetValue<string>(out var text))
-                {
-                    continue;
-                }
+            QueueTriggerAttribute queue => (queue.Connection, new[] { queue.QueueName }),
+            BlobTriggerAttribute blob => (blob.Connection, new[] { blob.BlobPath }),
+            TimerTriggerAttribute timer => (null, new[] { timer.Schedule }),
+            HttpTriggerAttribute http => (null, new[] { http.Route ?? string.Empty }),
+            _ => throw new InvalidOperationException($"No settings rule for {function.Trigger.GetType().Name}."),
+        };
+        if (connection is not null)
+        {
+            yield return connection;
+        }
 
-                if (name == "connection")
-                {
-                    yield return text;
-                }
-
-                foreach (Match match in SettingReference().Matches(text))
-                {
-                    yield return match.Groups[1].Value;
-                }
-            }
+        foreach (var name in expressions.SelectMany(SettingExpressions.Names))
+        {
+            yield return name.Replace(":", "__", StringComparison.Ordinal);
         }
     }
 
@@ -233,11 +238,6 @@ public sealed partial class InfrastructureSettingsTests
         var to = text.IndexOf(end, from + start.Length, StringComparison.Ordinal);
         return text[from..to];
     }
-
-    private static List<string> QuotedItems(string block) => Regex.Matches(block, @"'([^']+)'").Select(m => m.Groups[1].Value).ToList();
-
-    [GeneratedRegex(@"%([^%]+)%")]
-    private static partial Regex SettingReference();
 
     [GeneratedRegex(@"\{ name: '([^']+)', value: ")]
     private static partial Regex BicepSetting();

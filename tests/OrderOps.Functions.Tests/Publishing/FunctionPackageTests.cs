@@ -1,56 +1,60 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json.Nodes;
-using OrderOps.Hosting.Publishing;
-using OrderOps.Hosting.Registry;
+using Microsoft.Azure.Functions.Worker;
+using OrderOps.Hosting.Discovery;
 using OrderOps.Testing;
 
 namespace OrderOps.Functions.Tests.Publishing;
 
 /// <summary>
-/// `dotnet publish` of the Function app, zipped as zip deploy (and azd) would, then unpacked: the package must be what
-/// the Azure Functions host expects at its root — host.json naming the custom handler, the self-contained executable
-/// it names, and one {Function}/function.json per registered function whose bindings are exactly the registry's.
-/// Published once for the class (it takes a while) into its own artifacts folder, so the solution's build output is
-/// never touched while other tests run.
+/// `dotnet publish` of the Function app, zipped as zip deploy (and azd) would, then unpacked: the package must be the
+/// standard .NET isolated package the Azure Functions host expects at its root — host.json, worker.config.json naming
+/// the app, extensions.json with the binding extensions under .azurefunctions/, and the Functions SDK's
+/// functions.metadata, whose bindings must be exactly what the [Function] attributes declare (and what standalone mode
+/// runs). Published once for the class (it takes a while) into its own artifacts folder, so the solution's build
+/// output is never touched while other tests run.
 /// </summary>
 public sealed class FunctionPackageTests(FunctionPackageTests.PublishedPackage package) : IClassFixture<FunctionPackageTests.PublishedPackage>
 {
-    private static readonly FunctionRegistry Registry = FunctionCatalog.Create();
+    private static readonly IReadOnlyList<FunctionDescriptor> Functions = FunctionDiscovery.Discover(typeof(Program).Assembly);
 
     [Fact]
-    public void Host_json_is_at_the_root_and_names_an_executable_that_is_there()
+    public void The_package_is_a_dotnet_isolated_worker_with_its_extensions()
     {
         var host = JsonNode.Parse(File.ReadAllText(package.File("host.json")))!;
         Assert.Equal("2.0", host["version"]!.GetValue<string>());
-        var executable = host["customHandler"]!["description"]!["defaultExecutablePath"]!.GetValue<string>();
-        Assert.True(File.Exists(package.File(executable)), $"host.json names '{executable}', which is not in the package.");
-        Assert.True(host["customHandler"]!["enableProxyingHttpRequest"]!.GetValue<bool>());
+        Assert.Null(host["customHandler"]);
+        Assert.Null(host["extensionBundle"]);
         Assert.Equal(string.Empty, host["extensions"]!["http"]!["routePrefix"]!.GetValue<string>());
-        Assert.Equal("Microsoft.Azure.Functions.ExtensionBundle", host["extensionBundle"]!["id"]!.GetValue<string>());
+        Assert.Equal("none", host["extensions"]!["queues"]!["messageEncoding"]!.GetValue<string>());
+
+        var worker = JsonNode.Parse(File.ReadAllText(package.File("worker.config.json")))!["description"]!;
+        Assert.Equal("dotnet-isolated", worker["language"]!.GetValue<string>());
+        Assert.Equal("OrderOps.Functions.dll", worker["defaultWorkerPath"]!.GetValue<string>());
+        Assert.True(File.Exists(package.File("OrderOps.Functions.dll")));
+
+        var extensions = JsonNode.Parse(File.ReadAllText(package.File("extensions.json")))!["extensions"]!.AsArray();
+        Assert.Contains(extensions, e => e!["name"]!.GetValue<string>() == "AzureStorageQueues");
+        Assert.Contains(extensions, e => e!["name"]!.GetValue<string>() == "AzureStorageBlobs");
+        foreach (var extension in extensions)
+        {
+            Assert.True(File.Exists(package.File(extension!["hintPath"]!.GetValue<string>())), $"{extension["hintPath"]} is not in the package.");
+        }
+
+        Assert.False(File.Exists(package.File("appsettings.Development.json")), "The development key and secret must not be deployed.");
     }
 
     [Fact]
-    public void The_app_is_self_contained_for_linux_x64_and_executable_in_the_zip()
+    public void Functions_metadata_lists_exactly_the_functions_standalone_mode_runs()
     {
-        // Flex Consumption's custom runtime brings no .NET: the runtime must travel with the app.
-        Assert.True(File.Exists(package.File("libcoreclr.so")), "The package does not carry the .NET runtime (libcoreclr.so).");
-        var runtimeConfig = JsonNode.Parse(File.ReadAllText(package.File("OrderOps.Functions.runtimeconfig.json")))!;
-        Assert.NotNull(runtimeConfig["runtimeOptions"]!["includedFrameworks"]);
-        Assert.True(package.IsExecutableInZip("OrderOps.Functions"), "The executable lost its execute permission in the zip.");
+        Assert.Equal(Functions.Select(f => f.Name).Order(), package.Metadata.Keys.Order());
     }
 
-    [Fact]
-    public void There_is_exactly_one_function_json_per_registered_function()
-    {
-        var folders = Directory.GetDirectories(package.Root).Where(d => File.Exists(Path.Combine(d, "function.json"))).Select(Path.GetFileName).Order();
-        Assert.Equal(Registry.Functions.Select(f => f.Name).Order(), folders);
-    }
-
-    public static TheoryData<string> Functions()
+    public static TheoryData<string> FunctionNames()
     {
         var data = new TheoryData<string>();
-        foreach (var function in Registry.Functions)
+        foreach (var function in Functions)
         {
             data.Add(function.Name);
         }
@@ -59,62 +63,45 @@ public sealed class FunctionPackageTests(FunctionPackageTests.PublishedPackage p
     }
 
     [Theory]
-    [MemberData(nameof(Functions))]
-    public void Every_binding_in_the_package_matches_the_registry(string name)
+    [MemberData(nameof(FunctionNames))]
+    public void Every_trigger_in_the_package_is_the_one_its_attribute_declares(string name)
     {
-        var function = Registry[name];
-        var written = JsonNode.Parse(File.ReadAllText(package.File(name, "function.json")))!;
-        Assert.True(JsonNode.DeepEquals(FunctionMetadataWriter.Build(function), written), $"{name}/function.json differs from the registry.");
-
-        var bindings = written["bindings"]!.AsArray();
-        var trigger = bindings[0]!;
-        Assert.Equal("in", trigger["direction"]!.GetValue<string>());
-        Assert.Equal(function.Trigger.BindingName, trigger["name"]!.GetValue<string>());
+        var function = Functions.Single(f => f.Name == name);
+        var metadata = package.Metadata[name];
+        Assert.Equal($"{function.Method.DeclaringType!.FullName}.{function.Method.Name}", metadata["entryPoint"]!.GetValue<string>());
+        var bindings = metadata["bindings"]!.AsArray();
+        var trigger = bindings.Single(b => b!["direction"]!.GetValue<string>() == "In")!;
+        string Text(string key) => trigger[key]!.GetValue<string>();
         switch (function.Trigger)
         {
-            case HttpTrigger http:
-                Assert.Equal("httpTrigger", trigger["type"]!.GetValue<string>());
-                Assert.Equal(http.Route, trigger["route"]!.GetValue<string>());
-                Assert.Equal(http.AuthLevel == HttpAuthLevel.Function ? "function" : "anonymous", trigger["authLevel"]!.GetValue<string>());
-                Assert.Equal(http.Methods.Select(m => m.ToLowerInvariant()), trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>()));
-                Assert.Equal("http", bindings[1]!["type"]!.GetValue<string>());
+            case HttpTriggerAttribute http:
+                Assert.Equal(("httpTrigger", http.Route, http.AuthLevel.ToString()), (Text("type"), Text("route"), Text("authLevel")));
+                Assert.Equal(http.Methods!.Select(m => m.ToLowerInvariant()), trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>()));
+                Assert.Contains(bindings, b => b!["type"]!.GetValue<string>() == "http" && b["direction"]!.GetValue<string>() == "Out");
                 break;
-            case QueueTrigger queue:
-                Assert.Equal(("serviceBusTrigger", queue.QueueName, queue.Connection), (trigger["type"]!.GetValue<string>(), trigger["queueName"]!.GetValue<string>(), trigger["connection"]!.GetValue<string>()));
+            case TimerTriggerAttribute timer:
+                Assert.Equal(("timerTrigger", timer.Schedule), (Text("type"), Text("schedule")));
                 break;
-            case TimerTrigger timer:
-                Assert.Equal("timerTrigger", trigger["type"]!.GetValue<string>());
-                Assert.Equal(timer.ScheduleSetting is { } setting ? $"%{FunctionMetadataWriter.AppSettingName(setting)}%" : timer.Schedule, trigger["schedule"]!.GetValue<string>());
+            case QueueTriggerAttribute queue:
+                Assert.Equal(("queueTrigger", queue.QueueName, "StorageConnection"), (Text("type"), Text("queueName"), Text("connection")));
                 break;
-            case ChangeFeedTrigger feed:
-                Assert.Equal(("cosmosDBTrigger", feed.ContainerName, feed.LeaseContainerName, feed.Connection), (trigger["type"]!.GetValue<string>(), trigger["containerName"]!.GetValue<string>(), trigger["leaseContainerName"]!.GetValue<string>(), trigger["connection"]!.GetValue<string>()));
-                break;
-            case BlobTrigger blob:
-                Assert.Equal(("blobTrigger", blob.Path, blob.Connection, "EventGrid"), (trigger["type"]!.GetValue<string>(), trigger["path"]!.GetValue<string>(), trigger["connection"]!.GetValue<string>(), trigger["source"]!.GetValue<string>()));
+            case BlobTriggerAttribute blob:
+                Assert.Equal(("blobTrigger", blob.BlobPath, "StorageConnection", "EventGrid"), (Text("type"), Text("path"), Text("connection"), Text("source")));
                 break;
             default:
                 Assert.Fail($"No check for {function.Trigger.GetType().Name}.");
                 break;
         }
+    }
 
-        var outputs = bindings.Skip(function.Trigger is HttpTrigger ? 2 : 1).ToList();
-        Assert.Equal(function.Outputs.Count, outputs.Count);
-        foreach (var (output, binding) in function.Outputs.Zip(outputs))
-        {
-            Assert.Equal(("out", output.Name), (binding!["direction"]!.GetValue<string>(), binding["name"]!.GetValue<string>()));
-            switch (output)
-            {
-                case QueueOutput q:
-                    Assert.Equal(("serviceBus", q.QueueName, q.Connection), (binding["type"]!.GetValue<string>(), binding["queueName"]!.GetValue<string>(), binding["connection"]!.GetValue<string>()));
-                    break;
-                case BlobOutput b:
-                    Assert.Equal(("blob", b.Path, b.Connection), (binding["type"]!.GetValue<string>(), binding["path"]!.GetValue<string>(), binding["connection"]!.GetValue<string>()));
-                    break;
-                default:
-                    Assert.Fail($"No check for {output.GetType().Name}.");
-                    break;
-            }
-        }
+    [Fact]
+    public void Every_keyed_endpoint_needs_a_function_key_and_only_the_webhook_and_health_are_open()
+    {
+        var open = Functions.Where(f => f.Trigger is HttpTriggerAttribute { AuthLevel: AuthorizationLevel.Anonymous }).Select(f => f.Name).Order();
+        Assert.Equal(["Health", "ShopifyWebhook"], open);
+        Assert.All(
+            Functions.Where(f => f.Trigger is HttpTriggerAttribute && !open.Contains(f.Name)),
+            f => Assert.Equal("Function", package.Metadata[f.Name]["bindings"]![0]!["authLevel"]!.GetValue<string>()));
     }
 
     /// <summary>Publishes, zips and unpacks once; deletes everything afterwards.</summary>
@@ -128,13 +115,8 @@ public sealed class FunctionPackageTests(FunctionPackageTests.PublishedPackage p
 
         public string File(params string[] parts) => Path.Combine([Root, .. parts]);
 
-        public bool IsExecutableInZip(string entryName)
-        {
-            using var zip = ZipFile.OpenRead(Zip);
-            var entry = zip.GetEntry(entryName) ?? throw new FileNotFoundException(entryName);
-            const int ownerExecute = 0b001_000_000; // 0100 octal, in the Unix mode kept in the upper 16 bits
-            return ((entry.ExternalAttributes >> 16) & ownerExecute) != 0;
-        }
+        /// <summary>functions.metadata by function name.</summary>
+        public IReadOnlyDictionary<string, JsonNode> Metadata { get; private set; } = new Dictionary<string, JsonNode>();
 
         public async Task InitializeAsync()
         {
@@ -154,6 +136,8 @@ public sealed class FunctionPackageTests(FunctionPackageTests.PublishedPackage p
 
             ZipFile.CreateFromDirectory(output, Zip);
             ZipFile.ExtractToDirectory(Zip, Root);
+            Metadata = JsonNode.Parse(await System.IO.File.ReadAllTextAsync(File("functions.metadata")))!.AsArray()
+                .ToDictionary(f => f!["name"]!.GetValue<string>(), f => f!);
         }
 
         public Task DisposeAsync()
