@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -47,7 +48,10 @@ public sealed class HttpFulfillmentLocation(IHttpClientFactory clients, IOptions
             return new FulfillmentCallResult(FulfillmentCallStatus.Rejected, $"Location '{locationId}' has no Fulfillment:Locations:{locationId}:Url configured.");
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body, options: OrderOpsJson.Options) };
+        // A buffered body with Content-Length: many receivers refuse chunked requests, and retries resend the same bytes.
+        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, OrderOpsJson.Options));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
         request.Headers.Add("Idempotency-Key", idempotencyKey);
         if (!string.IsNullOrEmpty(location.ApiKey))
         {

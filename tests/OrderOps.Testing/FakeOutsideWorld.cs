@@ -32,6 +32,9 @@ public sealed class FakeOutsideWorld : IAsyncDisposable
     /// <summary>(location, type, orderId, idempotency key, first time?).</summary>
     public ConcurrentQueue<(string Location, string Type, string OrderId, bool First)> LocationCalls { get; } = new();
 
+    /// <summary>How each location call framed its body: its Content-Length, and whether it came chunked.</summary>
+    public ConcurrentQueue<(long? ContentLength, bool Chunked)> LocationBodies { get; } = new();
+
     /// <summary>Fulfillments created in Shopify: (order gid, tracking number, when, Stopwatch ticks).</summary>
     public ConcurrentQueue<(string OrderGid, string? TrackingNumber, long Ticks)> Fulfillments { get; } = new();
 
@@ -92,6 +95,7 @@ public sealed class FakeOutsideWorld : IAsyncDisposable
     private async Task<IResult> LocationAsync(string id, HttpRequest request)
     {
         var body = await JsonNode.ParseAsync(request.Body);
+        LocationBodies.Enqueue((request.ContentLength, request.Headers.TransferEncoding.ToString().Contains("chunked", StringComparison.OrdinalIgnoreCase)));
         var key = request.Headers["Idempotency-Key"].ToString();
         var first = SeenKeys.TryAdd(id + "|" + key, true);
         LocationCalls.Enqueue((id, body?["type"]?.GetValue<string>() ?? "?", body?["orderId"]?.GetValue<string>() ?? "?", first));

@@ -46,7 +46,12 @@ public sealed partial class StandaloneProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<StandaloneProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    /// <param name="workingDirectory">Where the process starts; the app's own folder unless given (it must not matter).</param>
+    public static async Task<StandaloneProcess> StartAsync(
+        IReadOnlyDictionary<string, string> settings,
+        TimeSpan? timeout = null,
+        string? workingDirectory = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var info = new ProcessStartInfo("dotnet")
@@ -55,9 +60,7 @@ public sealed partial class StandaloneProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            // The app's own folder, as on Azure: the content root is watched recursively for configuration changes,
-            // so a crowded working directory (the temp folder) would add hundreds of milliseconds to every start.
-            WorkingDirectory = Path.GetDirectoryName(RepositoryPaths.FunctionAppDll)!,
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(RepositoryPaths.FunctionAppDll)!,
         };
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Logging__LogLevel__Default"] = "Warning";

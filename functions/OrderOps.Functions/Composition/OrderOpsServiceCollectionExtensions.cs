@@ -77,7 +77,6 @@ public static class OrderOpsServiceCollectionExtensions
                 var embedded = EmbeddedOptions(configuration);
                 services.AddEmbeddedStorage(embedded);
                 services.PostConfigure<StandaloneOptions>(o => o.DataDirectory = embedded.DataDirectory);
-                services.AddHostedService<DataDirectoryCheck>();
                 break;
             case var b when b.Equals(StorageBackends.Azure, StringComparison.OrdinalIgnoreCase):
                 services.AddAzureStorage(configuration);
@@ -87,19 +86,13 @@ public static class OrderOpsServiceCollectionExtensions
                 var local = EmbeddedOptions(configuration);
                 AddEmbeddedMessaging(services, local);
                 services.PostConfigure<StandaloneOptions>(o => o.DataDirectory = local.DataDirectory);
-                services.AddHostedService<DataDirectoryCheck>();
                 break;
             default:
                 throw new OptionsValidationException("Storage:Backend", typeof(string), [$"Storage:Backend '{backend}' is not supported; use '{StorageBackends.Embedded}' or '{StorageBackends.Azure}'."]);
         }
     }
 
-    private static EmbeddedStorageOptions EmbeddedOptions(IConfiguration configuration) => new()
-    {
-        DataDirectory = configuration["OrderOps:DataDirectory"] is { Length: > 0 } configured
-            ? Path.GetFullPath(configured)
-            : Path.Combine(Environment.CurrentDirectory, "data"),
-    };
+    private static EmbeddedStorageOptions EmbeddedOptions(IConfiguration configuration) => new() { DataDirectory = DataDirectory.Resolve(configuration) };
 
     private static void AddEmbeddedMessaging(IServiceCollection services, EmbeddedStorageOptions options)
     {

@@ -27,7 +27,7 @@ public static class HttpFunctionEndpoints
             var methods = trigger.Methods is { Length: > 0 } declared ? declared.Select(m => m.ToUpperInvariant()).ToArray() : ["GET", "POST"];
             var keyed = trigger.AuthLevel != AuthorizationLevel.Anonymous;
             var names = FunctionDiscovery.BindableNames(function);
-            endpoints.MapMethods(pattern, methods, http => InvokeAsync(function, keyed, names, http)).WithName(function.Name);
+            endpoints.MapMethods(pattern, methods, http => InvokeAsync(function, keyed, names, http)).WithName(function.Name).WithDisplayName(function.Name);
         }
 
         return endpoints;

@@ -51,6 +51,18 @@ public sealed class HttpFulfillmentLocationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bodies_go_out_with_a_content_length_not_chunked_on_every_attempt()
+    {
+        _world.LocationStatus["east"] = 503;
+
+        await _locations.ReleaseAsync(new FulfillmentRelease { LocationId = "east", OrderId = "shopify:s:2", Channel = "shopify", Lines = [new("1", "A", 2)] }, default);
+        await _locations.CancelAsync("east", "shopify:s:2", "customer", default);
+
+        Assert.Equal(6, _world.LocationBodies.Count);
+        Assert.All(_world.LocationBodies, b => Assert.Equal((true, false), (b.ContentLength > 0, b.Chunked)));
+    }
+
+    [Fact]
     public async Task A_cancel_answered_409_already_shipped_is_reported_as_such()
     {
         _world.LocationStatus["east"] = 409;
