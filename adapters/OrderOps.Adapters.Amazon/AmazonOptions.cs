@@ -34,12 +34,12 @@ public sealed class AmazonOptions
     public TimeSpan InitialLookback { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>
-    /// Amazon requires <c>LastUpdatedBefore</c> to be at least two minutes before the request; each poll window
+    /// Amazon requires <c>lastUpdatedBefore</c> to be at least two minutes before the request; each poll window
     /// therefore ends this far before now.
     /// </summary>
     public TimeSpan WindowEndLag { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>getOrders <c>MaxResultsPerPage</c> (Amazon allows 1 to 100).</summary>
+    /// <summary>searchOrders <c>maxResultsPerPage</c> (Amazon allows 1 to 100). Every order comes with its items, so a full page is the cheapest.</summary>
     public int MaxResultsPerPage { get; set; } = 100;
 
     /// <summary>An access token is refreshed this long before LWA says it expires.</summary>
@@ -75,15 +75,23 @@ public sealed class AmazonRateLimit
 }
 
 /// <summary>
-/// Usage plans per operation. Defaults are Amazon's documented values: the Orders API v0 reference (getOrders,
-/// getOrderItems, confirmShipment) and the Feeds API 2021-06-30 model (createFeedDocument, createFeed, getFeed,
-/// getFeedDocument).
+/// Usage plans per operation. Defaults are Amazon's documented values: the Orders API v2026-01-01 model (searchOrders
+/// 0.0056 rps burst 20, getOrder 0.5 rps burst 30), the v0 reference (confirmShipment) and the Feeds API 2021-06-30 model
+/// (createFeedDocument, createFeed, getFeed, getFeedDocument). Amazon may grant a seller more; the
+/// <c>x-amzn-RateLimit-Limit</c> header it answers with then replaces the rate at run time.
 /// </summary>
 public sealed class AmazonRateLimits
 {
-    public AmazonRateLimit GetOrders { get; set; } = new() { RequestsPerSecond = 0.0167, Burst = 20 };
+    /// <summary>Names of v0 plans that no longer exist, with the setting that replaced each (refused at start).</summary>
+    public static IReadOnlyDictionary<string, string> Retired { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["GetOrders"] = "SearchOrders",
+        ["GetOrderItems"] = "GetOrder",
+    };
 
-    public AmazonRateLimit GetOrderItems { get; set; } = new() { RequestsPerSecond = 0.5, Burst = 30 };
+    public AmazonRateLimit SearchOrders { get; set; } = new() { RequestsPerSecond = 0.0056, Burst = 20 };
+
+    public AmazonRateLimit GetOrder { get; set; } = new() { RequestsPerSecond = 0.5, Burst = 30 };
 
     public AmazonRateLimit ConfirmShipment { get; set; } = new() { RequestsPerSecond = 2, Burst = 10 };
 
@@ -98,8 +106,8 @@ public sealed class AmazonRateLimits
     /// <summary>Every operation's plan, keyed by its SP-API operation name (<see cref="Client.SpApiOperations"/>).</summary>
     public IReadOnlyDictionary<string, AmazonRateLimit> ByOperation() => new Dictionary<string, AmazonRateLimit>(StringComparer.Ordinal)
     {
-        [Client.SpApiOperations.GetOrders] = GetOrders,
-        [Client.SpApiOperations.GetOrderItems] = GetOrderItems,
+        [Client.SpApiOperations.SearchOrders] = SearchOrders,
+        [Client.SpApiOperations.GetOrder] = GetOrder,
         [Client.SpApiOperations.ConfirmShipment] = ConfirmShipment,
         [Client.SpApiOperations.CreateFeedDocument] = CreateFeedDocument,
         [Client.SpApiOperations.CreateFeed] = CreateFeed,

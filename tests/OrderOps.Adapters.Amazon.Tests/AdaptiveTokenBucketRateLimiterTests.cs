@@ -4,7 +4,7 @@ using Xunit;
 
 namespace OrderOps.Adapters.Amazon.Tests;
 
-/// <summary>Driven by a fake clock: Amazon's 60-second getOrders refill is tested without waiting a minute.</summary>
+/// <summary>Driven by a fake clock: a 60-second refill (v0 getOrders' plan) is tested without waiting a minute.</summary>
 public sealed class AdaptiveTokenBucketRateLimiterTests
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));

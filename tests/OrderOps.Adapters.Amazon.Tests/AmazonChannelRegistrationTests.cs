@@ -31,10 +31,9 @@ public sealed class AmazonChannelRegistrationTests
         Assert.Equal("0 */5 * * * *", options.PollSchedule);
         Assert.Equal(TimeSpan.FromMinutes(5), options.Overlap);
         Assert.Equal(TimeSpan.FromDays(1), options.InitialLookback);
-        Assert.Equal(0.0167, options.RateLimits.GetOrders.RequestsPerSecond);
-        Assert.Equal(20, options.RateLimits.GetOrders.Burst);
-        Assert.Equal(0.5, options.RateLimits.GetOrderItems.RequestsPerSecond);
-        Assert.Equal(30, options.RateLimits.GetOrderItems.Burst);
+        // Orders API v2026-01-01 model: searchOrders 0.0056 rps burst 20, getOrder 0.5 rps burst 30.
+        Assert.Equal((0.0056, 20), (options.RateLimits.SearchOrders.RequestsPerSecond, options.RateLimits.SearchOrders.Burst));
+        Assert.Equal((0.5, 30), (options.RateLimits.GetOrder.RequestsPerSecond, options.RateLimits.GetOrder.Burst));
         Assert.Equal(new Uri("https://sellingpartnerapi-na.amazon.com"), options.Endpoint);
         Assert.Equal(new Uri("https://api.amazon.com/auth/o2/token"), options.LwaEndpoint);
         Assert.IsType<AmazonOrderMapper>(Assert.Single(services.GetServices<IChannelOrderMapper>()));
@@ -71,6 +70,16 @@ public sealed class AmazonChannelRegistrationTests
         var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<AmazonOptions>>().Value);
 
         Assert.Contains(error.Failures, f => f.Contains("ChangedMyMind", StringComparison.Ordinal) && f.Contains("NoInventory", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Refuses_a_v0_usage_plan_naming_the_setting_that_replaced_it()
+    {
+        using var services = Build(new() { ["Channels:Amazon:RateLimits:GetOrderItems:RequestsPerSecond"] = "1" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<AmazonOptions>>().Value);
+
+        Assert.Contains(error.Failures, f => f.Contains("RateLimits:GetOrderItems", StringComparison.Ordinal) && f.Contains("Channels:Amazon:RateLimits:GetOrder ", StringComparison.Ordinal));
     }
 
     [Fact]

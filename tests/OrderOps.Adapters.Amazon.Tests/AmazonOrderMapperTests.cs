@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using OrderOps.Adapters.Amazon.Mapping;
 using OrderOps.Adapters.Amazon.Tests.Fake;
@@ -8,175 +9,175 @@ using Xunit;
 
 namespace OrderOps.Adapters.Amazon.Tests;
 
+/// <summary>Orders API v2026-01-01 orders, as the model's own examples publish them, to canonical orders.</summary>
 public sealed class AmazonOrderMapperTests
 {
     private const string Seller = "A1SELLERAAAAAA";
     private readonly AmazonOrderMapper _mapper = new();
 
-    [Fact]
-    public void Maps_the_published_sandbox_order_and_item()
+    public static TheoryData<string> PublishedOrders()
     {
-        var order = Map(Fixtures.UnshippedOrder(), Fixtures.Item());
-
-        Assert.Equal("amazon:A1SELLERAAAAAA:902-1845936-5435065", order.OrderId);
-        Assert.Equal("amazon", order.Channel);
-        Assert.Equal(Seller, order.ChannelAccount);
-        Assert.Equal("902-1845936-5435065", order.ChannelOrderId);
-        Assert.Equal(DateTimeOffset.Parse("1970-01-19T03:58:30Z"), order.PlacedAt);
-        Assert.Equal(DateTimeOffset.Parse("1970-01-19T03:58:32Z"), order.UpdatedAt);
-        Assert.Equal(TimeSpan.Zero, order.PlacedAt.Offset);
-        Assert.Equal(DateTimeOffset.Parse("1970-01-19T04:05:13Z"), order.ShipBy);
-        Assert.Equal("USD", order.Currency);
-        Assert.Equal(FinancialStatus.Authorized, order.FinancialStatus);
-        Assert.Equal(FulfillmentStatus.Unfulfilled, order.FulfillmentStatus);
-        Assert.Null(order.Cancellation);
-        Assert.Contains("fbm", order.Tags);
-
-        var line = Assert.Single(order.LineItems);
-        Assert.Equal("05015851154158", line.LineId);
-        Assert.Equal("NABetaASINB00551Q3CS", line.Sku);
-        Assert.Equal("B00551Q3CS", line.ChannelItemId);
-        Assert.Equal("B00551Q3CS [Card Book]", line.Title);
-        Assert.Equal(1, line.Quantity);
-        Assert.Equal(new Money(10.00m, "USD"), line.UnitPrice);
-        Assert.Equal(new Money(1.01m, "USD"), Assert.Single(line.Taxes).Amount);
-        Assert.Empty(line.Discounts); // PromotionDiscount 0.00 is no discount.
-        Assert.Empty(order.ShippingLines); // The sample has no ShippingPrice.
-
-        Assert.Equal(new Money(11.01m, "USD"), order.Totals.Total);
-        Assert.Equal(new Money(10.00m, "USD"), order.Totals.Subtotal);
-        Assert.Equal(new Money(1.01m, "USD"), order.Totals.Tax);
-
-        Assert.Equal("Unshipped", order.ChannelMetadata["OrderStatus"]!.GetValue<string>());
-        Assert.Equal("Std US D2D Dom", order.ChannelMetadata["ShipServiceLevel"]!.GetValue<string>());
-        Assert.Equal("Found cheaper somewhere else.", order.ChannelMetadata["items"]!["05015851154158"]!["BuyerRequestedCancel"]!["BuyerCancelReason"]!.GetValue<string>());
-        Assert.Empty(OrderValidator.Validate(order));
-    }
-
-    [Theory]
-    [InlineData(1, "10.00", "10.00")]
-    [InlineData(4, "10.00", "2.50")]
-    [InlineData(2, "25.98", "12.99")]
-    public void ItemPrice_is_the_price_of_the_whole_quantity(int quantity, string itemPrice, string expectedUnit)
-    {
-        var item = Fixtures.Item();
-        item["QuantityOrdered"] = quantity;
-        item["ItemPrice"] = new JsonObject { ["CurrencyCode"] = "USD", ["Amount"] = itemPrice };
-
-        var order = Map(Fixtures.UnshippedOrder(), item);
-
-        var line = Assert.Single(order.LineItems);
-        Assert.Equal(decimal.Parse(expectedUnit, System.Globalization.CultureInfo.InvariantCulture), line.UnitPrice!.Value.Amount);
-        Assert.Equal(decimal.Parse(itemPrice, System.Globalization.CultureInfo.InvariantCulture), order.Totals.Subtotal!.Value.Amount);
-    }
-
-    [Fact]
-    public void A_line_total_that_does_not_divide_evenly_keeps_the_exact_total()
-    {
-        var item = Fixtures.Item();
-        item["QuantityOrdered"] = 3;
-        item["ItemPrice"] = new JsonObject { ["CurrencyCode"] = "USD", ["Amount"] = "10.00" };
-
-        var order = Map(Fixtures.UnshippedOrder(), item);
-
-        Assert.Equal(10.00m / 3, order.LineItems[0].UnitPrice!.Value.Amount); // Not rounded to 3.33.
-        Assert.Equal(10.00m, order.Totals.Subtotal!.Value.Amount);
-        Assert.Equal("10.00", order.ChannelMetadata["items"]!["05015851154158"]!["ItemPrice"]!["Amount"]!.GetValue<string>());
-    }
-
-    [Fact]
-    public void Pending_order_has_no_prices_and_none_are_invented()
-    {
-        var pending = Fixtures.PendingOrder();
-        Assert.Null(pending["OrderTotal"]); // As published: Amazon sends no OrderTotal for Pending orders.
-
-        var order = Map(pending, Fixtures.PendingItem());
-
-        Assert.Equal("amazon:A1SELLERAAAAAA:902-3159896-1390916", order.OrderId);
-        Assert.Equal(FinancialStatus.Pending, order.FinancialStatus);
-        Assert.Equal("USD", order.Currency); // From marketplace ATVPDKIKX0DER; no amount comes from it.
-        var line = Assert.Single(order.LineItems);
-        Assert.Null(line.UnitPrice);
-        Assert.Empty(line.Taxes);
-        Assert.Empty(line.Discounts);
-        Assert.Empty(order.ShippingLines);
-        Assert.Equal(new OrderTotals(), order.Totals);
-        Assert.Empty(OrderValidator.Validate(order));
-    }
-
-    [Theory]
-    [InlineData("Pending", FinancialStatus.Pending, FulfillmentStatus.Unfulfilled)]
-    [InlineData("PendingAvailability", FinancialStatus.Pending, FulfillmentStatus.Unfulfilled)]
-    [InlineData("Unshipped", FinancialStatus.Authorized, FulfillmentStatus.Unfulfilled)]
-    [InlineData("PartiallyShipped", FinancialStatus.Authorized, FulfillmentStatus.Partial)]
-    [InlineData("Shipped", FinancialStatus.Paid, FulfillmentStatus.Fulfilled)]
-    [InlineData("InvoiceUnconfirmed", FinancialStatus.Paid, FulfillmentStatus.Fulfilled)]
-    [InlineData("Canceled", FinancialStatus.Voided, FulfillmentStatus.Unfulfilled)]
-    [InlineData("Unfulfillable", FinancialStatus.Unknown, FulfillmentStatus.Unfulfilled)]
-    public void Maps_order_statuses(string status, FinancialStatus financial, FulfillmentStatus fulfillment)
-    {
-        var source = Fixtures.UnshippedOrder();
-        source["OrderStatus"] = status;
-
-        var order = Map(source, Fixtures.Item());
-
-        Assert.Equal(financial, order.FinancialStatus);
-        Assert.Equal(fulfillment, order.FulfillmentStatus);
-        Assert.Equal(status, order.ChannelMetadata["OrderStatus"]!.GetValue<string>());
-        Assert.Equal(status == "Canceled", order.Cancellation is not null);
-    }
-
-    [Fact]
-    public void Maps_buyer_address_and_shipping_without_copying_personal_data_to_metadata()
-    {
-        var source = Fixtures.UnshippedOrder();
-        source["BuyerInfo"] = new JsonObject { ["BuyerEmail"] = "buyer@marketplace.amazon.com", ["BuyerName"] = "Jane Doe" };
-        source["ShippingAddress"] = new JsonObject
+        var data = new TheoryData<string> { Fixtures.ExampleOrder().ToJsonString(), Fixtures.Json(Fixtures.GetOrderExample)["order"]!.ToJsonString() };
+        foreach (var sandbox in Fixtures.SearchOrdersSandbox().Concat(Fixtures.GetOrderSandbox()))
         {
-            ["Name"] = "Jane Doe", ["AddressLine1"] = "1 Main St", ["AddressLine2"] = "Apt 2", ["City"] = "Seattle",
-            ["StateOrRegion"] = "WA", ["PostalCode"] = "98101", ["CountryCode"] = "US",
-        };
-        var item = Fixtures.Item();
-        item["ShippingPrice"] = new JsonObject { ["CurrencyCode"] = "USD", ["Amount"] = "4.99" };
-        item["ShippingTax"] = new JsonObject { ["CurrencyCode"] = "USD", ["Amount"] = "0.50" };
+            var response = sandbox!["response"]!;
+            foreach (var order in response["orders"]?.AsArray().ToList() ?? [response["order"]])
+            {
+                if (order is not null)
+                {
+                    data.Add(order.ToJsonString());
+                }
+            }
+        }
 
-        var order = Map(source, item);
+        return data;
+    }
 
-        Assert.Equal("Jane Doe", order.Customer!.Name);
-        Assert.Equal("buyer@marketplace.amazon.com", order.Customer.Email);
-        Assert.Equal("1 Main St", order.ShippingAddress!.Line1);
-        Assert.Equal("WA", order.ShippingAddress.Region);
-        Assert.Equal("US", order.ShippingAddress.CountryCode);
-        var shipping = Assert.Single(order.ShippingLines);
-        Assert.Equal(new Money(4.99m, "USD"), shipping.Price);
-        Assert.Equal(new Money(0.50m, "USD"), Assert.Single(shipping.Taxes).Amount);
-        Assert.Equal(new Money(1.51m, "USD"), order.Totals.Tax);
-        var metadata = order.ChannelMetadata.ToJsonString();
-        Assert.DoesNotContain("Jane Doe", metadata, StringComparison.Ordinal);
-        Assert.DoesNotContain("buyer@", metadata, StringComparison.Ordinal);
+    [Theory]
+    [MemberData(nameof(PublishedOrders))]
+    public void Every_published_example_maps_to_a_valid_canonical_order(string json)
+    {
+        var source = (JsonObject)JsonNode.Parse(json)!;
+        var order = Map(source);
+
         Assert.Empty(OrderValidator.Validate(order));
+        Assert.Equal(source["orderId"]!.GetValue<string>(), order.ChannelOrderId);
+        Assert.Equal(source["orderItems"]!.AsArray().Count, order.LineItems.Count);
+        Assert.Equal(source["proceeds"]!["grandTotal"]!["amount"]!.GetValue<string>(), order.Totals.Total!.Value.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var metadata = order.ChannelMetadata.ToJsonString();
+        Assert.DoesNotContain("\"buyer\"", metadata, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"recipient\"", metadata, StringComparison.Ordinal);
+        if (source["recipient"]?["deliveryAddress"]?["postalCode"] is { } postalCode)
+        {
+            Assert.DoesNotContain(postalCode.GetValue<string>(), metadata, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Maps_the_searchOrders_example_field_by_field()
+    {
+        var order = Map(Fixtures.ExampleOrder());
+
+        Assert.Equal("amazon:A1SELLERAAAAAA:123-4567890-1234567", order.OrderId);
+        Assert.Equal(DateTimeOffset.Parse("2024-12-25T10:30:00Z"), order.PlacedAt);
+        Assert.Equal(DateTimeOffset.Parse("2024-12-25T14:45:00Z"), order.UpdatedAt);
+        Assert.Equal("USD", order.Currency);
+        Assert.Equal(new Customer { Name = "John Smith", Email = "buyer-email@marketplace.amazon.com" }, order.Customer);
+        Assert.Equal("Smith Industries LLC", order.ShippingAddress!.Company);
+        Assert.Equal("Suite 456", order.ShippingAddress.Line2); // The empty addressLine3 adds nothing.
+        Assert.Equal(("Seattle", "WA", "98101", "US"), (order.ShippingAddress.City, order.ShippingAddress.Region, order.ShippingAddress.PostalCode, order.ShippingAddress.CountryCode));
+
+        var echo = order.LineItems[0];
+        Assert.Equal(("12345678901234", "ECHO-DOT-4-CHARCOAL", "B08N5WRWNW", 2), (echo.LineId, echo.Sku, echo.ChannelItemId, echo.Quantity));
+        Assert.Equal(new Money(49.99m, "USD"), echo.UnitPrice);
+        Assert.Equal(new Money(0.02m, "USD"), Assert.Single(echo.Taxes).Amount);
+        Assert.Equal(new Money(49.99m, "USD"), order.LineItems[1].UnitPrice);
+
+        Assert.Equal(new Money(149.97m, "USD"), order.Totals.Subtotal);
+        Assert.Equal(new Money(0.02m, "USD"), order.Totals.Tax);
+        Assert.Equal(new Money(154.99m, "USD"), order.Totals.Total); // Includes the separately settled DELIVERY_TIP.
+        Assert.Equal((FinancialStatus.Paid, FulfillmentStatus.Fulfilled), (order.FinancialStatus, order.FulfillmentStatus));
+        Assert.Equal(DateTimeOffset.Parse("2024-12-27T23:59:59Z"), order.ShipBy);
+        Assert.Equal(["fbm", "prime", "business"], order.Tags);
+        Assert.Equal("ATVPDKIKX0DER", order.ChannelMetadata["salesChannel"]!["marketplaceId"]!.GetValue<string>());
+        Assert.Equal("SELLER-ORDER-2024-001", order.ChannelMetadata["orderAliases"]![0]!["aliasId"]!.GetValue<string>());
+        Assert.Equal("SUBSCRIBE_AND_SAVE", order.ChannelMetadata["items"]!["12345678901234"]!["programs"]![1]!.GetValue<string>());
+        Assert.Null(order.Cancellation);
+    }
+
+    [Fact]
+    public void Splits_tax_between_item_and_shipping_as_the_getOrder_example_details_it()
+    {
+        var order = Map((JsonObject)Fixtures.Json(Fixtures.GetOrderExample)["order"]!.DeepClone());
+
+        var line = Assert.Single(order.LineItems);
+        Assert.Equal(new Money(29.99m, "GBP"), line.UnitPrice);
+        Assert.Equal(new Money(3.00m, "GBP"), Assert.Single(line.Taxes).Amount);
+        Assert.Equal("UK-BOXING-DAY-2024", Assert.Single(order.ChannelMetadata["items"]!["20212345678901"]!["promotion"]!["breakdowns"]!.AsArray())!["promotionId"]!.GetValue<string>());
+        var shipping = Assert.Single(order.ShippingLines);
+        Assert.Equal(new Money(10.00m, "GBP"), shipping.Price);
+        Assert.Equal(new Money(1.00m, "GBP"), Assert.Single(shipping.Taxes).Amount);
+        Assert.Equal((new Money(89.97m, "GBP"), new Money(10.00m, "GBP"), new Money(4.00m, "GBP")), (order.Totals.Subtotal!.Value, order.Totals.Shipping!.Value, order.Totals.Tax!.Value));
+    }
+
+    [Theory]
+    [InlineData("PENDING_AVAILABILITY", FinancialStatus.Pending, FulfillmentStatus.Unfulfilled)]
+    [InlineData("PENDING", FinancialStatus.Pending, FulfillmentStatus.Unfulfilled)]
+    [InlineData("UNSHIPPED", FinancialStatus.Authorized, FulfillmentStatus.Unfulfilled)]
+    [InlineData("PARTIALLY_SHIPPED", FinancialStatus.Authorized, FulfillmentStatus.Partial)]
+    [InlineData("SHIPPED", FinancialStatus.Paid, FulfillmentStatus.Fulfilled)]
+    [InlineData("CANCELLED", FinancialStatus.Voided, FulfillmentStatus.Unfulfilled)]
+    [InlineData("UNFULFILLABLE", FinancialStatus.Unknown, FulfillmentStatus.Unfulfilled)]
+    public void Every_fulfillment_status_of_the_model_has_a_canonical_meaning(string status, FinancialStatus financial, FulfillmentStatus fulfillment)
+    {
+        var source = Fixtures.UnshippedOrder();
+        source["fulfillment"]!["fulfillmentStatus"] = status;
+
+        var order = Map(source);
+
+        Assert.Equal((financial, fulfillment), (order.FinancialStatus, order.FulfillmentStatus));
+        Assert.Equal(status, order.ChannelMetadata["fulfillment"]!["fulfillmentStatus"]!.GetValue<string>());
+        Assert.Equal(status == "PENDING_AVAILABILITY", order.Tags.Contains("preorder"));
+        Assert.Equal(status == "CANCELLED", order.Cancellation is not null);
+    }
+
+    [Fact]
+    public void A_pending_order_without_proceeds_is_unpriced_and_takes_its_marketplace_currency()
+    {
+        var order = Map(Fixtures.PendingOrder());
+
+        Assert.Equal("USD", order.Currency);
+        Assert.Null(order.LineItems[0].UnitPrice);
+        Assert.Empty(order.LineItems[0].Taxes);
+        Assert.Equal(new OrderTotals(), order.Totals);
+        Assert.Empty(order.ShippingLines);
+        Assert.Empty(OrderValidator.Validate(order));
+    }
+
+    [Fact]
+    public void A_cancelled_order_carries_who_cancelled_it_and_why()
+    {
+        var source = Fixtures.ExampleOrder();
+        source["fulfillment"]!["fulfillmentStatus"] = "CANCELLED";
+
+        var order = Map(source);
+
+        Assert.Equal(new Cancellation { CancelledAt = DateTimeOffset.Parse("2024-12-25T14:45:00Z"), Reason = "Buyer requested cancellation (cancelled by MERCHANT)" }, order.Cancellation);
+        Assert.DoesNotContain("cancellation-requested", order.Tags);
+    }
+
+    [Fact]
+    public void A_buyers_cancellation_request_not_yet_acted_on_is_tagged_for_the_operator()
+    {
+        var source = Fixtures.UnshippedOrder();
+        source["orderItems"]![0]!["cancellation"] = new JsonObject { ["cancellationRequest"] = new JsonObject { ["requester"] = "BUYER", ["cancelReason"] = "Changed mind about purchase" } };
+
+        var order = Map(source);
+
+        Assert.Contains("cancellation-requested", order.Tags);
+        Assert.Null(order.Cancellation);
     }
 
     [Fact]
     public void Rejects_payloads_that_cannot_be_orders()
     {
         Assert.Throws<ChannelPayloadException>(() => _mapper.Map(Payload("not json"u8.ToArray())));
-        Assert.Throws<ChannelPayloadException>(() => _mapper.Map(Payload("""{"items":[]}"""u8.ToArray())));
+        Assert.Throws<ChannelPayloadException>(() => _mapper.Map(Payload("[]"u8.ToArray())));
         var noId = Fixtures.UnshippedOrder();
-        noId.Remove("AmazonOrderId");
-        Assert.Throws<ChannelPayloadException>(() => _mapper.Map(Payload(AmazonOrderDocument.Serialize(noId, []))));
-        Assert.Throws<ChannelPayloadException>(() => _mapper.Map(Payload(AmazonOrderDocument.Serialize(Fixtures.UnshippedOrder(), []), account: null)));
+        noId.Remove("orderId");
+        Assert.Throws<ChannelPayloadException>(() => _mapper.Map(Payload(AmazonOrderDocument.Serialize(noId))));
+        Assert.Throws<ChannelPayloadException>(() => _mapper.Map(Payload(AmazonOrderDocument.Serialize(Fixtures.UnshippedOrder()), account: null)));
+        Assert.Throws<ChannelPayloadException>(() => _mapper.Map(Payload(AmazonOrderDocument.Serialize(Fixtures.UnshippedOrder())) with { Kind = "getOrderAddress" }));
     }
 
-    private CanonicalOrder Map(JsonObject order, params JsonObject[] items) =>
-        Assert.Single(_mapper.Map(Payload(AmazonOrderDocument.Serialize(order, items))));
+    private CanonicalOrder Map(JsonObject order) => Assert.Single(_mapper.Map(Payload(AmazonOrderDocument.Serialize(order))));
 
     private static RawPayload Payload(byte[] body, string? account = Seller) => new()
     {
         Id = "amazon:test",
         Channel = "amazon",
         Account = account,
-        Kind = "getOrders",
+        Kind = "searchOrders",
         ReceivedAt = DateTimeOffset.UtcNow,
         Body = body,
     };

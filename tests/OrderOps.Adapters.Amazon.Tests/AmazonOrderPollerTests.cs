@@ -14,34 +14,34 @@ namespace OrderOps.Adapters.Amazon.Tests;
 public sealed class AmazonOrderPollerTests
 {
     [Fact]
-    public async Task Follows_amazons_published_NextToken_pages_and_queues_each_order_once()
+    public async Task Follows_amazons_published_pages_and_queues_each_order_with_everything_the_mapping_needs()
     {
         await using var host = await AmazonTestHost.StartAsync();
         host.Fake.ReplayPublishedPages = true;
-        host.Fake.SetItems("902-3159896-1390916", Fixtures.PendingItem());
 
         var result = await host.Poller.PollAsync(default);
 
         Assert.True(result.Succeeded);
-        var getOrders = host.Fake.Requests.Where(r => r.Operation == "getOrders").ToList();
-        Assert.Equal(2, getOrders.Count);
-        Assert.DoesNotContain("NextToken", getOrders[0].Query, StringComparison.Ordinal);
-        Assert.Contains("NextToken=" + Uri.EscapeDataString(Fixtures.PublishedNextToken), getOrders[1].Query, StringComparison.Ordinal);
+        var searches = host.Fake.Requests.Where(r => r.Operation == "searchOrders").ToList();
+        Assert.Equal(2, searches.Count);
+        Assert.DoesNotContain("paginationToken", searches[0].Query, StringComparison.Ordinal);
+        Assert.Contains("paginationToken=" + Uri.EscapeDataString(Fixtures.PublishedNextToken), searches[1].Query, StringComparison.Ordinal);
+        Assert.All(searches, s => Assert.Contains("includedData=BUYER%2CRECIPIENT%2CPROCEEDS%2CPROMOTION%2CCANCELLATION%2CFULFILLMENT", s.Query, StringComparison.Ordinal));
+        Assert.Equal(searches.Count, host.Fake.Requests.Count); // No per-order call: items come with the order.
 
-        // Amazon's two published pages carry the same order version: fetched, archived and queued once.
-        Assert.Equal(1, host.Fake.RequestCount("getOrderItems"));
-        var (queue, message) = Assert.Single(host.Queue.Sends);
-        Assert.Equal(QueueNames.Ingest, queue);
-        Assert.Equal("amazon:A1SELLERAAAAAA:902-3159896-1390916:2017-01-20T19:49:35Z", message.MessageId);
-        var claim = OrderOpsJson.Deserialize<IngestMessage>(message.Body);
-        Assert.Equal(new IngestMessage(message.MessageId, "amazon", "getOrders"), claim);
+        var published = Fixtures.SearchOrdersSandbox().Take(2).Select(c => c!["response"]!["orders"]![0]!).ToList();
+        var expectedIds = published.Select(o => $"amazon:{AmazonTestHost.SellerA}:{o["orderId"]}:{o["lastUpdatedTime"]}").ToList();
+        Assert.Equal(expectedIds, host.Queue.Sends.Select(s => s.Message.MessageId));
+        var claim = OrderOpsJson.Deserialize<IngestMessage>(host.Queue.Sends.First().Message.Body);
+        Assert.Equal(new IngestMessage(expectedIds[0], "amazon", "searchOrders"), claim);
 
-        // What was archived maps to the Pending order, unpriced.
+        // What was archived is Amazon's order verbatim, and maps.
         var archived = host.Archive.Payloads[claim.ArchiveId];
         Assert.Equal(AmazonTestHost.SellerA, archived.Account);
+        Assert.True(JsonNode.DeepEquals(published[0], JsonNode.Parse(archived.Body.Span)));
         var order = Assert.Single(new AmazonOrderMapper().Map(archived));
-        Assert.Equal(FinancialStatus.Pending, order.FinancialStatus);
-        Assert.Null(order.LineItems[0].UnitPrice);
+        Assert.Equal("JPY", order.Currency);
+        Assert.Contains("fba", order.Tags);
         Assert.Equal(result.Marketplaces[0].Watermark?.ToString("O"), DateTimeOffset.Parse(host.Watermark()!).ToString("O"));
     }
 
@@ -74,17 +74,16 @@ public sealed class AmazonOrderPollerTests
 
         await host.Poller.PollAsync(default);
 
-        var second = host.Fake.Requests.Where(r => r.Operation == "getOrders").Last();
+        var second = host.Fake.Requests.Where(r => r.Operation == "searchOrders").Last();
         var expected = Uri.EscapeDataString((watermark - TimeSpan.FromMinutes(5)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"));
-        Assert.Contains("LastUpdatedAfter=" + expected, second.Query, StringComparison.Ordinal);
-        // The overlap re-reads the same order version: same message id, so the queue keeps one, and its items are
-        // not fetched again because the archive already holds them.
+        Assert.Contains("lastUpdatedAfter=" + expected, second.Query, StringComparison.Ordinal);
+        // The overlap re-reads the same order version: same message id, so the queue keeps one.
         Assert.Single(host.Queue.Waiting);
-        Assert.Equal(1, host.Fake.RequestCount("getOrderItems"));
+        Assert.Single(host.Archive.Payloads);
     }
 
     [Fact]
-    public async Task An_order_archived_by_a_run_that_died_before_sending_is_sent_without_refetching_items()
+    public async Task An_order_archived_by_a_run_that_died_before_sending_is_sent_on_the_next_run()
     {
         await using var host = await AmazonTestHost.StartAsync();
         host.SeedOrders(1);
@@ -98,7 +97,6 @@ public sealed class AmazonOrderPollerTests
 
         Assert.True(rerun.Succeeded);
         Assert.Equal(host.Archive.Payloads.Keys.Single(), Assert.Single(host.Queue.Waiting).Key);
-        Assert.Equal(1, host.Fake.RequestCount("getOrderItems"));
     }
 
     [Fact(Timeout = 60_000)]
@@ -114,7 +112,7 @@ public sealed class AmazonOrderPollerTests
                 sellerBDone.TrySetResult();
             }
         };
-        host.Fake.BeforeGetOrders = seller => seller == AmazonTestHost.SellerA ? sellerBDone.Task : Task.CompletedTask;
+        host.Fake.BeforeSearchOrders = seller => seller == AmazonTestHost.SellerA ? sellerBDone.Task : Task.CompletedTask;
 
         var result = await host.Poller.PollAsync(default); // Would never finish if seller A were polled first, alone.
 
@@ -183,24 +181,67 @@ public sealed class AmazonOrderPollerTests
     }
 
     [Fact]
-    public async Task A_saved_NextToken_amazon_refuses_restarts_the_window_from_the_watermark()
+    public async Task A_saved_pagination_token_amazon_refuses_restarts_the_window_from_the_watermark()
     {
         await using var host = await AmazonTestHost.StartAsync();
         host.SeedOrders(3);
-        var windowStart = DateTimeOffset.UtcNow.AddDays(-1);
-        host.Checkpoints.Values[$"amazon:{AmazonTestHost.SellerA}:{AmazonTestHost.Marketplace}:cursor"] =
-            new JsonObject { ["WindowStart"] = windowStart, ["WindowEnd"] = DateTimeOffset.UtcNow.AddMinutes(-30), ["NextToken"] = "expired-token" }.ToJsonString();
+        SaveCursor(host, "expired-token", savedAt: DateTimeOffset.UtcNow.AddMinutes(-30));
 
         var result = await host.Poller.PollAsync(default);
 
         Assert.True(result.Succeeded);
         Assert.Equal(3, host.Queue.Waiting.Count); // Nothing skipped: the whole window was read again.
-        var getOrders = host.Fake.Requests.Where(r => r.Operation == "getOrders").ToList();
-        Assert.Contains("NextToken=expired-token", getOrders[0].Query, StringComparison.Ordinal);
-        Assert.DoesNotContain("NextToken", getOrders[1].Query, StringComparison.Ordinal);
+        var searches = host.Fake.Requests.Where(r => r.Operation == "searchOrders").ToList();
+        Assert.Contains("paginationToken=expired-token", searches[0].Query, StringComparison.Ordinal);
+        Assert.DoesNotContain("paginationToken", searches[1].Query, StringComparison.Ordinal);
         Assert.Equal(string.Empty, host.Cursor());
         Assert.True(DateTimeOffset.Parse(host.Watermark()!) > DateTimeOffset.UtcNow.AddMinutes(-3));
     }
+
+    [Fact]
+    public async Task A_pagination_token_older_than_24_hours_is_not_sent_and_the_window_restarts_from_the_watermark()
+    {
+        await using var host = await AmazonTestHost.StartAsync(s => s["Channels:Amazon:MaxResultsPerPage"] = "2");
+        host.SeedOrders(3);
+        var earlier = DateTimeOffset.UtcNow.AddHours(-30);
+        host.Checkpoints.Values[$"amazon:{AmazonTestHost.SellerA}:{AmazonTestHost.Marketplace}:lastUpdatedAfter"] = earlier.ToString("O");
+        // A token the fake would still accept (the poller's own first token in this run is "fake:2").
+        var validToken = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("fake:1"));
+        SaveCursor(host, validToken, savedAt: host.Time.GetUtcNow().AddHours(-25));
+
+        var result = await host.Poller.PollAsync(default);
+
+        Assert.True(result.Succeeded);
+        Assert.DoesNotContain(host.Fake.Requests, r => r.Query.Contains(Uri.EscapeDataString(validToken), StringComparison.Ordinal));
+        Assert.Contains(Uri.EscapeDataString((earlier.AddMinutes(-5)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'")), host.Fake.Requests.First().Query, StringComparison.Ordinal);
+        Assert.Equal(3, host.Queue.Waiting.Count); // The page the old token pointed at and the ones before it: none lost.
+        Assert.Equal(string.Empty, host.Cursor());
+    }
+
+    [Fact]
+    public async Task A_cursor_saved_by_the_v0_poller_is_not_sent_to_searchOrders()
+    {
+        await using var host = await AmazonTestHost.StartAsync();
+        host.SeedOrders(2);
+        host.Checkpoints.Values[$"amazon:{AmazonTestHost.SellerA}:{AmazonTestHost.Marketplace}:cursor"] =
+            new JsonObject { ["WindowStart"] = DateTimeOffset.UtcNow.AddDays(-1), ["WindowEnd"] = DateTimeOffset.UtcNow.AddMinutes(-30), ["NextToken"] = "v0-NextToken" }.ToJsonString();
+
+        var result = await host.Poller.PollAsync(default);
+
+        Assert.True(result.Succeeded);
+        Assert.DoesNotContain(host.Fake.Requests, r => r.Query.Contains("v0-NextToken", StringComparison.Ordinal));
+        Assert.Equal(2, host.Queue.Waiting.Count);
+    }
+
+    private static void SaveCursor(AmazonTestHost host, string token, DateTimeOffset savedAt) =>
+        host.Checkpoints.Values[$"amazon:{AmazonTestHost.SellerA}:{AmazonTestHost.Marketplace}:cursor"] = new JsonObject
+        {
+            ["WindowStart"] = DateTimeOffset.UtcNow.AddDays(-1),
+            ["WindowEnd"] = DateTimeOffset.UtcNow.AddMinutes(-30),
+            ["NextToken"] = token,
+            ["SavedAt"] = savedAt,
+            ["Api"] = "orders/2026-01-01",
+        }.ToJsonString();
 
     [Fact]
     public async Task An_unreadable_cursor_is_replaced_by_reading_the_window_again()
@@ -228,7 +269,7 @@ public sealed class AmazonOrderPollerTests
         Assert.Equal(1, marketplace.Pages);
         Assert.Equal(0, marketplace.OrdersQueued);
         Assert.Empty(host.Queue.Sends);
-        Assert.Equal(0, host.Fake.RequestCount("getOrderItems"));
+        Assert.Equal(1, host.Fake.RequestCount("searchOrders"));
         Assert.NotNull(host.Watermark());
     }
 
@@ -237,7 +278,7 @@ public sealed class AmazonOrderPollerTests
     {
         await using var host = await AmazonTestHost.StartAsync(s => s["Channels:Amazon:MaxResultsPerPage"] = "2");
         host.SeedOrders(4);
-        host.Fake.ExpireTokenOnRequest = 4; // In the middle of the run's getOrderItems calls.
+        host.Fake.ExpireTokenOnRequest = 2; // The second page's request.
 
         var result = await host.Poller.PollAsync(default);
 
@@ -268,7 +309,7 @@ public sealed class AmazonOrderPollerTests
         await using var host = await AmazonTestHost.StartAsync();
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.Fake.BeforeGetOrders = async _ =>
+        host.Fake.BeforeSearchOrders = async _ =>
         {
             entered.TrySetResult();
             await release.Task;
@@ -281,7 +322,7 @@ public sealed class AmazonOrderPollerTests
 
         Assert.True(second.Skipped);
         Assert.False((await first).Skipped);
-        Assert.Equal(1, host.Fake.RequestCount("getOrders"));
+        Assert.Equal(1, host.Fake.RequestCount("searchOrders"));
     }
 
     [Fact]
@@ -290,7 +331,7 @@ public sealed class AmazonOrderPollerTests
         await using var host = await AmazonTestHost.StartAsync();
         var ids = host.SeedOrders(2);
         host.Fake.ExpireTokenOnRequest = 2;
-        host.Fake.EnqueueFault("getOrderItems", new Fault(System.Net.HttpStatusCode.TooManyRequests, "1"));
+        host.Fake.EnqueueFault("searchOrders", new Fault(System.Net.HttpStatusCode.TooManyRequests, "1"));
 
         await host.Poller.PollAsync(default);
 
@@ -302,6 +343,7 @@ public sealed class AmazonOrderPollerTests
         Assert.DoesNotContain("Atza|", logs, StringComparison.Ordinal);
         Assert.Equal(2, host.Queue.Waiting.Count);
         Assert.NotEmpty(ids);
-        Assert.Contains(host.Archive.Payloads.Values, p => Encoding.UTF8.GetString(p.Body.Span).Contains("MFNIntegrationTestMerchant", StringComparison.Ordinal));
+        Assert.Contains(host.Archive.Payloads.Values, p => Encoding.UTF8.GetString(p.Body.Span).Contains("Test Store #1234", StringComparison.Ordinal));
+        Assert.DoesNotContain("Test Store #1234", logs, StringComparison.Ordinal);
     }
 }

@@ -66,10 +66,10 @@ public sealed class AmazonTestHost : IAsyncDisposable
             ["Channels:Amazon:ClientSecret"] = FakeSellingPartnerApi.ClientSecret,
             [$"Channels:Amazon:Accounts:{SellerA}:RefreshToken"] = RefreshTokenA,
             [$"Channels:Amazon:Accounts:{SellerA}:MarketplaceIds"] = Marketplace,
-            ["Channels:Amazon:RateLimits:GetOrders:RequestsPerSecond"] = "1000",
-            ["Channels:Amazon:RateLimits:GetOrders:Burst"] = "1000",
-            ["Channels:Amazon:RateLimits:GetOrderItems:RequestsPerSecond"] = "1000",
-            ["Channels:Amazon:RateLimits:GetOrderItems:Burst"] = "1000",
+            ["Channels:Amazon:RateLimits:SearchOrders:RequestsPerSecond"] = "1000",
+            ["Channels:Amazon:RateLimits:SearchOrders:Burst"] = "1000",
+            ["Channels:Amazon:RateLimits:GetOrder:RequestsPerSecond"] = "1000",
+            ["Channels:Amazon:RateLimits:GetOrder:Burst"] = "1000",
             ["Channels:Amazon:Retry:MaxRetryAttempts"] = "3",
             ["Channels:Amazon:Retry:BaseDelay"] = "00:00:01",
             ["Channels:Amazon:AttemptTimeout"] = "1.00:00:00",
@@ -97,7 +97,7 @@ public sealed class AmazonTestHost : IAsyncDisposable
         return new AmazonTestHost(fake, services.BuildServiceProvider(validateScopes: true), time, logs);
     }
 
-    /// <summary>Adds <paramref name="count"/> orders built from the published sample, updated minutes ago (not in time order).</summary>
+    /// <summary>Adds <paramref name="count"/> orders built from the published getOrder example (Unshipped), updated minutes ago (not in time order).</summary>
     public IReadOnlyList<string> SeedOrders(int count, string sellerId = SellerA)
     {
         var now = DateTimeOffset.UtcNow;
@@ -108,7 +108,7 @@ public sealed class AmazonTestHost : IAsyncDisposable
             var id = $"902-{sellerId[..4]}-{i:D7}";
             // Alternate old and recent updates so page order is not LastUpdateDate order.
             var minutesAgo = i % 2 == 0 ? 10 + i : 300 - i;
-            Fake.AddOrder(sellerId, Fixtures.OrderFrom(template, id, now.AddMinutes(-minutesAgo)), Fixtures.ItemFrom(Fixtures.Item(), $"{i:D14}"));
+            Fake.AddOrder(sellerId, Fixtures.OrderFrom(template, id, now.AddMinutes(-minutesAgo), itemId: $"{i:D14}"));
             ids.Add(id);
         }
 

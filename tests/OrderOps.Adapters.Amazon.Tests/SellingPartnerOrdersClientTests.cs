@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using OrderOps.Adapters.Amazon.Client;
 using OrderOps.Adapters.Amazon.Tests.Fake;
@@ -10,7 +11,7 @@ namespace OrderOps.Adapters.Amazon.Tests;
 /// <summary>The client through its real handler chain (DI as a host wires it) against the fake SP-API.</summary>
 public sealed class SellingPartnerOrdersClientTests
 {
-    private static readonly GetOrdersQuery Query = new()
+    private static readonly SearchOrdersQuery Query = new()
     {
         MarketplaceIds = [AmazonTestHost.Marketplace],
         LastUpdatedAfter = DateTimeOffset.UtcNow.AddDays(-1),
@@ -22,15 +23,15 @@ public sealed class SellingPartnerOrdersClientTests
     {
         await using var host = await AmazonTestHost.StartAsync();
         host.SeedOrders(1);
-        host.Fake.RateLimitHeaders = new() { ["getOrders"] = "7.5" };
-        host.Fake.EnqueueFault("getOrders", new Fault(HttpStatusCode.TooManyRequests, RetryAfter: "30"));
+        host.Fake.RateLimitHeaders = new() { ["searchOrders"] = "7.5" };
+        host.Fake.EnqueueFault("searchOrders", new Fault(HttpStatusCode.TooManyRequests, RetryAfter: "30"));
 
-        var page = await host.Client.GetOrdersAsync(AmazonTestHost.SellerA, Query, default);
+        var page = await host.Client.SearchOrdersAsync(AmazonTestHost.SellerA, Query, default);
 
         Assert.Single(page.Orders);
-        Assert.Equal(2, host.Fake.RequestCount("getOrders"));
+        Assert.Equal(2, host.Fake.RequestCount("searchOrders"));
         Assert.Contains(TimeSpan.FromSeconds(30), host.Time.RequestedDelays); // The retry waited what Amazon asked.
-        var limiter = host.Services.GetRequiredService<SpApiRateLimiterRegistry>().Get(AmazonTestHost.SellerA, SpApiOperations.GetOrders);
+        var limiter = host.Services.GetRequiredService<SpApiRateLimiterRegistry>().Get(AmazonTestHost.SellerA, SpApiOperations.SearchOrders);
         Assert.Equal(7.5, limiter.TokensPerSecond);
     }
 
@@ -39,13 +40,13 @@ public sealed class SellingPartnerOrdersClientTests
     {
         await using var host = await AmazonTestHost.StartAsync();
         host.SeedOrders(2);
-        host.Fake.EnqueueFault("getOrders", new Fault(HttpStatusCode.InternalServerError));
-        host.Fake.EnqueueFault("getOrders", new Fault(HttpStatusCode.ServiceUnavailable));
+        host.Fake.EnqueueFault("searchOrders", new Fault(HttpStatusCode.InternalServerError));
+        host.Fake.EnqueueFault("searchOrders", new Fault(HttpStatusCode.ServiceUnavailable));
 
-        var page = await host.Client.GetOrdersAsync(AmazonTestHost.SellerA, Query, default);
+        var page = await host.Client.SearchOrdersAsync(AmazonTestHost.SellerA, Query, default);
 
         Assert.Equal(2, page.Orders.Count);
-        Assert.Equal(3, host.Fake.RequestCount("getOrders"));
+        Assert.Equal(3, host.Fake.RequestCount("searchOrders"));
     }
 
     [Fact]
@@ -54,27 +55,27 @@ public sealed class SellingPartnerOrdersClientTests
         await using var host = await AmazonTestHost.StartAsync();
         host.Fake.FailSeller(AmazonTestHost.SellerA, new Fault(HttpStatusCode.ServiceUnavailable));
 
-        var error = await Assert.ThrowsAsync<SellingPartnerApiException>(() => host.Client.GetOrdersAsync(AmazonTestHost.SellerA, Query, default));
+        var error = await Assert.ThrowsAsync<SellingPartnerApiException>(() => host.Client.SearchOrdersAsync(AmazonTestHost.SellerA, Query, default));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, error.StatusCode);
         Assert.Equal("InternalFailure", error.Errors[0].Code);
-        Assert.Equal(4, host.Fake.RequestCount("getOrders")); // 1 + MaxRetryAttempts (3).
+        Assert.Equal(4, host.Fake.RequestCount("searchOrders")); // 1 + MaxRetryAttempts (3).
     }
 
     [Fact]
     public async Task Reports_amazons_published_400_error_precisely_and_does_not_retry_it()
     {
         await using var host = await AmazonTestHost.StartAsync();
-        host.Fake.EnqueueFault("getOrders", new Fault(HttpStatusCode.BadRequest, Body: Fixtures.BadRequestBody()));
+        host.Fake.EnqueueFault("searchOrders", new Fault(HttpStatusCode.BadRequest, Body: Fixtures.SearchOrdersBadRequestBody()));
 
-        var error = await Assert.ThrowsAsync<SellingPartnerApiException>(() => host.Client.GetOrdersAsync(AmazonTestHost.SellerA, Query, default));
+        var error = await Assert.ThrowsAsync<SellingPartnerApiException>(() => host.Client.SearchOrdersAsync(AmazonTestHost.SellerA, Query, default));
 
         Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
-        Assert.Equal(SpApiOperations.GetOrders, error.Operation);
+        Assert.Equal(SpApiOperations.SearchOrders, error.Operation);
         var amazon = Assert.Single(error.Errors);
         Assert.Equal(("InvalidInput", "Invalid Input"), (amazon.Code, amazon.Message));
         Assert.NotNull(error.RequestId);
-        Assert.Equal(1, host.Fake.RequestCount("getOrders"));
+        Assert.Equal(1, host.Fake.RequestCount("searchOrders"));
     }
 
     [Fact]
@@ -82,28 +83,53 @@ public sealed class SellingPartnerOrdersClientTests
     {
         await using var host = await AmazonTestHost.StartAsync();
         host.SeedOrders(1);
-        await host.Client.GetOrdersAsync(AmazonTestHost.SellerA, Query, default);
+        await host.Client.SearchOrdersAsync(AmazonTestHost.SellerA, Query, default);
         host.Fake.ExpireTokenOnRequest = 2;
 
-        var page = await host.Client.GetOrdersAsync(AmazonTestHost.SellerA, Query, default);
+        var page = await host.Client.SearchOrdersAsync(AmazonTestHost.SellerA, Query, default);
 
         Assert.Single(page.Orders);
         Assert.Equal(2, host.Fake.TokenRequests);
-        Assert.Equal(3, host.Fake.RequestCount("getOrders"));
+        Assert.Equal(3, host.Fake.RequestCount("searchOrders"));
     }
 
     [Fact]
-    public async Task Pages_order_items_with_their_own_next_token()
+    public async Task Sends_searchOrders_the_parameters_the_model_defines_and_reads_its_pagination()
     {
         await using var host = await AmazonTestHost.StartAsync();
-        var ids = host.SeedOrders(1);
-        host.Fake.SetItems(ids[0], Fixtures.ItemFrom(Fixtures.Item(), "1"), Fixtures.ItemFrom(Fixtures.Item(), "2"), Fixtures.ItemFrom(Fixtures.Item(), "3"));
-        host.Fake.ItemsPageSize = 2;
+        host.SeedOrders(3);
 
-        var items = await host.Client.GetOrderItemsAsync(AmazonTestHost.SellerA, ids[0], default);
+        var first = await host.Client.SearchOrdersAsync(AmazonTestHost.SellerA, Query with { MaxResultsPerPage = 2, IncludedData = OrdersIncludedData.ForMapping }, default);
+        var second = await host.Client.SearchOrdersAsync(AmazonTestHost.SellerA, Query with { MaxResultsPerPage = 2, IncludedData = OrdersIncludedData.ForMapping, PaginationToken = first.NextToken }, default);
 
-        Assert.Equal(["1", "2", "3"], items.Select(i => i["OrderItemId"]!.GetValue<string>()));
-        Assert.Equal(2, host.Fake.RequestCount("getOrderItems"));
+        Assert.Equal((2, 1), (first.Orders.Count, second.Orders.Count));
+        Assert.Null(second.NextToken);
+        var query = host.Fake.Requests.First().Query;
+        Assert.Contains("lastUpdatedAfter=", query, StringComparison.Ordinal);
+        Assert.Contains("lastUpdatedBefore=", query, StringComparison.Ordinal);
+        Assert.Contains("marketplaceIds=ATVPDKIKX0DER", query, StringComparison.Ordinal);
+        Assert.Contains("maxResultsPerPage=2", query, StringComparison.Ordinal);
+        Assert.Contains("includedData=BUYER%2CRECIPIENT%2CPROCEEDS%2CPROMOTION%2CCANCELLATION%2CFULFILLMENT", query, StringComparison.Ordinal);
+        Assert.Contains("paginationToken=", host.Fake.Requests.Last().Query, StringComparison.Ordinal);
+        Assert.NotNull(first.Orders[0]["recipient"]); // Asked for, so Amazon (the fake, per the model) includes it.
+    }
+
+    [Fact]
+    public async Task Reads_one_order_with_getOrder_and_only_the_datasets_asked_for()
+    {
+        await using var host = await AmazonTestHost.StartAsync();
+        var published = Fixtures.GetOrderSandbox()[0]!;
+        host.Fake.AddOrder(AmazonTestHost.SellerA, (JsonObject)published["response"]!["order"]!);
+        var orderId = published["request"]!["parameters"]!["orderId"]!["value"]!.GetValue<string>();
+
+        var order = await host.Client.GetOrderAsync(AmazonTestHost.SellerA, orderId, [OrdersIncludedData.Fulfillment], default);
+
+        Assert.Equal(orderId, order["orderId"]!.GetValue<string>());
+        Assert.Equal("UNSHIPPED", order["fulfillment"]!["fulfillmentStatus"]!.GetValue<string>());
+        Assert.Null(order["buyer"]);
+        Assert.Contains("includedData=FULFILLMENT", Assert.Single(host.Fake.Requests).Query, StringComparison.Ordinal);
+        var missing = await Assert.ThrowsAsync<SellingPartnerApiException>(() => host.Client.GetOrderAsync(AmazonTestHost.SellerA, "000-0000000-0000000", [], default));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
     [Fact]
@@ -120,12 +146,12 @@ public sealed class SellingPartnerOrdersClientTests
         host.SeedOrders(1, AmazonTestHost.SellerB);
         host.Fake.FailSeller(AmazonTestHost.SellerA, new Fault(HttpStatusCode.InternalServerError));
 
-        await Assert.ThrowsAnyAsync<Exception>(() => host.Client.GetOrdersAsync(AmazonTestHost.SellerA, Query, default));
-        var callsWhenOpened = host.Fake.RequestCount("getOrders", AmazonTestHost.SellerA);
-        await Assert.ThrowsAsync<BrokenCircuitException>(() => host.Client.GetOrdersAsync(AmazonTestHost.SellerA, Query, default));
+        await Assert.ThrowsAnyAsync<Exception>(() => host.Client.SearchOrdersAsync(AmazonTestHost.SellerA, Query, default));
+        var callsWhenOpened = host.Fake.RequestCount("searchOrders", AmazonTestHost.SellerA);
+        await Assert.ThrowsAsync<BrokenCircuitException>(() => host.Client.SearchOrdersAsync(AmazonTestHost.SellerA, Query, default));
 
-        Assert.Equal(callsWhenOpened, host.Fake.RequestCount("getOrders", AmazonTestHost.SellerA)); // Failed fast, nothing sent.
-        var other = await host.Client.GetOrdersAsync(AmazonTestHost.SellerB, Query, default);
+        Assert.Equal(callsWhenOpened, host.Fake.RequestCount("searchOrders", AmazonTestHost.SellerA)); // Failed fast, nothing sent.
+        var other = await host.Client.SearchOrdersAsync(AmazonTestHost.SellerB, Query, default);
         Assert.Single(other.Orders);
     }
 
@@ -134,11 +160,11 @@ public sealed class SellingPartnerOrdersClientTests
     {
         var uri = SellingPartnerOrdersClient.BuildUri(
             new Uri("https://sellingpartnerapi-na.amazon.com"),
-            "orders/v0/orders",
-            [("MarketplaceIds", "ATVPDKIKX0DER,A2EUQ1WTGCTBG2"), ("LastUpdatedAfter", SellingPartnerOrdersClient.FormatTime(DateTimeOffset.Parse("2026-01-01T10:00:00+01:00")))]);
+            "orders/2026-01-01/orders",
+            [("marketplaceIds", "ATVPDKIKX0DER,A2EUQ1WTGCTBG2"), ("lastUpdatedAfter", SellingPartnerOrdersClient.FormatTime(DateTimeOffset.Parse("2026-01-01T10:00:00+01:00")))]);
 
         Assert.Equal(
-            "https://sellingpartnerapi-na.amazon.com/orders/v0/orders?MarketplaceIds=ATVPDKIKX0DER%2CA2EUQ1WTGCTBG2&LastUpdatedAfter=2026-01-01T09%3A00%3A00Z",
+            "https://sellingpartnerapi-na.amazon.com/orders/2026-01-01/orders?marketplaceIds=ATVPDKIKX0DER%2CA2EUQ1WTGCTBG2&lastUpdatedAfter=2026-01-01T09%3A00%3A00Z",
             uri.AbsoluteUri);
     }
 }

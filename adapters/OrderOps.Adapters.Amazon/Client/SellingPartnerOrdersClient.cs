@@ -5,7 +5,9 @@ using Microsoft.Extensions.Options;
 namespace OrderOps.Adapters.Amazon.Client;
 
 /// <summary>
-/// The Orders API v0 operations the poller and the channel notifier need. Authentication, rate limiting, retries and the per-account circuit
+/// The Orders API operations the poller and the channel notifier need: <c>searchOrders</c> and <c>getOrder</c> of
+/// version 2026-01-01 (v0's getOrders, getOrder, getOrderItems and getOrderAddress are deprecated; Amazon's changelog
+/// sets 2027-03-27 for the move), and v0 <c>confirmShipment</c>, which has no successor and stays. Authentication, rate limiting, retries and the per-account circuit
 /// breaker live in the named <see cref="HttpClient"/>'s handlers (see <c>AddAmazonChannel</c>); this class builds
 /// requests, pages, and turns Amazon's error documents into <see cref="SellingPartnerApiException"/>.
 /// Safe to use as a singleton: it asks <see cref="IHttpClientFactory"/> for a client per call.
@@ -13,6 +15,9 @@ namespace OrderOps.Adapters.Amazon.Client;
 public sealed class SellingPartnerOrdersClient
 {
     public const string HttpClientName = "OrderOps.Amazon.SpApi";
+
+    /// <summary>Path prefix of Orders API v2026-01-01 (no <c>payload</c> envelope in its answers, unlike v0).</summary>
+    public const string OrdersPath = "orders/2026-01-01";
 
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly IOptionsMonitor<AmazonOptions> _options;
@@ -23,73 +28,58 @@ public sealed class SellingPartnerOrdersClient
         _options = options;
     }
 
-    /// <summary>One page of orders updated in the query's window.</summary>
+    /// <summary>One page of orders updated in the query's window (<c>searchOrders</c>).</summary>
     /// <exception cref="SellingPartnerApiException">Amazon answered with an error that retries did not cure.</exception>
-    public async Task<GetOrdersPage> GetOrdersAsync(string sellerId, GetOrdersQuery query, CancellationToken cancellationToken)
+    public async Task<SearchOrdersPage> SearchOrdersAsync(string sellerId, SearchOrdersQuery query, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sellerId);
         ArgumentNullException.ThrowIfNull(query);
         if (query.MarketplaceIds.Count == 0)
         {
-            throw new ArgumentException("getOrders needs at least one marketplace id.", nameof(query));
+            throw new ArgumentException("searchOrders needs at least one marketplace id.", nameof(query));
         }
 
-        var parameters = new List<(string, string)> { ("MarketplaceIds", string.Join(',', query.MarketplaceIds)) };
-        if (query.LastUpdatedAfter is { } after)
+        var parameters = new List<(string, string)>
         {
-            parameters.Add(("LastUpdatedAfter", FormatTime(after)));
-        }
-
+            ("lastUpdatedAfter", FormatTime(query.LastUpdatedAfter)),
+            ("marketplaceIds", string.Join(',', query.MarketplaceIds)),
+        };
         if (query.LastUpdatedBefore is { } before)
         {
-            parameters.Add(("LastUpdatedBefore", FormatTime(before)));
+            parameters.Add(("lastUpdatedBefore", FormatTime(before)));
         }
 
         if (query.MaxResultsPerPage is { } max)
         {
-            parameters.Add(("MaxResultsPerPage", max.ToString(CultureInfo.InvariantCulture)));
+            parameters.Add(("maxResultsPerPage", max.ToString(CultureInfo.InvariantCulture)));
         }
 
-        if (!string.IsNullOrEmpty(query.NextToken))
+        if (query.IncludedData.Count > 0)
         {
-            parameters.Add(("NextToken", query.NextToken));
+            parameters.Add(("includedData", string.Join(',', query.IncludedData)));
         }
 
-        var payload = await SendAsync(sellerId, SpApiOperations.GetOrders, "orders/v0/orders", parameters, cancellationToken);
-        return new GetOrdersPage(Objects(payload?["Orders"]), Text(payload?["NextToken"]));
+        if (!string.IsNullOrEmpty(query.PaginationToken))
+        {
+            parameters.Add(("paginationToken", query.PaginationToken));
+        }
+
+        var root = await GetAsync(sellerId, SpApiOperations.SearchOrders, $"{OrdersPath}/orders", parameters, cancellationToken);
+        return new SearchOrdersPage(Objects(root?["orders"]), Text(root?["pagination"]?["nextToken"]));
     }
 
-    /// <summary>One page of an order's items.</summary>
-    /// <exception cref="SellingPartnerApiException">Amazon answered with an error that retries did not cure.</exception>
-    public async Task<OrderItemsPage> GetOrderItemsPageAsync(string sellerId, string amazonOrderId, string? nextToken, CancellationToken cancellationToken)
+    /// <summary>One order with the datasets asked for (<c>getOrder</c>); used where one order must be read again.</summary>
+    /// <exception cref="SellingPartnerApiException">Amazon answered with an error that retries did not cure (404: no such order).</exception>
+    public async Task<JsonObject> GetOrderAsync(string sellerId, string orderId, IReadOnlyList<string> includedData, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sellerId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(amazonOrderId);
-        var parameters = new List<(string, string)>();
-        if (!string.IsNullOrEmpty(nextToken))
-        {
-            parameters.Add(("NextToken", nextToken));
-        }
-
-        var path = $"orders/v0/orders/{Uri.EscapeDataString(amazonOrderId)}/orderItems";
-        var payload = await SendAsync(sellerId, SpApiOperations.GetOrderItems, path, parameters, cancellationToken);
-        return new OrderItemsPage(Objects(payload?["OrderItems"]), Text(payload?["NextToken"]));
-    }
-
-    /// <summary>All items of an order, following NextToken; each page is a separately rate-limited call.</summary>
-    public async Task<IReadOnlyList<JsonObject>> GetOrderItemsAsync(string sellerId, string amazonOrderId, CancellationToken cancellationToken)
-    {
-        var items = new List<JsonObject>();
-        string? nextToken = null;
-        do
-        {
-            var page = await GetOrderItemsPageAsync(sellerId, amazonOrderId, nextToken, cancellationToken);
-            items.AddRange(page.OrderItems);
-            nextToken = page.NextToken;
-        }
-        while (!string.IsNullOrEmpty(nextToken));
-
-        return items;
+        ArgumentException.ThrowIfNullOrWhiteSpace(orderId);
+        ArgumentNullException.ThrowIfNull(includedData);
+        List<(string, string)> parameters = includedData.Count > 0 ? [("includedData", string.Join(',', includedData))] : [];
+        var root = await GetAsync(sellerId, SpApiOperations.GetOrder, $"{OrdersPath}/orders/{Uri.EscapeDataString(orderId)}", parameters, cancellationToken);
+        return root?["order"] is JsonObject order
+            ? (JsonObject)order.DeepClone()
+            : throw new SellingPartnerApiException($"SP-API getOrder answered without an order for {orderId}.");
     }
 
     /// <summary>
@@ -109,13 +99,10 @@ public sealed class SellingPartnerOrdersClient
             new SpApiCall(sellerId, SpApiOperations.ConfirmShipment, HttpMethod.Post, path) { Body = confirmation.ToJson() }, cancellationToken);
     }
 
-    private async Task<JsonObject?> SendAsync(
-        string sellerId, string operation, string path, IReadOnlyList<(string Name, string Value)> parameters, CancellationToken cancellationToken)
-    {
-        var root = await SpApiHttp.SendAsync(_httpClientFactory, _options.CurrentValue.Endpoint,
+    private Task<JsonNode?> GetAsync(
+        string sellerId, string operation, string path, IReadOnlyList<(string Name, string Value)> parameters, CancellationToken cancellationToken) =>
+        SpApiHttp.SendAsync(_httpClientFactory, _options.CurrentValue.Endpoint,
             new SpApiCall(sellerId, operation, HttpMethod.Get, path) { Parameters = parameters }, cancellationToken);
-        return root?["payload"] as JsonObject;
-    }
 
     internal static Uri BuildUri(Uri endpoint, string path, IReadOnlyList<(string Name, string Value)> parameters) =>
         SpApiHttp.BuildUri(endpoint, path, parameters);

@@ -3,8 +3,8 @@ namespace OrderOps.Adapters.Amazon.Client;
 /// <summary>SP-API operations this adapter calls; each has its own usage plan and therefore its own rate limiter.</summary>
 public static class SpApiOperations
 {
-    public const string GetOrders = "getOrders";
-    public const string GetOrderItems = "getOrderItems";
+    public const string SearchOrders = "searchOrders";
+    public const string GetOrder = "getOrder";
     public const string ConfirmShipment = "confirmShipment";
     public const string CreateFeedDocument = "createFeedDocument";
     public const string CreateFeed = "createFeed";

@@ -46,10 +46,12 @@ public static class AmazonServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(AmazonOptions.SectionName);
+        var retired = RetiredRateLimits(section);
 
         services.AddOptions<AmazonOptions>()
             .Bind(section)
             .PostConfigure(options => AcceptCommaSeparatedMarketplaces(options, section))
+            .Validate(_ => retired.Count == 0, string.Join(" ", retired))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AmazonOptions>, AmazonOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
@@ -66,7 +68,7 @@ public static class AmazonServiceCollectionExtensions
         services.TryAddSingleton<SellingPartnerOrdersClient>();
 
         var spApi = services.AddHttpClient(SellingPartnerOrdersClient.HttpClientName)
-            // A request may wait a minute or more for a getOrders token; the attempt timeout bounds the wire time.
+            // A request may wait minutes for a searchOrders token (one every 178 s once the burst is spent); the attempt timeout bounds the wire time.
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
         spApi.AddResilienceHandler(AccountPipelineName, ConfigureAccountPipeline)
             // The factory probes the selector with a bare request when it builds the handler, hence the fallback key.
@@ -144,6 +146,13 @@ public static class AmazonServiceCollectionExtensions
             || (includeThrottling && response.StatusCode == HttpStatusCode.TooManyRequests),
         _ => false,
     };
+
+    /// <summary>v0 usage plans still configured: silently ignoring them would leave an operator's tuning unapplied.</summary>
+    private static List<string> RetiredRateLimits(IConfigurationSection section) =>
+        AmazonRateLimits.Retired
+            .Where(retired => section.GetSection($"RateLimits:{retired.Key}").Exists())
+            .Select(retired => $"{AmazonOptions.SectionName}:RateLimits:{retired.Key} belongs to the retired Orders API v0; configure {AmazonOptions.SectionName}:RateLimits:{retired.Value} (Orders API v2026-01-01) instead.")
+            .ToList();
 
     private static void AcceptCommaSeparatedMarketplaces(AmazonOptions options, IConfigurationSection section)
     {

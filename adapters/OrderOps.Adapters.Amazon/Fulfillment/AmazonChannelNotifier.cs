@@ -27,7 +27,8 @@ namespace OrderOps.Adapters.Amazon.Fulfillment;
 /// call with the same <c>packageReferenceId</c> edits that package ("the other shipment details are edited upon
 /// successful submission"), so a repeat answers 204 again and is Done, with nothing duplicated. When Amazon answers
 /// 400 instead (reported for an order already fulfilled, e.g. confirmed by hand in Seller Central), the notifier reads
-/// the order's items: if every item of this shipment already shows QuantityShipped = QuantityOrdered, Amazon has the
+/// the order again (v2026-01-01 <c>getOrder</c> with FULFILLMENT): if every item of this shipment already shows
+/// quantityFulfilled = quantityOrdered, Amazon has the
 /// shipment and the repeat counts as Done; otherwise Amazon's error is the answer.</para>
 /// <para>Failures: a 4xx that cannot succeed is Failed at once with Amazon's code and message; throttling, 5xx and
 /// network errors are retried by the client's resilience pipeline first. No account configured for the order's seller
@@ -139,12 +140,14 @@ public sealed class AmazonChannelNotifier : IChannelNotifier
     {
         try
         {
-            var amazonItems = (await _orders.GetOrderItemsAsync(target.SellerId, target.AmazonOrderId, cancellationToken))
-                .Where(i => Text(i, "OrderItemId") is not null)
-                .GroupBy(i => Text(i, "OrderItemId")!, StringComparer.Ordinal)
+            var amazonOrder = await _orders.GetOrderAsync(target.SellerId, target.AmazonOrderId, [OrdersIncludedData.Fulfillment], cancellationToken);
+            var amazonItems = ((amazonOrder["orderItems"] as JsonArray)?.OfType<JsonObject>() ?? [])
+                .Where(i => Text(i, "orderItemId") is not null)
+                .GroupBy(i => Text(i, "orderItemId")!, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
             var allShipped = request.PackageDetail.OrderItems.All(item =>
-                amazonItems.TryGetValue(item.OrderItemId, out var amazon) && Int(amazon, "QuantityOrdered") is { } ordered && ordered > 0 && Int(amazon, "QuantityShipped") == ordered);
+                amazonItems.TryGetValue(item.OrderItemId, out var amazon) && Int(amazon, "quantityOrdered") is { } ordered && ordered > 0
+                && amazon["fulfillment"] is JsonObject fulfilled && Int(fulfilled, "quantityFulfilled") == ordered);
             if (allShipped)
             {
                 _logger.LogInformation("Amazon order {AmazonOrderId} already shows the items of package {PackageReferenceId} shipped; counted as done.", target.AmazonOrderId, request.PackageDetail.PackageReferenceId);
@@ -153,7 +156,7 @@ public sealed class AmazonChannelNotifier : IChannelNotifier
         }
         catch (Exception ex) when (AmazonNotifyFailures.IsExpected(ex, cancellationToken))
         {
-            _logger.LogWarning("Could not read Amazon order {AmazonOrderId}'s items after a refused confirmShipment: {Error}", target.AmazonOrderId, ex.Message);
+            _logger.LogWarning("Could not read Amazon order {AmazonOrderId} again after a refused confirmShipment: {Error}", target.AmazonOrderId, ex.Message);
         }
 
         return Fail(order, "shipment", AmazonNotifyFailures.Describe(refused, what));

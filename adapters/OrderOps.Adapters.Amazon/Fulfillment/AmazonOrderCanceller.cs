@@ -1,3 +1,4 @@
+using OrderOps.Adapters.Amazon.Mapping;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrderOps.Adapters.Amazon.Client;
@@ -33,13 +34,15 @@ internal sealed class AmazonOrderCanceller(
 
     public async Task<ChannelNotifyResult> CancelAsync(CanonicalOrder order, AmazonOrderTarget target, CancellationToken cancellationToken)
     {
-        switch (target.OrderStatus)
+        if (AmazonOrderStatuses.IsCancelled(target.OrderStatus))
         {
-            case "Canceled":
-                return new ChannelNotifyResult(ChannelNotifyStatus.Done, "Amazon already shows the order Canceled; no feed sent.");
-            case "Shipped" or "PartiallyShipped" or "InvoiceUnconfirmed":
-                return ChannelNotifyResult.Failed(
-                    $"Amazon shows order {target.AmazonOrderId} as {target.OrderStatus}; cancelling it with an order acknowledgement now would refund the whole order (Amazon warns against it). Cancel or refund the remaining items in Seller Central, then override.");
+            return new ChannelNotifyResult(ChannelNotifyStatus.Done, $"Amazon already shows the order {target.OrderStatus}; no feed sent.");
+        }
+
+        if (AmazonOrderStatuses.IsShippedAtAll(target.OrderStatus))
+        {
+            return ChannelNotifyResult.Failed(
+                $"Amazon shows order {target.AmazonOrderId} as {target.OrderStatus}; cancelling it with an order acknowledgement now would refund the whole order (Amazon warns against it). Cancel or refund the remaining items in Seller Central, then override.");
         }
 
         if (target.IsFulfilledByAmazon)

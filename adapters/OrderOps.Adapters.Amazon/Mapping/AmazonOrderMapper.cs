@@ -1,6 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using OrderOps.Adapters.Amazon.Polling;
 using OrderOps.Core.Ingest;
 using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
@@ -8,37 +7,17 @@ using OrderOps.Core.Ports;
 namespace OrderOps.Adapters.Amazon.Mapping;
 
 /// <summary>
-/// Maps an archived <see cref="AmazonOrderDocument"/> (an Orders API v0 <c>Order</c> with its <c>OrderItem</c>s) to one
-/// <see cref="CanonicalOrder"/>. Pure: no I/O, so any archived payload can be replayed.
+/// Maps an archived Amazon payload to one <see cref="CanonicalOrder"/>. Payloads of kind <c>searchOrders</c> are Orders
+/// API v2026-01-01 orders (<see cref="AmazonV2026OrderMapper"/>); payloads of kind <c>getOrders</c> were archived by the
+/// v0 poller and are still mapped (<see cref="AmazonV0OrderMapper"/>), so nothing queued before the move is lost. Pure:
+/// no I/O, so any archived payload can be replayed.
 /// </summary>
-/// <remarks>
-/// <para>Prices: Amazon's <c>ItemPrice</c> is the price of the whole line ("the selling price of the item multiplied
-/// by the quantity ordered", excluding shipping and gift wrap), so the unit price is <c>ItemPrice / QuantityOrdered</c>
-/// in <see cref="decimal"/>. When that does not divide evenly the quotient keeps decimal's full precision rather than
-/// being rounded to cents; the line total as Amazon sent it stays in <c>channelMetadata.items[OrderItemId].ItemPrice</c>
-/// and in <see cref="OrderTotals.Subtotal"/>, so no cent is lost.</para>
-/// <para>Pending orders: Amazon documents that while an order is Pending (payment not authorised) getOrderItems returns
-/// no pricing, taxes, shipping charges, gift status or promotions, and getOrders has no OrderTotal. Such lines get a
-/// null <see cref="LineItem.UnitPrice"/>, no taxes or discounts, and totals stay null: nothing is invented. The order's
-/// currency code then comes from its marketplace. The next poll after Amazon authorises payment re-reads the order
-/// (LastUpdateDate changes) and the priced version replaces this one.</para>
-/// </remarks>
 public sealed class AmazonOrderMapper : IChannelOrderMapper
 {
+    /// <summary>Kind of payloads archived by the Orders API v0 poller.</summary>
+    public const string V0IngestKind = "getOrders";
+
     public string Channel => Channels.Amazon;
-
-    // Order fields with a canonical home; everything else goes to channelMetadata. BuyerInfo and ShippingAddress are
-    // personal data and are deliberately not copied into metadata.
-    private static readonly HashSet<string> MappedOrderFields = new(StringComparer.Ordinal)
-    {
-        "AmazonOrderId", "PurchaseDate", "LastUpdateDate", "OrderTotal", "LatestShipDate", "ShippingAddress", "BuyerInfo",
-    };
-
-    private static readonly HashSet<string> MappedItemFields = new(StringComparer.Ordinal)
-    {
-        "OrderItemId", "SellerSKU", "ASIN", "Title", "QuantityOrdered", "ItemTax", "PromotionDiscount",
-        "ShippingPrice", "ShippingTax", "ShippingDiscount", "BuyerInfo",
-    };
 
     public IReadOnlyList<CanonicalOrder> Map(RawPayload payload)
     {
@@ -48,25 +27,13 @@ public sealed class AmazonOrderMapper : IChannelOrderMapper
             throw new ChannelPayloadException($"Amazon payload '{payload.Id}' has no seller id (RawPayload.Account).");
         }
 
-        JsonObject? order;
-        JsonArray? items;
         try
         {
-            (order, items) = AmazonOrderDocument.Parse(payload.Body.Span);
+            return [payload.Kind == V0IngestKind ? MapV0(payload) : MapV2026(payload)];
         }
         catch (JsonException ex)
         {
             throw new ChannelPayloadException($"Amazon payload '{payload.Id}' is not JSON.", ex);
-        }
-
-        if (order is null)
-        {
-            throw new ChannelPayloadException($"Amazon payload '{payload.Id}' has no \"order\" object.");
-        }
-
-        try
-        {
-            return [MapOrder(payload.Account, order, items?.OfType<JsonObject>().ToList() ?? [])];
         }
         catch (FormatException ex)
         {
@@ -74,269 +41,23 @@ public sealed class AmazonOrderMapper : IChannelOrderMapper
         }
     }
 
-    private static CanonicalOrder MapOrder(string sellerId, JsonObject order, IReadOnlyList<JsonObject> items)
+    private static CanonicalOrder MapV2026(RawPayload payload)
     {
-        var amazonOrderId = RequiredText(order, "AmazonOrderId");
-        var status = Text(order, "OrderStatus");
-        var placedAt = RequiredTime(order, "PurchaseDate");
-        var updatedAt = Time(order, "LastUpdateDate") ?? placedAt;
-        var orderTotal = MoneyOf(order["OrderTotal"]);
-        var currency = orderTotal?.Currency
-            ?? items.Select(i => MoneyOf(i["ItemPrice"])?.Currency).FirstOrDefault(c => c is not null)
-            ?? MarketplaceCurrencies.Find(Text(order, "MarketplaceId"))
-            ?? throw new FormatException($"order {amazonOrderId} has no money and an unknown marketplace, so its currency is unknown.");
-
-        var lines = items.Select(item => MapLine(item, amazonOrderId)).ToList();
-        var (financial, fulfillment) = AmazonOrderStatuses.Map(status);
-
-        return new CanonicalOrder
+        if (payload.Kind != AmazonOrderPoller.IngestKind)
         {
-            OrderId = OrderId.Compose(Channels.Amazon, sellerId, amazonOrderId),
-            Channel = Channels.Amazon,
-            ChannelAccount = sellerId,
-            ChannelOrderId = amazonOrderId,
-            ChannelOrderNumber = amazonOrderId,
-            PlacedAt = placedAt,
-            UpdatedAt = updatedAt,
-            Currency = currency,
-            Customer = MapCustomer(order["BuyerInfo"] as JsonObject),
-            ShippingAddress = MapAddress(order["ShippingAddress"] as JsonObject),
-            LineItems = lines,
-            ShippingLines = MapShipping(order, items),
-            Totals = MapTotals(items, orderTotal),
-            FinancialStatus = financial,
-            FulfillmentStatus = fulfillment,
-            Cancellation = status == AmazonOrderStatuses.Canceled
-                ? new Cancellation { CancelledAt = updatedAt } // Amazon gives no order-level cancel time or reason.
-                : null,
-            ShipBy = Time(order, "LatestShipDate"),
-            Tags = Tags(order),
-            ChannelMetadata = Metadata(order, items),
-        };
+            throw new ChannelPayloadException($"Amazon payload '{payload.Id}' is of kind '{payload.Kind}'; expected '{AmazonOrderPoller.IngestKind}' or '{V0IngestKind}'.");
+        }
+
+        var order = AmazonOrderDocument.Parse(payload.Body.Span)
+            ?? throw new ChannelPayloadException($"Amazon payload '{payload.Id}' is not an Order object.");
+        return AmazonV2026OrderMapper.Map(payload.Account!, order);
     }
 
-    private static LineItem MapLine(JsonObject item, string amazonOrderId)
+    private static CanonicalOrder MapV0(RawPayload payload)
     {
-        var lineId = Text(item, "OrderItemId") ?? throw new FormatException($"an item of order {amazonOrderId} has no OrderItemId.");
-        var quantity = Int(item, "QuantityOrdered");
-        var linePrice = MoneyOf(item["ItemPrice"]);
-        var discount = MoneyOf(item["PromotionDiscount"]);
-        var tax = MoneyOf(item["ItemTax"]);
-        var promotionIds = item["PromotionIds"] is JsonArray ids ? string.Join(",", ids.Select(i => i?.ToString())) : null;
-
-        return new LineItem
-        {
-            LineId = lineId,
-            Sku = Text(item, "SellerSKU"),
-            ChannelItemId = Text(item, "ASIN"),
-            Title = Text(item, "Title") ?? Text(item, "SellerSKU") ?? Text(item, "ASIN") ?? lineId,
-            Quantity = quantity,
-            // ItemPrice covers the whole quantity. No unit price without a price or a positive quantity.
-            UnitPrice = linePrice is { } price && quantity > 0 ? price with { Amount = price.Amount / quantity } : null,
-            Discounts = discount is { Amount: > 0 } d
-                ? [new Discount { Code = string.IsNullOrEmpty(promotionIds) ? null : promotionIds, Description = "PromotionDiscount", Amount = d }]
-                : [],
-            Taxes = tax is { } t ? [new Tax { Title = "ItemTax", Amount = t }] : [],
-        };
+        var (order, items) = AmazonOrderDocument.ParseV0(payload.Body.Span);
+        return order is null
+            ? throw new ChannelPayloadException($"Amazon payload '{payload.Id}' has no \"order\" object.")
+            : AmazonV0OrderMapper.Map(payload.Account!, order, items?.OfType<System.Text.Json.Nodes.JsonObject>().ToList() ?? []);
     }
-
-    /// <summary>Amazon prices shipping per item; the order gets one shipping line with their sums.</summary>
-    private static List<ShippingLine> MapShipping(JsonObject order, IReadOnlyList<JsonObject> items)
-    {
-        var prices = items.Select(i => MoneyOf(i["ShippingPrice"])).OfType<Money>().ToList();
-        if (prices.Count == 0)
-        {
-            return [];
-        }
-
-        var discount = Sum(items.Select(i => MoneyOf(i["ShippingDiscount"])));
-        var tax = Sum(items.Select(i => MoneyOf(i["ShippingTax"])));
-        return
-        [
-            new ShippingLine
-            {
-                Title = Text(order, "ShipServiceLevel") ?? Text(order, "ShipmentServiceLevelCategory") ?? "Shipping",
-                Code = Text(order, "ShipmentServiceLevelCategory"),
-                Price = Sum(prices.Cast<Money?>()),
-                Discounts = discount is { Amount: > 0 } d ? [new Discount { Description = "ShippingDiscount", Amount = d }] : [],
-                Taxes = tax is { } t ? [new Tax { Title = "ShippingTax", Amount = t }] : [],
-            },
-        ];
-    }
-
-    private static OrderTotals MapTotals(IReadOnlyList<JsonObject> items, Money? orderTotal)
-    {
-        var itemTaxes = items.Select(i => MoneyOf(i["ItemTax"])).Concat(items.Select(i => MoneyOf(i["ShippingTax"])));
-        var discounts = items.Select(i => MoneyOf(i["PromotionDiscount"])).Concat(items.Select(i => MoneyOf(i["ShippingDiscount"])));
-        return new OrderTotals
-        {
-            // Subtotal only when every line is priced: a partial sum would look like a real total.
-            Subtotal = items.Count > 0 && items.All(i => MoneyOf(i["ItemPrice"]) is not null) ? Sum(items.Select(i => MoneyOf(i["ItemPrice"]))) : null,
-            Discounts = Sum(discounts),
-            Shipping = Sum(items.Select(i => MoneyOf(i["ShippingPrice"]))),
-            Tax = Sum(itemTaxes),
-            Total = orderTotal,
-        };
-    }
-
-    private static Customer? MapCustomer(JsonObject? buyer)
-    {
-        if (buyer is null)
-        {
-            return null;
-        }
-
-        var customer = new Customer { Name = Text(buyer, "BuyerName"), Email = Text(buyer, "BuyerEmail") };
-        return customer.Name is null && customer.Email is null ? null : customer;
-    }
-
-    private static Address? MapAddress(JsonObject? address)
-    {
-        if (address is null)
-        {
-            return null;
-        }
-
-        var line2 = string.Join(", ", new[] { Text(address, "AddressLine2"), Text(address, "AddressLine3") }.Where(l => !string.IsNullOrWhiteSpace(l)));
-        return new Address
-        {
-            Name = Text(address, "Name"),
-            Company = Text(address, "CompanyName"),
-            Line1 = Text(address, "AddressLine1"),
-            Line2 = line2.Length == 0 ? null : line2,
-            City = Text(address, "City"),
-            Region = Text(address, "StateOrRegion"),
-            PostalCode = Text(address, "PostalCode"),
-            CountryCode = Text(address, "CountryCode")?.ToUpperInvariant(),
-            Phone = Text(address, "Phone"),
-        };
-    }
-
-    private static List<string> Tags(JsonObject order)
-    {
-        var tags = new List<string>();
-        if (Text(order, "FulfillmentChannel") is { } channel)
-        {
-            tags.Add(channel == "AFN" ? "fba" : "fbm"); // AFN: fulfilled by Amazon; MFN: by the seller.
-        }
-
-        if (Bool(order, "IsPrime"))
-        {
-            tags.Add("prime");
-        }
-
-        if (Bool(order, "IsBusinessOrder"))
-        {
-            tags.Add("business");
-        }
-
-        return tags;
-    }
-
-    private static JsonObject Metadata(JsonObject order, IReadOnlyList<JsonObject> items)
-    {
-        var metadata = new JsonObject();
-        foreach (var (name, value) in order)
-        {
-            if (!MappedOrderFields.Contains(name))
-            {
-                metadata[name] = value?.DeepClone();
-            }
-        }
-
-        var itemMetadata = new JsonObject();
-        foreach (var item in items)
-        {
-            var extra = new JsonObject();
-            foreach (var (name, value) in item)
-            {
-                if (!MappedItemFields.Contains(name))
-                {
-                    extra[name] = value?.DeepClone();
-                }
-            }
-
-            if (Text(item, "OrderItemId") is { } id)
-            {
-                itemMetadata[id] = extra;
-            }
-        }
-
-        if (itemMetadata.Count > 0)
-        {
-            metadata["items"] = itemMetadata;
-        }
-
-        return metadata;
-    }
-
-    private static Money? Sum(IEnumerable<Money?> amounts)
-    {
-        Money? total = null;
-        foreach (var amount in amounts)
-        {
-            if (amount is { } a)
-            {
-                total = total is { } t ? t + a : a;
-            }
-        }
-
-        return total;
-    }
-
-    private static Money? MoneyOf(JsonNode? node)
-    {
-        if (node is not JsonObject money)
-        {
-            return null;
-        }
-
-        var code = Text(money, "CurrencyCode");
-        var amount = Text(money, "Amount");
-        if (code is null || amount is null)
-        {
-            return null;
-        }
-
-        if (!decimal.TryParse(amount, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
-        {
-            throw new FormatException($"'{amount}' is not a money amount.");
-        }
-
-        return new Money(value, code);
-    }
-
-    private static string? Text(JsonObject obj, string name) => obj[name] switch
-    {
-        JsonValue v when v.TryGetValue<string>(out var s) => string.IsNullOrWhiteSpace(s) ? null : s,
-        JsonValue v => v.ToJsonString(),
-        _ => null,
-    };
-
-    private static string RequiredText(JsonObject obj, string name) =>
-        Text(obj, name) ?? throw new FormatException($"the order has no {name}.");
-
-    private static int Int(JsonObject obj, string name) =>
-        obj[name] is JsonValue v && v.TryGetValue<int>(out var i) ? i
-        : int.TryParse(Text(obj, name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed
-        : throw new FormatException($"{name} is missing or not a whole number.");
-
-    private static bool Bool(JsonObject obj, string name) =>
-        obj[name] is JsonValue v && ((v.TryGetValue<bool>(out var b) && b) || (v.TryGetValue<string>(out var s) && bool.TryParse(s, out var p) && p));
-
-    private static DateTimeOffset? Time(JsonObject obj, string name)
-    {
-        var text = Text(obj, name);
-        if (text is null)
-        {
-            return null;
-        }
-
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
-            ? time.ToUniversalTime()
-            : throw new FormatException($"{name} '{text}' is not an ISO 8601 time.");
-    }
-
-    private static DateTimeOffset RequiredTime(JsonObject obj, string name) =>
-        Time(obj, name) ?? throw new FormatException($"the order has no {name}.");
 }

@@ -13,30 +13,31 @@ using OrderOps.Core.Serialization;
 namespace OrderOps.Adapters.Amazon.Polling;
 
 /// <summary>
-/// Polls getOrders for every configured seller account and marketplace, archives each order with its items and puts
-/// a claim check on the ingest queue. The timer function (<see cref="AmazonOptions.PollSchedule"/>) calls
+/// Polls Orders API v2026-01-01 <c>searchOrders</c> for every configured seller account and marketplace, archives each
+/// order (items, buyer, recipient, proceeds and fulfillment included through <c>includedData</c>) and puts a claim
+/// check on the ingest queue. The timer function (<see cref="AmazonOptions.PollSchedule"/>) calls
 /// <see cref="PollAsync"/>; nothing else is needed.
 /// </summary>
 /// <remarks>
-/// <para><b>Windows.</b> A poll asks for orders with <c>LastUpdatedAfter = watermark − Overlap</c> (first run:
-/// now − InitialLookback) and <c>LastUpdatedBefore = now − WindowEndLag</c> (Amazon rejects later values), and pages
-/// through that fixed window with NextToken. Re-reading the overlap catches orders Amazon indexes late; the duplicates
-/// it produces are harmless because archive ids and message ids are deterministic
-/// (<c>amazon:{seller}:{order}:{LastUpdateDate}</c>) and ingest is idempotent.</para>
+/// <para><b>Windows.</b> A poll asks for orders with <c>lastUpdatedAfter = watermark − Overlap</c> (first run:
+/// now − InitialLookback) and <c>lastUpdatedBefore = now − WindowEndLag</c> (Amazon rejects later values), and pages
+/// through that fixed window with <c>paginationToken</c>. Re-reading the overlap catches orders Amazon indexes late; the
+/// duplicates it produces are harmless because archive ids and message ids are deterministic
+/// (<c>amazon:{seller}:{order}:{lastUpdatedTime}</c>) and ingest is idempotent.</para>
 /// <para><b>What is safe to persist, and when.</b> The watermark means "every order updated before this time is
-/// queued". Amazon does not document that getOrders pages are sorted by LastUpdateDate, so after page 1 the largest
-/// LastUpdateDate seen proves nothing about orders still on later pages: advancing the watermark to it and then
-/// crashing would skip them for good. So, after each page whose orders are all durably archived and queued, the poller
-/// persists a <i>cursor</i> (the window and the NextToken of the next page) and only when the last page is queued
-/// does it move the watermark, to the window's end (≥ every LastUpdateDate seen). After a crash between pages the
-/// next run resumes from the cursor, so queued pages are not fetched or queued again; a crash inside a page re-sends
-/// at most that page's messages, which the deterministic message ids de-duplicate; orders already archived are not
-/// fetched again (the archive doubles as per-order progress), so no getOrderItems quota is spent twice. If Amazon
-/// refuses the saved NextToken the window is restarted from the watermark — more duplicates, never a gap. The
-/// watermark never moves backwards.</para>
-/// <para><b>Long backlogs.</b> getOrderItems (0.5 rps) bounds a seller to about 30 new orders a minute, so a first run
-/// or a backlog can outlast the host's function timeout. The host cancels the run; the cursor and the archive make
-/// the next run continue where this one stopped. Accounts and marketplaces are polled concurrently so one seller's
+/// queued". Amazon does not document that searchOrders pages are sorted by lastUpdatedTime, so after page 1 the largest
+/// time seen proves nothing about orders still on later pages: advancing the watermark to it and then crashing would
+/// skip them for good. So, after each page whose orders are all durably archived and queued, the poller persists a
+/// <i>cursor</i> (the window, the token of the next page and when it was received) and only when the last page is
+/// queued does it move the watermark, to the window's end (≥ every lastUpdatedTime seen). After a crash between pages
+/// the next run resumes from the cursor, so queued pages are not fetched or queued again; a crash inside a page re-sends
+/// at most that page's messages, which the deterministic message ids de-duplicate. Pagination tokens expire after
+/// 24 hours: an older cursor (or one Amazon refuses, or one saved by the v0 poller) is dropped and the window restarts
+/// from the watermark — more duplicates, never a gap. The watermark never moves backwards.</para>
+/// <para><b>Throughput.</b> One searchOrders call brings up to 100 orders with everything the mapping needs, so
+/// no per-order call remains; searchOrders' plan (0.0056 rps, burst 20) bounds a seller to about 34 orders a minute
+/// sustained at full pages, after a burst of 2,000. A backlog that outlasts the host's function timeout is cancelled
+/// and the cursor makes the next run continue. Accounts and marketplaces are polled concurrently so one seller's
 /// backlog does not starve the others.</para>
 /// <para><b>No overlapping runs.</b> A run that starts while another is in progress in this process returns
 /// <see cref="AmazonPollResult.SkippedRun"/>. Across instances the host guarantees it: Azure Functions timer triggers
@@ -44,7 +45,8 @@ namespace OrderOps.Adapters.Amazon.Polling;
 /// </remarks>
 public sealed class AmazonOrderPoller : IDisposable
 {
-    public const string IngestKind = "getOrders";
+    /// <summary>Kind of the archived payloads and ingest messages: one Orders API v2026-01-01 <c>Order</c>, items included.</summary>
+    public const string IngestKind = "searchOrders";
 
     private readonly SemaphoreSlim _running = new(1, 1);
     private readonly SellingPartnerOrdersClient _client;
@@ -143,49 +145,47 @@ public sealed class AmazonOrderPoller : IDisposable
             cursor = null;
         }
 
-        DateTimeOffset start, end;
-        string? nextToken;
+        if (cursor?.Unusable(_timeProvider.GetUtcNow()) is { } why)
+        {
+            _logger.LogWarning("The saved cursor of seller {SellerId} marketplace {MarketplaceId} is not used ({Reason}); its window is read again from the watermark.", sellerId, marketplaceId, why);
+            cursor = null;
+        }
+
+        var (start, end) = cursor is not null ? (cursor.WindowStart, cursor.WindowEnd) : NewWindow(watermark, options);
+        var nextToken = cursor?.NextToken;
         if (cursor is not null)
         {
-            (start, end, nextToken) = (cursor.WindowStart, cursor.WindowEnd, cursor.NextToken);
             _logger.LogInformation("Resuming the Amazon poll of seller {SellerId} marketplace {MarketplaceId} at a saved page.", sellerId, marketplaceId);
         }
-        else
+        else if (end <= start)
         {
-            var now = _timeProvider.GetUtcNow();
-            start = PollCheckpoints.TruncateToSecond(watermark is { } w ? w - options.Overlap : now - options.InitialLookback);
-            end = PollCheckpoints.TruncateToSecond(now - options.WindowEndLag);
-            nextToken = null;
-            if (end <= start)
-            {
-                return; // Polled less than WindowEndLag ago; nothing Amazon lets us ask for yet.
-            }
+            return; // Polled less than WindowEndLag ago; nothing Amazon lets us ask for yet.
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
-            GetOrdersPage page;
-            var query = new GetOrdersQuery
+            SearchOrdersPage page;
+            var query = new SearchOrdersQuery
             {
                 MarketplaceIds = [marketplaceId],
                 LastUpdatedAfter = start,
                 LastUpdatedBefore = end,
                 MaxResultsPerPage = options.MaxResultsPerPage,
-                NextToken = nextToken,
+                PaginationToken = nextToken,
+                IncludedData = OrdersIncludedData.ForMapping,
             };
             try
             {
-                page = await _client.GetOrdersAsync(sellerId, query, cancellationToken);
+                page = await _client.SearchOrdersAsync(sellerId, query, cancellationToken);
             }
             catch (SellingPartnerApiException ex) when (cursor is not null && nextToken == cursor.NextToken && ex.StatusCode == HttpStatusCode.BadRequest)
             {
-                // A saved NextToken Amazon no longer accepts: redo the window from the watermark instead.
-                _logger.LogWarning("Amazon refused the saved NextToken of seller {SellerId} marketplace {MarketplaceId}; restarting its window.", sellerId, marketplaceId);
+                // A saved token Amazon no longer accepts (expired sooner than documented, or revoked): redo the window
+                // from the watermark instead.
+                _logger.LogWarning("Amazon refused the saved pagination token of seller {SellerId} marketplace {MarketplaceId}; restarting its window.", sellerId, marketplaceId);
                 await _checkpoints.SetAsync(cursorName, string.Empty, cancellationToken);
-                var now = _timeProvider.GetUtcNow();
-                start = PollCheckpoints.TruncateToSecond(watermark is { } w ? w - options.Overlap : now - options.InitialLookback);
-                end = PollCheckpoints.TruncateToSecond(now - options.WindowEndLag);
+                (start, end) = NewWindow(watermark, options);
                 cursor = null;
                 nextToken = null;
                 continue;
@@ -202,8 +202,9 @@ public sealed class AmazonOrderPoller : IDisposable
             progress.Pages++;
             if (page.NextToken is { } token)
             {
-                // Every order of this page is queued: remember where the next page starts.
-                await _checkpoints.SetAsync(cursorName, PollCheckpoints.FormatCursor(new PollCursor(start, end, token)), cancellationToken);
+                // Every order of this page is queued: remember where the next page starts, and when its token was issued.
+                var next = new PollCursor(start, end, token, _timeProvider.GetUtcNow(), PollCursor.CurrentApi);
+                await _checkpoints.SetAsync(cursorName, PollCheckpoints.FormatCursor(next), cancellationToken);
                 nextToken = token;
                 continue;
             }
@@ -224,26 +225,33 @@ public sealed class AmazonOrderPoller : IDisposable
         }
     }
 
+    /// <summary>From the watermark less the overlap (first run: now less the initial lookback) to now less the lag Amazon requires.</summary>
+    private (DateTimeOffset Start, DateTimeOffset End) NewWindow(DateTimeOffset? watermark, AmazonOptions options)
+    {
+        var now = _timeProvider.GetUtcNow();
+        return (PollCheckpoints.TruncateToSecond(watermark is { } w ? w - options.Overlap : now - options.InitialLookback),
+            PollCheckpoints.TruncateToSecond(now - options.WindowEndLag));
+    }
+
     /// <returns>False when the same order version was already queued earlier in this window.</returns>
     private async Task<bool> QueueOrderAsync(string sellerId, JsonObject order, HashSet<string> seen, CancellationToken cancellationToken)
     {
-        var amazonOrderId = (order["AmazonOrderId"] as JsonValue)?.GetValue<string>();
-        if (string.IsNullOrWhiteSpace(amazonOrderId))
+        var orderId = (order["orderId"] as JsonValue)?.GetValue<string>();
+        if (string.IsNullOrWhiteSpace(orderId))
         {
-            throw new SellingPartnerApiException("getOrders returned an order without AmazonOrderId.");
+            throw new SellingPartnerApiException("searchOrders returned an order without orderId.");
         }
 
-        var archiveId = ArchiveId(sellerId, amazonOrderId, order["LastUpdateDate"]?.ToString());
+        var archiveId = ArchiveId(sellerId, orderId, order["lastUpdatedTime"]?.ToString());
         if (!seen.Add(archiveId))
         {
-            return false; // Amazon's pages can repeat an order; its items need not be fetched twice.
+            return false; // Amazon's pages can repeat an order.
         }
 
-        // Archived already (the overlap re-reads it, or a run died before sending): the items are known, so no
-        // getOrderItems quota is spent again; the message is still sent, since the earlier send may not have happened.
+        // Archived already (the overlap re-reads it, or a run died before sending): the archive keeps the first copy;
+        // the message is still sent, since the earlier send may not have happened.
         if (await _archive.GetAsync(archiveId, cancellationToken) is null)
         {
-            var items = await _client.GetOrderItemsAsync(sellerId, amazonOrderId, cancellationToken);
             await _archive.ArchiveAsync(
                 new RawPayload
                 {
@@ -253,7 +261,7 @@ public sealed class AmazonOrderPoller : IDisposable
                     Kind = IngestKind,
                     ReceivedAt = _timeProvider.GetUtcNow(),
                     ContentType = "application/json",
-                    Body = AmazonOrderDocument.Serialize(order, items),
+                    Body = AmazonOrderDocument.Serialize(order),
                 },
                 cancellationToken);
         }
@@ -269,7 +277,10 @@ public sealed class AmazonOrderPoller : IDisposable
         return true;
     }
 
-    /// <summary><c>amazon:{sellerId}:{AmazonOrderId}:{LastUpdateDate}</c>: one archive entry per order version.</summary>
+    /// <summary>
+    /// <c>amazon:{sellerId}:{orderId}:{lastUpdatedTime}</c>: one archive entry per order version, the same ids the v0
+    /// poller gave (AmazonOrderId and LastUpdateDate were the same values), so the move re-queues nothing.
+    /// </summary>
     public static string ArchiveId(string sellerId, string amazonOrderId, string? lastUpdateDate)
     {
         var version = DateTimeOffset.TryParse(lastUpdateDate, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)

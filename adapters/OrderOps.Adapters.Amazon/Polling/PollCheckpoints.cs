@@ -31,5 +31,22 @@ internal static class PollCheckpoints
     }
 }
 
-/// <summary>A getOrders window in progress: [<see cref="WindowStart"/>, <see cref="WindowEnd"/>) and where to continue.</summary>
-internal sealed record PollCursor(DateTimeOffset WindowStart, DateTimeOffset WindowEnd, string NextToken);
+/// <summary>
+/// A searchOrders window in progress: [<see cref="WindowStart"/>, <see cref="WindowEnd"/>), the pagination token of
+/// its next page, when that token was received and which API issued it.
+/// </summary>
+/// <remarks>Cursors saved before the move to v2026-01-01 have no <see cref="Api"/>: their v0 NextToken means nothing to
+/// searchOrders, so they are not used (the window is read again from the watermark).</remarks>
+internal sealed record PollCursor(DateTimeOffset WindowStart, DateTimeOffset WindowEnd, string NextToken, DateTimeOffset? SavedAt = null, string? Api = null)
+{
+    public const string CurrentApi = "orders/2026-01-01";
+
+    /// <summary>Amazon's pagination tokens expire 24 hours after they are issued; an hour of margin for clocks and slow pages.</summary>
+    public static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(23);
+
+    /// <summary>Why the saved token must not be sent, or null when it may.</summary>
+    public string? Unusable(DateTimeOffset now) =>
+        Api != CurrentApi ? "it was saved by an earlier Orders API version"
+        : SavedAt is not { } saved || now - saved >= TokenLifetime ? "its pagination token is older than Amazon keeps tokens (24 h)"
+        : null;
+}

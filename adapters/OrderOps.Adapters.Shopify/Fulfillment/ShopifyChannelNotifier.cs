@@ -1,22 +1,20 @@
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using OrderOps.Adapters.Shopify.Admin;
 using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
 
 namespace OrderOps.Adapters.Shopify.Fulfillment;
 
 /// <summary>
-/// Tells Shopify what happened, through the GraphQL Admin API (<c>POST {base}/admin/api/{version}/graphql.json</c>):
+/// Tells Shopify what happened, through the GraphQL Admin API of the order's own shop (<see cref="ShopifyAdminClient"/>):
 /// a shipment becomes <c>fulfillmentCreate</c> with tracking, over the order's fulfillment orders (read first, because
 /// Shopify fulfils fulfillment-order line items, not order lines); an operator's cancellation becomes
 /// <c>orderCancel</c>. Shopify has no acceptance message. Idempotent: a shipment whose tracking number the order
 /// already carries is not sent again; a cancel of an order Shopify already cancelled is done.
 /// </summary>
-public sealed class ShopifyChannelNotifier(IHttpClientFactory clients, IOptionsMonitor<ShopifyOptions> options) : IChannelNotifier
+public sealed class ShopifyChannelNotifier(ShopifyAdminClient admin, IOptionsMonitor<ShopifyOptions> options) : IChannelNotifier
 {
-    public const string ClientName = "shopify-admin";
-
     private const string FulfillmentOrdersQuery = """
         query OrderFulfillment($id: ID!) {
           order(id: $id) {
@@ -167,32 +165,17 @@ public sealed class ShopifyChannelNotifier(IHttpClientFactory clients, IOptionsM
 
     private async Task<(JsonNode? Data, string? Error)> GraphQlAsync(CanonicalOrder order, string query, JsonObject variables, CancellationToken cancellationToken)
     {
-        var settings = options.CurrentValue;
-        if (string.IsNullOrEmpty(settings.AdminAccessToken))
+        GraphQlResponse response;
+        try
         {
-            return (null, "Channels:Shopify:AdminAccessToken is not configured.");
+            // The order's shop (its channel account) is the shop to tell, with that shop's own token and API version.
+            response = await admin.SendAsync(order.ChannelAccount, query, variables, estimatedCost: 10, cancellationToken);
+        }
+        catch (ShopNotConfiguredException notConfigured)
+        {
+            return (null, notConfigured.Message);
         }
 
-        var baseUrl = (settings.AdminApiBaseUrl is { Length: > 0 } configured ? configured : "https://" + order.ChannelAccount).TrimEnd('/');
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"{baseUrl}/admin/api/{settings.AdminApiVersion}/graphql.json"))
-        {
-            Content = JsonContent.Create(new JsonObject { ["query"] = query, ["variables"] = variables }),
-        };
-        request.Headers.Add("X-Shopify-Access-Token", settings.AdminAccessToken);
-        request.Headers.Add("X-OrderOps-Shop", order.ChannelAccount);
-        using var response = await clients.CreateClient(ClientName).SendAsync(request, cancellationToken);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            return (null, $"Shopify answered HTTP {(int)response.StatusCode}.");
-        }
-
-        var body = JsonNode.Parse(text);
-        if (body?["errors"] is JsonArray { Count: > 0 } errors)
-        {
-            return (null, "Shopify GraphQL errors: " + string.Join("; ", errors.Select(e => e?["message"]?.GetValue<string>())));
-        }
-
-        return (body?["data"], null);
+        return response.Succeeded ? (response.Data, null) : (null, "Shopify GraphQL errors: " + response.Describe());
     }
 }

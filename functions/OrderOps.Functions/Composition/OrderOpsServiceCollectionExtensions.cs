@@ -45,8 +45,7 @@ public static class OrderOpsServiceCollectionExtensions
         services.AddSingleton<InboundAcceptor>();
         services.AddSingleton<OrderIngestor>();
 
-        services.Configure<ShopifyOptions>(configuration.GetSection("Channels:Shopify"));
-        services.AddSingleton<IChannelOrderMapper, ShopifyOrderMapper>();
+        services.AddShopifyChannel(configuration);
 
         // The order lifecycle: its engine, routing policy, fulfillment locations and channel notifiers.
         services.AddSingleton(configuration.GetSection("OrderOps:Lifecycle").Get<LifecycleOptions>() ?? new LifecycleOptions());

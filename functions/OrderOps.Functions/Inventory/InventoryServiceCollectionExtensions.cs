@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrderOps.Adapters.Amazon.Auth;
 using OrderOps.Adapters.Amazon.Listings;
-using OrderOps.Adapters.Shopify.Inventory;
 using OrderOps.Core.Inventory;
 using OrderOps.Core.Inventory.FanOut;
 using OrderOps.Core.Orders;
@@ -35,12 +34,6 @@ public static class InventoryServiceCollectionExtensions
         services.AddSingleton<InventoryService>();
         services.AddSingleton<InventoryFanOutPlanner>();
         services.AddSingleton<InventoryPushDispatch>();
-
-        var shopify = configuration.GetSection(ShopifyInventoryOptions.SectionName).Get<ShopifyInventoryOptions>();
-        if (options.Channels.ContainsKey(Channels.Shopify) && shopify is not null)
-        {
-            services.AddShopifyInventoryPublisher(shopify);
-        }
 
         var amazonSection = configuration.GetSection(AmazonListingsInventoryOptions.SectionName);
         if (options.Channels.ContainsKey(Channels.Amazon) && amazonSection.Exists())

@@ -208,15 +208,15 @@ public sealed partial class FakeSellingPartnerApi
         {
             var ack = message.Element("OrderAcknowledgement");
             var orderId = ack?.Element("AmazonOrderID")?.Value;
-            var stored = _orders.FirstOrDefault(o => o.SellerId == seller && o.Order["AmazonOrderId"]?.GetValue<string>() == orderId);
-            var status = stored?.Order["OrderStatus"]?.GetValue<string>();
+            var stored = _orders.FirstOrDefault(o => o.SellerId == seller && o.Order["orderId"]?.GetValue<string>() == orderId);
+            var status = stored?.Order["fulfillment"]?["fulfillmentStatus"]?.GetValue<string>();
             string? error = ack?.Element("StatusCode")?.Value != "Failure" ? null
                 : stored is null ? "The order id was not found."
-                : status is "Unshipped" or "Pending" ? null
+                : status is "UNSHIPPED" or "PENDING" ? null
                 : $"The order cannot be canceled because it is {status}.";
             if (error is null && stored is not null && ack!.Element("StatusCode")!.Value == "Failure")
             {
-                stored.Order["OrderStatus"] = "Canceled";
+                SetStatus(stored.Order, "CANCELLED");
             }
 
             if (error is not null)

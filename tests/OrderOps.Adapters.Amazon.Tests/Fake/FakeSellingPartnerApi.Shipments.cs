@@ -12,7 +12,8 @@ namespace OrderOps.Adapters.Amazon.Tests.Fake;
 /// confirmShipment as Amazon documents it: the body is checked against ordersV0.json's ConfirmShipmentRequest (an
 /// invalid one gets Amazon's published sandbox 400 body), packages are kept per order and packageReferenceId (the same
 /// id again edits the package, as Amazon's "Confirm the shipment status" guide says), shipped quantities show up in
-/// getOrderItems' QuantityShipped, and a package for items with nothing left to ship is refused with 400.
+/// the v2026-01-01 order's <c>orderItems[].fulfillment.quantityFulfilled</c> and its <c>fulfillmentStatus</c>, and a
+/// package for items with nothing left to ship is refused with 400.
 /// </summary>
 public sealed partial class FakeSellingPartnerApi
 {
@@ -36,13 +37,26 @@ public sealed partial class FakeSellingPartnerApi
         }
     }
 
-    /// <summary>The order as the fake holds it now (its OrderStatus follows shipments and cancellations).</summary>
+    /// <summary>The order as the fake holds it now (its fulfillmentStatus follows shipments and cancellations).</summary>
     public JsonObject? Order(string amazonOrderId)
     {
         lock (_lock)
         {
-            return _orders.FirstOrDefault(o => o.Order["AmazonOrderId"]?.GetValue<string>() == amazonOrderId)?.Order.DeepClone() as JsonObject;
+            return _orders.FirstOrDefault(o => o.Order["orderId"]?.GetValue<string>() == amazonOrderId)?.Order.DeepClone() as JsonObject;
         }
+    }
+
+    /// <summary>The order's fulfillment.fulfillmentStatus as the fake holds it now.</summary>
+    public string? Status(string amazonOrderId) => Order(amazonOrderId)?["fulfillment"]?["fulfillmentStatus"]?.GetValue<string>();
+
+    private static void SetStatus(JsonObject order, string status)
+    {
+        if (order["fulfillment"] is not JsonObject fulfillment)
+        {
+            order["fulfillment"] = fulfillment = [];
+        }
+
+        fulfillment["fulfillmentStatus"] = status;
     }
 
     private void MapShipmentConfirmation(WebApplication app) =>
@@ -65,18 +79,19 @@ public sealed partial class FakeSellingPartnerApi
 
         lock (_lock)
         {
-            var stored = _orders.FirstOrDefault(o => o.SellerId == seller && o.Order["AmazonOrderId"]?.GetValue<string>() == orderId);
-            if (stored is null || !_items.TryGetValue(orderId, out var items))
+            var stored = _orders.FirstOrDefault(o => o.SellerId == seller && o.Order["orderId"]?.GetValue<string>() == orderId);
+            var items = (stored?.Order["orderItems"] as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
+            if (stored is null)
             {
                 context.Response.StatusCode = (int)HttpStatusCode.NotFound;
             }
-            else if (stored.Order["MarketplaceId"]?.GetValue<string>() != body["marketplaceId"]!.GetValue<string>())
+            else if (stored.Order["salesChannel"]?["marketplaceId"]?.GetValue<string>() != body["marketplaceId"]!.GetValue<string>())
             {
                 context.Response.StatusCode = (int)HttpStatusCode.BadRequest;
             }
             else if (TryShip(orderId, items, package))
             {
-                stored.Order["OrderStatus"] = items.All(i => Quantity(i, "QuantityShipped") >= Quantity(i, "QuantityOrdered")) ? "Shipped" : "PartiallyShipped";
+                SetStatus(stored.Order, items.All(i => Shipped(i) >= Quantity(i, "quantityOrdered")) ? "SHIPPED" : "PARTIALLY_SHIPPED");
                 context.Response.StatusCode = (int)HttpStatusCode.NoContent;
                 return;
             }
@@ -97,13 +112,13 @@ public sealed partial class FakeSellingPartnerApi
     {
         var reference = package["packageReferenceId"]!.GetValue<string>();
         _packages.TryGetValue((orderId, reference), out var previous);
-        var byId = items.ToDictionary(i => i["OrderItemId"]!.GetValue<string>(), StringComparer.Ordinal);
+        var byId = items.ToDictionary(i => i["orderItemId"]!.GetValue<string>(), StringComparer.Ordinal);
         var wanted = Lines(package);
         var before = previous is null ? new Dictionary<string, int>() : Lines(previous);
         foreach (var (itemId, quantity) in wanted)
         {
             if (!byId.TryGetValue(itemId, out var item)
-                || Quantity(item, "QuantityShipped") - before.GetValueOrDefault(itemId) + quantity > Quantity(item, "QuantityOrdered"))
+                || Shipped(item) - before.GetValueOrDefault(itemId) + quantity > Quantity(item, "quantityOrdered"))
             {
                 return false;
             }
@@ -111,12 +126,12 @@ public sealed partial class FakeSellingPartnerApi
 
         foreach (var (itemId, quantity) in before)
         {
-            byId[itemId]["QuantityShipped"] = Quantity(byId[itemId], "QuantityShipped") - quantity;
+            SetShipped(byId[itemId], Shipped(byId[itemId]) - quantity);
         }
 
         foreach (var (itemId, quantity) in wanted)
         {
-            byId[itemId]["QuantityShipped"] = Quantity(byId[itemId], "QuantityShipped") + quantity;
+            SetShipped(byId[itemId], Shipped(byId[itemId]) + quantity);
         }
 
         _packages[(orderId, reference)] = package;
@@ -142,6 +157,19 @@ public sealed partial class FakeSellingPartnerApi
         package["orderItems"]!.AsArray().OfType<JsonObject>()
             .GroupBy(l => l["orderItemId"]!.GetValue<string>(), StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Sum(l => l["quantity"]!.GetValue<int>()), StringComparer.Ordinal);
+
+    private static int Shipped(JsonObject item) => item["fulfillment"] is JsonObject fulfillment ? Quantity(fulfillment, "quantityFulfilled") : 0;
+
+    private static void SetShipped(JsonObject item, int shipped)
+    {
+        if (item["fulfillment"] is not JsonObject fulfillment)
+        {
+            item["fulfillment"] = fulfillment = [];
+        }
+
+        fulfillment["quantityFulfilled"] = shipped;
+        fulfillment["quantityUnfulfilled"] = Quantity(item, "quantityOrdered") - shipped;
+    }
 
     private static int Quantity(JsonObject item, string name) =>
         item[name] is JsonValue value && value.TryGetValue<int>(out var number) ? number : 0;

@@ -15,9 +15,11 @@ using Microsoft.Extensions.Logging;
 namespace OrderOps.Adapters.Amazon.Tests.Fake;
 
 /// <summary>
-/// A Selling Partner API + Login with Amazon stand-in on Kestrel (127.0.0.1, random port). It serves Amazon's
-/// published sandbox bodies: verbatim (<see cref="ReplayPublishedPages"/>) or as templates for a store of orders that
-/// it filters by LastUpdatedAfter/Before and pages with its own NextTokens. Errors are shaped as Amazon documents them.
+/// A Selling Partner API + Login with Amazon stand-in on Kestrel (127.0.0.1, random port). Orders API v2026-01-01:
+/// it serves the model's published example responses verbatim (<see cref="ReplayPublishedPages"/>) or keeps a store of
+/// orders (built from those examples) that searchOrders filters by lastUpdatedAfter/Before and marketplace and pages
+/// with its own tokens, and getOrder reads; both return only the datasets <c>includedData</c> names, as the model
+/// describes them. Errors are shaped as Amazon documents them.
 /// Faults (429, 5xx, expired tokens) are injected per operation and seller. confirmShipment and the Feeds API live in
 /// the partial files next to this one.
 /// </summary>
@@ -32,7 +34,6 @@ public sealed partial class FakeSellingPartnerApi : IAsyncDisposable
     private readonly Dictionary<string, string> _sellerByAccessToken = new(StringComparer.Ordinal);
     private readonly HashSet<string> _expiredTokens = new(StringComparer.Ordinal);
     private readonly List<StoredOrder> _orders = [];
-    private readonly Dictionary<string, List<JsonObject>> _items = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<Fault>> _faults = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, string), ServerBucket> _buckets = new();
     private int _issued;
@@ -63,7 +64,10 @@ public sealed partial class FakeSellingPartnerApi : IAsyncDisposable
     /// <summary>expires_in of issued tokens (Amazon: 3600).</summary>
     public int ExpiresInSeconds { get; set; } = 3600;
 
-    /// <summary>When set, getOrders returns Amazon's published NextToken page 1, then page 2 for its NextToken.</summary>
+    /// <summary>
+    /// When set, searchOrders answers with the model's published sandbox responses: the first (with its nextToken), then
+    /// for that token the second (the last page). Amazon publishes them as separate cases; chaining them is this fake's.
+    /// </summary>
     public bool ReplayPublishedPages { get; set; }
 
     /// <summary>When &gt; 0, the N-th SP-API request is answered 403 "The access token you provided has expired." and its token expires.</summary>
@@ -75,12 +79,8 @@ public sealed partial class FakeSellingPartnerApi : IAsyncDisposable
     /// <summary>x-amzn-RateLimit-Limit sent per operation; null: the header is not sent.</summary>
     public Dictionary<string, string>? RateLimitHeaders { get; set; }
 
-    /// <summary>Runs before getOrders is answered, with the seller id (to hold a poll in flight).</summary>
-    public Func<string, Task>? BeforeGetOrders { get; set; }
-
-
-    /// <summary>Items per getOrderItems page.</summary>
-    public int ItemsPageSize { get; set; } = 100;
+    /// <summary>Runs before searchOrders is answered, with the seller id (to hold a poll in flight).</summary>
+    public Func<string, Task>? BeforeSearchOrders { get; set; }
 
     public static async Task<FakeSellingPartnerApi> StartAsync()
     {
@@ -90,8 +90,8 @@ public sealed partial class FakeSellingPartnerApi : IAsyncDisposable
         var app = builder.Build();
         var fake = new FakeSellingPartnerApi(app);
         app.MapPost("/auth/o2/token", fake.TokenAsync);
-        app.MapGet("/orders/v0/orders", fake.GetOrdersAsync);
-        app.MapGet("/orders/v0/orders/{orderId}/orderItems", fake.GetOrderItemsAsync);
+        app.MapGet("/orders/2026-01-01/orders", fake.SearchOrdersAsync);
+        app.MapGet("/orders/2026-01-01/orders/{orderId}", fake.GetOrderAsync);
         fake.MapShipmentConfirmation(app);
         fake.MapFeeds(app);
         await app.StartAsync();
@@ -108,20 +108,12 @@ public sealed partial class FakeSellingPartnerApi : IAsyncDisposable
         }
     }
 
-    public void AddOrder(string sellerId, JsonObject order, params JsonObject[] items)
+    /// <summary>Adds a v2026-01-01 Order (items included) with every dataset; requests see the ones they ask for.</summary>
+    public void AddOrder(string sellerId, JsonObject order)
     {
         lock (_lock)
         {
-            _orders.Add(new StoredOrder(sellerId, order));
-            _items[order["AmazonOrderId"]!.GetValue<string>()] = [.. items];
-        }
-    }
-
-    public void SetItems(string amazonOrderId, params JsonObject[] items)
-    {
-        lock (_lock)
-        {
-            _items[amazonOrderId] = [.. items];
+            _orders.Add(new StoredOrder(sellerId, (JsonObject)order.DeepClone()));
         }
     }
 
@@ -206,15 +198,15 @@ public sealed partial class FakeSellingPartnerApi : IAsyncDisposable
         });
     }
 
-    private async Task GetOrdersAsync(HttpContext context)
+    private async Task SearchOrdersAsync(HttpContext context)
     {
-        var seller = await AdmitAsync(context, "getOrders");
+        var seller = await AdmitAsync(context, "searchOrders");
         if (seller is null)
         {
             return;
         }
 
-        if (BeforeGetOrders is { } hook)
+        if (BeforeSearchOrders is { } hook)
         {
             await hook(seller);
         }
@@ -222,88 +214,120 @@ public sealed partial class FakeSellingPartnerApi : IAsyncDisposable
         var query = context.Request.Query;
         if (ReplayPublishedPages)
         {
-            var name = query["NextToken"] == Fixtures.PublishedNextToken ? Fixtures.GetOrdersPage2 : Fixtures.GetOrdersPage1;
-            await WriteText(context, HttpStatusCode.OK, Fixtures.Text(name));
+            var cases = Fixtures.SearchOrdersSandbox();
+            var page = query["paginationToken"] == Fixtures.PublishedNextToken ? cases[1] : cases[0];
+            await WriteJson(context, HttpStatusCode.OK, page!["response"]!.DeepClone());
             return;
         }
 
-        var marketplaces = query["MarketplaceIds"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries);
-        if (marketplaces.Length == 0)
+        var marketplaces = query["marketplaceIds"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries);
+        if (ParseTime(query["lastUpdatedAfter"]) is not { } after || query["createdAfter"].Count > 0)
         {
-            await WriteErrors(context, HttpStatusCode.BadRequest, "InvalidInput", "MarketplaceIds is required.");
+            // The poller always asks by lastUpdatedAfter; the model wants exactly one of createdAfter and lastUpdatedAfter.
+            await WriteErrors(context, HttpStatusCode.BadRequest, "InvalidInput", "Exactly one of createdAfter and lastUpdatedAfter is required.");
             return;
         }
 
-        var after = ParseTime(query["LastUpdatedAfter"]) ?? DateTimeOffset.MinValue;
-        var before = ParseTime(query["LastUpdatedBefore"]) ?? DateTimeOffset.MaxValue;
-        var pageSize = int.TryParse(query["MaxResultsPerPage"], out var size) ? size : 100;
+        var before = ParseTime(query["lastUpdatedBefore"]) ?? DateTimeOffset.MaxValue;
+        var pageSize = int.TryParse(query["maxResultsPerPage"], out var size) ? size : 100;
         var offset = 0;
-        if (query["NextToken"] is { Count: > 0 } token)
+        if (query["paginationToken"] is { Count: > 0 } token && !TryReadToken(token.ToString(), out offset))
         {
-            if (!TryReadToken(token.ToString(), out offset))
-            {
-                await WriteErrors(context, HttpStatusCode.BadRequest, "InvalidInput", "Invalid NextToken.");
-                return;
-            }
+            await WriteErrors(context, HttpStatusCode.BadRequest, "InvalidInput", "Invalid paginationToken.");
+            return;
         }
 
+        var included = IncludedData(query);
         List<JsonObject> matching;
         lock (_lock)
         {
-            // Insertion order, not sorted by LastUpdateDate: Amazon documents no order either.
+            // Insertion order, not sorted by lastUpdatedTime: Amazon documents no order either.
             matching = _orders
-                .Where(o => o.SellerId == seller && marketplaces.Contains(o.Order["MarketplaceId"]?.GetValue<string>()))
-                .Where(o => ParseTime(o.Order["LastUpdateDate"]!.GetValue<string>()) is { } t && t >= after && t <= before)
-                .Select(o => (JsonObject)o.Order.DeepClone())
+                .Where(o => o.SellerId == seller && (marketplaces.Length == 0 || marketplaces.Contains(o.Order["salesChannel"]?["marketplaceId"]?.GetValue<string>())))
+                .Where(o => ParseTime(o.Order["lastUpdatedTime"]!.GetValue<string>()) is { } t && t >= after && t <= before)
+                .Select(o => Project(o.Order, included))
                 .ToList();
         }
 
-        var page = matching.Skip(offset).Take(pageSize).ToList();
-        var payload = new JsonObject { ["Orders"] = new JsonArray([.. page]) };
+        var response = new JsonObject { ["orders"] = new JsonArray([.. matching.Skip(offset).Take(pageSize)]) };
         if (offset + pageSize < matching.Count)
         {
-            payload["NextToken"] = Convert.ToBase64String(Encoding.UTF8.GetBytes($"fake:{offset + pageSize}"));
+            response["pagination"] = new JsonObject { ["nextToken"] = Convert.ToBase64String(Encoding.UTF8.GetBytes($"fake:{offset + pageSize}")) };
         }
 
-        payload["LastUpdatedBefore"] = query["LastUpdatedBefore"].ToString();
-        await WriteJson(context, HttpStatusCode.OK, new JsonObject { ["payload"] = payload });
+        if (query["lastUpdatedBefore"].Count > 0)
+        {
+            response["lastUpdatedBefore"] = query["lastUpdatedBefore"].ToString();
+        }
+
+        await WriteJson(context, HttpStatusCode.OK, response);
     }
 
-    private async Task GetOrderItemsAsync(HttpContext context, string orderId)
+    private async Task GetOrderAsync(HttpContext context, string orderId)
     {
-        var seller = await AdmitAsync(context, "getOrderItems");
+        var seller = await AdmitAsync(context, "getOrder");
         if (seller is null)
         {
             return;
         }
 
-        List<JsonObject>? items;
+        JsonObject? order;
         lock (_lock)
         {
-            items = _items.TryGetValue(orderId, out var found) ? found.Select(i => (JsonObject)i.DeepClone()).ToList() : null;
+            order = _orders.FirstOrDefault(o => o.SellerId == seller && o.Order["orderId"]?.GetValue<string>() == orderId) is { } found
+                ? Project(found.Order, IncludedData(context.Request.Query))
+                : null;
         }
 
-        if (items is null)
+        if (order is null)
         {
-            await WriteErrors(context, HttpStatusCode.NotFound, "NotFound", "Order not found.");
+            await WriteErrors(context, HttpStatusCode.NotFound, "NotFound", "The specified resource does not exist.");
             return;
         }
 
-        var offset = 0;
-        if (context.Request.Query["NextToken"] is { Count: > 0 } token && !TryReadToken(token.ToString(), out offset))
-        {
-            await WriteErrors(context, HttpStatusCode.BadRequest, "InvalidInput", "Invalid NextToken.");
-            return;
-        }
-
-        var payload = new JsonObject { ["AmazonOrderId"] = orderId, ["OrderItems"] = new JsonArray([.. items.Skip(offset).Take(ItemsPageSize)]) };
-        if (offset + ItemsPageSize < items.Count)
-        {
-            payload["NextToken"] = Convert.ToBase64String(Encoding.UTF8.GetBytes($"fake:{offset + ItemsPageSize}"));
-        }
-
-        await WriteJson(context, HttpStatusCode.OK, new JsonObject { ["payload"] = payload });
+        await WriteJson(context, HttpStatusCode.OK, new JsonObject { ["order"] = order });
     }
+
+    private static HashSet<string> IncludedData(IQueryCollection query) =>
+        query["includedData"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The order without the datasets not asked for (the model's includedData: which Order and OrderItem fields each brings).</summary>
+    private static JsonObject Project(JsonObject stored, HashSet<string> included)
+    {
+        var order = (JsonObject)stored.DeepClone();
+        foreach (var (dataset, field) in OrderDatasets)
+        {
+            if (!included.Contains(dataset))
+            {
+                order.Remove(field);
+            }
+        }
+
+        foreach (var item in (order["orderItems"] as JsonArray)?.OfType<JsonObject>() ?? [])
+        {
+            foreach (var (dataset, field) in ItemDatasets)
+            {
+                if (!included.Contains(dataset))
+                {
+                    item.Remove(field);
+                }
+            }
+        }
+
+        return order;
+    }
+
+    private static readonly (string Dataset, string Field)[] OrderDatasets =
+    [
+        ("BUYER", "buyer"), ("RECIPIENT", "recipient"), ("PROCEEDS", "proceeds"), ("FULFILLMENT", "fulfillment"),
+        ("PACKAGES", "packages"), ("TAX", "tax"), ("PAYMENT", "payment"), ("FULFILLMENT_ORDERS", "fulfillmentOrders"),
+    ];
+
+    private static readonly (string Dataset, string Field)[] ItemDatasets =
+    [
+        ("PROCEEDS", "proceeds"), ("EXPENSE", "expense"), ("PROMOTION", "promotion"), ("CANCELLATION", "cancellation"),
+        ("FULFILLMENT", "fulfillment"), ("TAX", "tax"),
+    ];
 
     /// <summary>Authenticates, records, injects faults and enforces limits; the seller when the request may proceed.</summary>
     private async Task<string?> AdmitAsync(HttpContext context, string operation)

@@ -31,7 +31,7 @@ public sealed class AmazonCancellationTests
         var result = await host.Notifier.AcknowledgeCancellationAsync(order, "out of stock", requestedByChannel: false, default);
 
         Assert.Equal(ChannelNotifyStatus.Done, result.Status);
-        Assert.Equal("Canceled", host.Fake.Order(AmazonOrders.OrderId)!["OrderStatus"]!.GetValue<string>());
+        Assert.Equal("CANCELLED", host.Fake.Status(AmazonOrders.OrderId));
 
         var (feedType, document) = Assert.Single(host.Fake.SubmittedFeeds);
         Assert.Equal("POST_ORDER_ACKNOWLEDGEMENT_DATA", feedType);
@@ -86,7 +86,7 @@ public sealed class AmazonCancellationTests
 
         Assert.Equal(ChannelNotifyStatus.Failed, result.Status);
         Assert.Contains("Amazon rejected cancellation feed 1", result.Detail, StringComparison.Ordinal);
-        Assert.Contains("99999: The order cannot be canceled because it is Shipped.", result.Detail, StringComparison.Ordinal);
+        Assert.Contains("99999: The order cannot be canceled because it is SHIPPED.", result.Detail, StringComparison.Ordinal);
         Assert.Equal(ChannelNotifyStatus.Failed, retry.Status);
         Assert.Equal(2, host.Fake.RequestCount(SpApiOperations.CreateFeed));
     }
@@ -97,16 +97,20 @@ public sealed class AmazonCancellationTests
         await using var host = await AmazonTestHost.StartAsync();
         var order = AmazonOrders.Seed(host);
         var shipped = (JsonObject)order.ChannelMetadata.DeepClone();
-        shipped["OrderStatus"] = "PartiallyShipped";
+        shipped["fulfillment"]!["fulfillmentStatus"] = "PARTIALLY_SHIPPED";
         var cancelled = (JsonObject)order.ChannelMetadata.DeepClone();
-        cancelled["OrderStatus"] = "Canceled";
+        cancelled["fulfillment"]!["fulfillmentStatus"] = "CANCELLED";
+        // An order mapped from Orders API v0 before the move keeps v0's metadata for the weeks it lives.
+        var v0Cancelled = new JsonObject { ["MarketplaceId"] = AmazonTestHost.Marketplace, ["FulfillmentChannel"] = "MFN", ["OrderStatus"] = "Canceled" };
 
         var whenShipped = await host.Notifier.AcknowledgeCancellationAsync(order with { ChannelMetadata = shipped }, "operator", requestedByChannel: false, default);
         var whenCancelled = await host.Notifier.AcknowledgeCancellationAsync(order with { ChannelMetadata = cancelled }, "operator", requestedByChannel: false, default);
+        var whenV0Cancelled = await host.Notifier.AcknowledgeCancellationAsync(order with { ChannelMetadata = v0Cancelled }, "operator", requestedByChannel: false, default);
 
         Assert.Equal(ChannelNotifyStatus.Failed, whenShipped.Status);
         Assert.Contains("refund the whole order", whenShipped.Detail, StringComparison.Ordinal);
         Assert.Equal(ChannelNotifyStatus.Done, whenCancelled.Status);
+        Assert.Equal(ChannelNotifyStatus.Done, whenV0Cancelled.Status);
         Assert.Empty(host.Fake.Requests);
     }
 

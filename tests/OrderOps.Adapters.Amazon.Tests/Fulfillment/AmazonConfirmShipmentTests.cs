@@ -59,7 +59,7 @@ public sealed class AmazonConfirmShipmentTests
         Assert.Equal(2, host.Fake.RequestCount(SpApiOperations.ConfirmShipment));
         var package = Assert.Single(host.Fake.Packages);
         Assert.Equal(AmazonOrders.OrderId, package.Key.OrderId);
-        Assert.Equal("Shipped", host.Fake.Order(AmazonOrders.OrderId)!["OrderStatus"]!.GetValue<string>());
+        Assert.Equal("SHIPPED", host.Fake.Status(AmazonOrders.OrderId));
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class AmazonConfirmShipmentTests
         Assert.Equal(ChannelNotifyStatus.Done, result.Status);
         Assert.Contains("already shows these items shipped", result.Detail, StringComparison.Ordinal);
         Assert.Contains(FakeSellingPartnerApi.AlreadyFulfilledMessage, result.Detail, StringComparison.Ordinal);
-        Assert.Equal(1, host.Fake.RequestCount(SpApiOperations.GetOrderItems));
+        Assert.Equal(1, host.Fake.RequestCount(SpApiOperations.GetOrder));
         Assert.Single(host.Fake.Packages); // Nothing was added.
     }
 
@@ -93,7 +93,7 @@ public sealed class AmazonConfirmShipmentTests
         Assert.Contains("Amazon refused confirmShipment", result.Detail, StringComparison.Ordinal);
         Assert.Contains("HTTP 400, Invalid Input: Invalid Input, request id", result.Detail, StringComparison.Ordinal);
         Assert.Equal(1, host.Fake.RequestCount(SpApiOperations.ConfirmShipment));
-        Assert.Equal(1, host.Fake.RequestCount(SpApiOperations.GetOrderItems)); // Checked: nothing shipped at Amazon.
+        Assert.Equal(1, host.Fake.RequestCount(SpApiOperations.GetOrder)); // Checked: nothing shipped at Amazon.
         Assert.Empty(host.Fake.Packages);
     }
 

@@ -9,7 +9,7 @@ namespace OrderOps.Adapters.Amazon.Tests.Fulfillment;
 
 /// <summary>
 /// Orders that exist at the fake Amazon and, mapped by the real <see cref="AmazonOrderMapper"/>, as the lifecycle
-/// holds them: the published Unshipped order and item with the ids of Amazon's published confirmShipment request.
+/// holds them: the published Unshipped v2026-01-01 order with the ids of Amazon's published confirmShipment request.
 /// </summary>
 internal static class AmazonOrders
 {
@@ -21,23 +21,20 @@ internal static class AmazonOrders
     /// <summary>Adds the order to the fake (Unshipped, one item of <paramref name="quantity"/>) and returns its canonical form.</summary>
     public static CanonicalOrder Seed(AmazonTestHost host, int quantity = 1, string? orderId = null, string sellerId = AmazonTestHost.SellerA)
     {
-        var order = Fixtures.OrderFrom(Fixtures.UnshippedOrder(), orderId ?? OrderId, DateTimeOffset.UtcNow.AddMinutes(-10));
-        var item = Fixtures.ItemFrom(Fixtures.Item(), ItemId);
-        item["QuantityOrdered"] = quantity;
-        item["QuantityShipped"] = 0;
-        host.Fake.AddOrder(sellerId, order, item);
-        return Map(sellerId, order, item);
+        var order = Fixtures.OrderFrom(Fixtures.UnshippedOrder(), orderId ?? OrderId, DateTimeOffset.UtcNow.AddMinutes(-10), ItemId, quantity);
+        host.Fake.AddOrder(sellerId, order);
+        return Map(sellerId, order);
     }
 
-    public static CanonicalOrder Map(string sellerId, JsonObject order, params JsonObject[] items) =>
+    public static CanonicalOrder Map(string sellerId, JsonObject order) =>
         Assert.Single(new AmazonOrderMapper().Map(new RawPayload
         {
             Id = "amazon:test",
             Channel = Channels.Amazon,
             Account = sellerId,
-            Kind = "getOrders",
+            Kind = "searchOrders",
             ReceivedAt = DateTimeOffset.UtcNow,
-            Body = AmazonOrderDocument.Serialize(order, items),
+            Body = AmazonOrderDocument.Serialize(order),
         }));
 
     public static ShipmentNotice Shipment(string shipmentId = "1", string? carrier = "FedEx", string? tracking = "112345678", int quantity = 1, string? lineId = null) =>

@@ -31,7 +31,8 @@ public abstract class InventoryApiContract : IAsyncLifetime
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         _shopify = builder.Build();
-        _shopify.MapPost("/admin/api/{version}/inventory_levels/set.json", async (HttpContext context) =>
+        // The GraphQL Admin API as the Shopify adapter calls it: read the level, then inventorySetQuantities.
+        _shopify.MapPost("/admin/api/{version}/graphql.json", async (HttpContext context) =>
         {
             if (context.Request.Headers["X-Shopify-Access-Token"] != "shpat_test")
             {
@@ -39,8 +40,16 @@ public abstract class InventoryApiContract : IAsyncLifetime
             }
 
             var body = await context.Request.ReadFromJsonAsync<JsonElement>();
-            _shopifyAvailable[body.GetProperty("inventory_item_id").GetInt64()] = body.GetProperty("available").GetInt32();
-            return Results.Ok(new { inventory_level = new { inventory_item_id = body.GetProperty("inventory_item_id").GetInt64(), available = body.GetProperty("available").GetInt32() } });
+            var variables = body.GetProperty("variables");
+            if (!body.GetProperty("query").GetString()!.Contains("inventorySetQuantities", StringComparison.Ordinal))
+            {
+                var item = long.Parse(variables.GetProperty("id").GetString()!.Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture);
+                return Results.Ok(new { data = new { inventoryItem = new { inventoryLevel = new { quantities = new[] { new { name = "available", quantity = _shopifyAvailable.GetValueOrDefault(item) } } } } } });
+            }
+
+            var quantity = variables.GetProperty("input").GetProperty("quantities")[0];
+            _shopifyAvailable[long.Parse(quantity.GetProperty("inventoryItemId").GetString()!.Split('/')[^1], System.Globalization.CultureInfo.InvariantCulture)] = quantity.GetProperty("quantity").GetInt32();
+            return Results.Ok(new { data = new { inventorySetQuantities = new { userErrors = Array.Empty<object>() } } });
         });
         await _shopify.StartAsync();
         var settings = await BackendSettingsAsync();

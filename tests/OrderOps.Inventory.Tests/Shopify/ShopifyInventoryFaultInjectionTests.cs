@@ -1,67 +1,28 @@
-using Microsoft.Extensions.DependencyInjection;
-using OrderOps.Adapters.Shopify.Inventory;
 using OrderOps.Core.Inventory;
-using OrderOps.Core.Ports;
 using OrderOps.Inventory.Tests.FanOut;
 
 namespace OrderOps.Inventory.Tests.Shopify;
 
 public sealed class ShopifyInventoryFaultInjectionTests
 {
-    private static (ServiceProvider Services, IChannelInventoryPublisher Publisher) CreatePublisher(FakeShopifyServer server, int skuCount, Action<ShopifyInventoryOptions>? configure = null)
+    [Fact]
+    public async Task Under_429s_5xx_timeouts_stale_quantities_and_an_outage_the_shop_ends_up_showing_the_truth_without_being_throttled()
     {
-        var options = new ShopifyInventoryOptions
-        {
-            BaseAddress = server.BaseAddress,
-            AccessToken = FakeShopifyServer.Token,
-            LocationId = 655441491,
-            ApiVersion = "2026-07",
-            RequestsPerSecond = server.LeakPerSecond,
-            BurstRequests = Math.Max(1, server.BucketSize / 2),
-            MaxRetryAttempts = 2,
-            RetryBaseDelay = TimeSpan.FromMilliseconds(50),
-            AttemptTimeout = TimeSpan.FromMilliseconds(400),
-        };
+        await using var server = await FakeShopifyServer.StartAsync();
+        const int skuCount = 30;
+        // Shopify's bucket for this shop: 400 points restoring 200 a second; the adapter keeps to 150 a second, burst 200.
+        var shop = server.AddShop("fault-shop.myshopify.com", "shpat_fault", 655441491, restoreRate: 200, maximumAvailable: 400);
         for (var i = 0; i < skuCount; i++)
         {
-            options.InventoryItemIds[$"SKU-{i}"] = 808950810 + i;
+            shop.AddVariant($"SKU-{i}", 808950810 + i, available: 3);
         }
 
-        configure?.Invoke(options);
-        var services = new ServiceCollection().AddShopifyInventoryPublisher(options).BuildServiceProvider();
-        return (services, services.GetRequiredService<IChannelInventoryPublisher>());
-    }
-
-    [Fact]
-    public async Task Publishes_the_documented_request_and_classifies_failures()
-    {
-        await using var server = await FakeShopifyServer.StartAsync(bucketSize: 40, leakPerSecond: 20);
-        var (services, publisher) = CreatePublisher(server, 1);
-        await using var _ = services;
-
-        Assert.Equal(PublishStatus.Published, (await publisher.PublishAsync("SKU-0", 42, CancellationToken.None)).Status);
-        Assert.Equal(42, server.Available[808950810]);
-        Assert.Equal(PublishStatus.NotListed, (await publisher.PublishAsync("NOT-ON-SHOPIFY", 1, CancellationToken.None)).Status);
-
-        server.Faults = _ => new Fault(FaultKind.TooManyRequests, RetryAfterSeconds: 0.2);
-        var throttled = await publisher.PublishAsync("SKU-0", 41, CancellationToken.None);
-        Assert.Equal(PublishStatus.Transient, throttled.Status);
-        Assert.Equal(TimeSpan.FromSeconds(0.2), throttled.RetryAfter);
-        Assert.Equal(42, server.Available[808950810]);
-
-        var (badServices, badToken) = CreatePublisher(server, 1, o => o.AccessToken = "wrong");
-        await using var __ = badServices;
-        server.Faults = _ => null;
-        Assert.Equal(PublishStatus.Permanent, (await badToken.PublishAsync("SKU-0", 1, CancellationToken.None)).Status);
-    }
-
-    [Fact]
-    public async Task Under_429s_5xx_timeouts_and_an_outage_the_store_ends_up_showing_the_truth_without_overflowing_its_bucket()
-    {
-        await using var server = await FakeShopifyServer.StartAsync(bucketSize: 10, leakPerSecond: 20);
-        const int skuCount = 30;
-        var (services, publisher) = CreatePublisher(server, skuCount);
-        await using var _ = services;
+        var settings = ShopifyTestHost.ShopSettings(server, shop);
+        settings["Channels:Shopify:Shops:fault-shop.myshopify.com:CostPointsPerSecond"] = "150";
+        settings["Channels:Shopify:Shops:fault-shop.myshopify.com:CostBurst"] = "200";
+        settings["Channels:Shopify:AttemptTimeout"] = "00:00:00.400"; // Below the injected two-second hangs.
+        await using var host = ShopifyTestHost.Start(settings);
+        var publisher = host.Publisher("fault-shop.myshopify.com");
         var outage = false;
         var random = new Random(11);
         server.Faults = n =>
@@ -69,6 +30,12 @@ public sealed class ShopifyInventoryFaultInjectionTests
             if (Volatile.Read(ref outage))
             {
                 return new Fault(FaultKind.ServerError);
+            }
+
+            if (n < 100 && n % 17 == 0)
+            {
+                // A sale on Shopify's side, early, of a SKU every round reserves again: its next push is stale.
+                shop.ChangeOnShopify($"SKU-{n % 10 * 3}", 1);
             }
 
             lock (random)
@@ -114,8 +81,8 @@ public sealed class ShopifyInventoryFaultInjectionTests
             await Task.Delay(500);
         }
 
-        await harness.WaitUntilConvergedAsync(skus, (_, sku) => server.Available.TryGetValue(808950810 + int.Parse(sku[4..], System.Globalization.CultureInfo.InvariantCulture), out var q) ? q : null, TimeSpan.FromSeconds(60));
-        Assert.Equal(0, server.BucketOverflows);
+        await harness.WaitUntilConvergedAsync(skus, (_, sku) => shop.Available(sku), TimeSpan.FromSeconds(60));
+        Assert.Equal(0, server.Throttled);
         Assert.Contains(server.Requests, r => r.Status == 429);
         Assert.Contains(server.Requests, r => r.Status == 503);
     }
