@@ -50,18 +50,22 @@ public sealed class ShopifyOptions
     /// <summary>Time allowed for one HTTP attempt, not counting the wait for cost points.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    public IEnumerable<string> Secrets()
-    {
-        if (!string.IsNullOrEmpty(WebhookSecret))
-        {
-            yield return WebhookSecret;
-        }
+    public IEnumerable<string> Secrets() => NonEmpty(WebhookSecret, PreviousWebhookSecret);
 
-        if (!string.IsNullOrEmpty(PreviousWebhookSecret))
-        {
-            yield return PreviousWebhookSecret;
-        }
-    }
+    /// <summary>
+    /// Whether webhooks from <paramref name="shopDomain"/> are accepted at all: with <see cref="Shops"/> configured only
+    /// those shops are (a delivery signed for any other shop is refused); with none configured, the single-shop form
+    /// of before accepts whichever shop the app secret signed for.
+    /// </summary>
+    public bool AcceptsWebhooksFrom(string shopDomain) => Shops.Count == 0 || Shops.ContainsKey(shopDomain);
+
+    /// <summary>The secrets a shop's webhooks may be signed with: its own when it has one (a custom app per shop), else the app's.</summary>
+    public IReadOnlyList<string> WebhookSecretsFor(string shopDomain) =>
+        Shops.TryGetValue(shopDomain, out var shop) && NonEmpty(shop.WebhookSecret, shop.PreviousWebhookSecret).ToList() is { Count: > 0 } own
+            ? own
+            : Secrets().ToList();
+
+    private static IEnumerable<string> NonEmpty(params string?[] secrets) => secrets.Where(s => !string.IsNullOrEmpty(s))!;
 
     /// <summary>How to reach a shop's Admin API: its own entry, else the single-shop token; null when neither exists.</summary>
     public ShopifyShopOptions? AdminFor(string shopDomain)
@@ -85,6 +89,15 @@ public sealed class ShopifyOptions
 /// <summary>One shop: <c>Channels:Shopify:Shops:&lt;shop domain&gt;</c>.</summary>
 public sealed class ShopifyShopOptions
 {
+    /// <summary>
+    /// The shop's own webhook signing secret, for a shop served by its own custom app; unset, the app-wide
+    /// <see cref="ShopifyOptions.WebhookSecret"/> verifies its webhooks. A secret: Key Vault or user secrets.
+    /// </summary>
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>The shop's secret before a rotation, accepted until removed.</summary>
+    public string? PreviousWebhookSecret { get; set; }
+
     /// <summary>The shop's Admin API access token (<c>X-Shopify-Access-Token</c>). A secret: Key Vault or user secrets.</summary>
     public string? AdminAccessToken { get; set; }
 

@@ -37,7 +37,7 @@ public static class ShopifyWebhooks
         return Encoding.UTF8.GetBytes(order.ToJsonString());
     }
 
-    public static HttpRequestMessage Delivery(byte[] body, string secret, string topic = ShopifyTopics.OrdersCreate, string? webhookId = null, string shop = Shop)
+    public static HttpRequestMessage Delivery(byte[] body, string secret, string topic = ShopifyTopics.OrdersCreate, string? webhookId = null, string shop = Shop, string? eventId = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/shopify") { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -46,6 +46,11 @@ public static class ShopifyWebhooks
         request.Headers.Add(ShopifyWebhookHeaders.ShopDomain, shop);
         request.Headers.Add(ShopifyWebhookHeaders.ApiVersion, "2026-07");
         request.Headers.Add(ShopifyWebhookHeaders.WebhookId, webhookId ?? Guid.NewGuid().ToString());
+        if (eventId is not null)
+        {
+            request.Headers.Add(ShopifyWebhookHeaders.EventId, eventId);
+        }
+
         request.Headers.Add(ShopifyWebhookHeaders.TriggeredAt, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
         return request;
     }

@@ -42,7 +42,10 @@ public sealed partial class ShopifyWebhookEndpoint(
             return Problems.Status(StatusCodes.Status413PayloadTooLarge, "The body is too large.", $"Webhook bodies are limited to {MaxBodyBytes / (1024 * 1024)} MB.");
         }
 
-        var secrets = options.CurrentValue.Secrets().ToList();
+        var settings = options.CurrentValue;
+        var topic = request.Headers[ShopifyWebhookHeaders.Topic].ToString();
+        var shop = request.Headers[ShopifyWebhookHeaders.ShopDomain].ToString().ToLowerInvariant();
+        var secrets = settings.WebhookSecretsFor(shop);
         if (secrets.Count == 0)
         {
             LogNoSecret(logger);
@@ -50,14 +53,10 @@ public sealed partial class ShopifyWebhookEndpoint(
 
         if (!ShopifyWebhookSignature.IsValid(body, request.Headers[ShopifyWebhookHeaders.Hmac], secrets))
         {
-            return Problems.Status(StatusCodes.Status401Unauthorized, "The webhook signature is not valid.", $"{ShopifyWebhookHeaders.Hmac} must be the base64 HMAC-SHA256 of the raw body keyed with the app secret.");
+            return Problems.Status(StatusCodes.Status401Unauthorized, "The webhook signature is not valid.", $"{ShopifyWebhookHeaders.Hmac} must be the base64 HMAC-SHA256 of the raw body keyed with the shop's (or the app's) secret.");
         }
 
-        var topic = request.Headers[ShopifyWebhookHeaders.Topic].ToString();
-        var shop = request.Headers[ShopifyWebhookHeaders.ShopDomain].ToString().ToLowerInvariant();
-        var webhookId = request.Headers[ShopifyWebhookHeaders.WebhookId].ToString() is { Length: > 0 and <= 200 } id && !id.Contains(':', StringComparison.Ordinal)
-            ? id
-            : "sha256-" + Convert.ToHexStringLower(SHA256.HashData(body));
+        var webhookId = HeaderId(request, ShopifyWebhookHeaders.WebhookId) ?? "sha256-" + Convert.ToHexStringLower(SHA256.HashData(body));
         var payload = new RawPayload
         {
             Id = $"{Channels.Shopify}:{(ShopifyTopics.IsShopDomain(shop) ? shop : "unknown-shop")}:{webhookId}",
@@ -72,7 +71,8 @@ public sealed partial class ShopifyWebhookEndpoint(
             Body = body,
         };
 
-        var rejection = Check(request.ContentType, topic, shop, body);
+        var rejection = Check(request.ContentType, topic, shop, body)
+            ?? (settings.AcceptsWebhooksFrom(shop) ? null : new Rejection(StatusCodes.Status403Forbidden, "The shop is not configured.", $"Add the shop under Channels:Shopify:Shops:{shop} to take its webhooks; this delivery is archived as {payload.Id}."));
         if (rejection is { } problem)
         {
             await archive.ArchiveAsync(payload, cancellationToken);
@@ -82,9 +82,15 @@ public sealed partial class ShopifyWebhookEndpoint(
             return Problems.Status(problem.Status, problem.Title, problem.Detail);
         }
 
-        var outcome = await acceptor.AcceptAsync(payload, $"shopify-webhook:{shop}:{webhookId}", ShopifyTopics.CarriesOrder(topic), cancellationToken);
+        // One event reaches every subscription to it, each delivery with its own webhook id: the event id is what repeats.
+        var deliveryKey = HeaderId(request, ShopifyWebhookHeaders.EventId) is { } eventId ? $"shopify-event:{shop}:{eventId}" : $"shopify-webhook:{shop}:{webhookId}";
+        var outcome = await acceptor.AcceptAsync(payload, deliveryKey, ShopifyTopics.CarriesOrder(topic), cancellationToken);
         return Results.Ok(new { status = outcome.ToString().ToLowerInvariant(), archiveId = payload.Id });
     }
+
+    /// <summary>A header usable inside ids: present, at most 200 characters, no ':' (the ids' separator).</summary>
+    private static string? HeaderId(HttpRequest request, string header) =>
+        request.Headers[header].ToString() is { Length: > 0 and <= 200 } id && !id.Contains(':', StringComparison.Ordinal) ? id : null;
 
     private static Rejection? Check(string? contentType, string topic, string shop, byte[] body)
     {
