@@ -36,6 +36,8 @@ public sealed class AzureStorage(CosmosClient cosmos, TableServiceClient tables,
 
     public TableLifecycleExceptionStore CreateLifecycleExceptionStore() => new(tables.GetTableClient(options.LifecycleExceptionTable), time);
 
+    public Messaging.TableQueueFailureRecorder CreateQueueFailureRecorder() => new(tables.GetTableClient(options.QueueFailureTable), time);
+
     public BlobRawArchive CreateRawArchive() => new(blobs.GetBlobContainerClient(options.RawArchiveContainer));
 
     /// <summary>

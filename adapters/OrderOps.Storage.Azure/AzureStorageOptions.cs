@@ -36,8 +36,11 @@ public sealed record AzureStorageOptions
     /// <summary>What each channel was last told per SKU and the pushes still owed (see <see cref="Inventory.TableInventoryPublicationStore"/>).</summary>
     public string InventoryPublicationsTable { get; init; } = "inventorypublications";
 
+    /// <summary>The last error of each failed queue message, keyed by queue and body hash (see <see cref="Messaging.TableQueueFailureRecorder"/>).</summary>
+    public string QueueFailureTable { get; init; } = "queuefailures";
+
     /// <summary>Every table above: what <see cref="AzureStorage.EnsureCreatedAsync"/> creates and infra/ must declare.</summary>
-    public IReadOnlyList<string> Tables => [IdempotencyTable, CheckpointTable, IngestFailureTable, OrderIndexTable, TimerTable, LifecycleExceptionTable, InventoryPublicationsTable];
+    public IReadOnlyList<string> Tables => [IdempotencyTable, CheckpointTable, IngestFailureTable, OrderIndexTable, TimerTable, LifecycleExceptionTable, InventoryPublicationsTable, QueueFailureTable];
 
     /// <summary>Every Cosmos DB container the backend uses, with its partition key path: what <see cref="AzureStorage.EnsureCreatedAsync"/> creates and infra/ must declare.</summary>
     public IReadOnlyList<(string Name, string PartitionKey)> CosmosContainers =>

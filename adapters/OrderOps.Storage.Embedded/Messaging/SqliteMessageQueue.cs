@@ -4,9 +4,9 @@ using OrderOps.Core.Ports;
 namespace OrderOps.Storage.Embedded.Messaging;
 
 /// <summary>
-/// A durable queue in SQLite with Service Bus semantics: peek-lock with a visibility timeout, delivery count,
+/// A durable queue in SQLite with the Storage-queue semantics of the Azure backend: a visibility timeout, delivery count,
 /// exponential backoff on abandon, dead-letter after <see cref="QueueRetryPolicy.MaxDeliveryCount"/> keeping the
-/// last error, and duplicate detection by message id while the message waits.
+/// last error; plus, as an optimisation the port does not promise, dropping a resend whose message id still waits.
 /// </summary>
 public sealed class SqliteMessageQueue(SqliteDatabase database, TimeProvider time, QueueRetryPolicy retryPolicy, QueueSignal signal)
     : IMessageQueue, IQueueReceiver
