@@ -80,7 +80,8 @@ public static class AzureStorageServiceCollectionExtensions
     /// Registers the inventory ledger on Cosmos DB and the publication store on Table storage (after
     /// <see cref="AddAzureStorage"/>). <paramref name="changeLog"/>: keep the ledger's change log, which the standalone
     /// change-feed pump reads; a Function app passes false, because its Cosmos DB trigger reads the inventory container's
-    /// real change feed (see <see cref="CosmosInventoryLedger"/>).
+    /// real change feed (see <see cref="CosmosInventoryLedger"/>). The ledger announces changed SKUs on the registered
+    /// <see cref="IMessageQueue"/> (<c>inventory-changes</c>), so register messaging first.
     /// </summary>
     public static IServiceCollection AddAzureInventory(this IServiceCollection services, bool changeLog)
     {
@@ -88,7 +89,8 @@ public static class AzureStorageServiceCollectionExtensions
         services.AddSingleton<IInventoryLedger>(sp => sp.GetRequiredService<AzureStorage>().CreateInventoryLedger(
             new CosmosInventoryLedgerOptions { ChangeLog = changeLog },
             sp.GetRequiredService<InventorySignals>(),
-            sp.GetService<ILogger<CosmosInventoryLedger>>()));
+            sp.GetService<ILogger<CosmosInventoryLedger>>(),
+            sp.GetService<IMessageQueue>()));
         services.AddSingleton<IInventoryPublicationStore>(sp => sp.GetRequiredService<AzureStorage>().CreateInventoryPublicationStore());
         return services;
     }

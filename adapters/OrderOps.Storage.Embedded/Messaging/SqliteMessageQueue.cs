@@ -15,25 +15,30 @@ public sealed class SqliteMessageQueue(SqliteDatabase database, TimeProvider tim
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(queueName);
         ArgumentNullException.ThrowIfNull(message);
-        var now = time.GetUtcNow();
-        var visibleAt = message.ScheduledEnqueueTime is { } scheduled && scheduled > now ? scheduled : now;
-        await database.WriteAsync(async (connection, transaction) =>
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = """
-                INSERT INTO queue_messages (queue, message_id, body, enqueued_at, visible_at)
-                VALUES ($queue, $id, $body, $now, $visible)
-                ON CONFLICT (queue, message_id) DO NOTHING
-                """;
-            command.Parameters.AddWithValue("$queue", queueName);
-            command.Parameters.AddWithValue("$id", message.MessageId);
-            command.Parameters.AddWithValue("$body", message.Body);
-            command.Parameters.AddWithValue("$now", UnixTime.ToMs(now));
-            command.Parameters.AddWithValue("$visible", UnixTime.ToMs(visibleAt));
-            return await command.ExecuteNonQueryAsync(cancellationToken);
-        }, cancellationToken);
+        await database.WriteAsync((connection, transaction) => InsertAsync(connection, transaction, queueName, message, time.GetUtcNow(), cancellationToken), cancellationToken);
         signal.Notify(queueName);
+    }
+
+    /// <summary>
+    /// Enqueues inside the caller's transaction, so a write and the message announcing it commit together (a
+    /// transactional outbox: the inventory ledger uses it). The caller notifies <see cref="QueueSignal"/> after commit.
+    /// </summary>
+    internal static async Task<int> InsertAsync(SqliteConnection connection, SqliteTransaction transaction, string queueName, QueueMessage message, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var visibleAt = message.ScheduledEnqueueTime is { } scheduled && scheduled > now ? scheduled : now;
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO queue_messages (queue, message_id, body, enqueued_at, visible_at)
+            VALUES ($queue, $id, $body, $now, $visible)
+            ON CONFLICT (queue, message_id) DO NOTHING
+            """;
+        command.Parameters.AddWithValue("$queue", queueName);
+        command.Parameters.AddWithValue("$id", message.MessageId);
+        command.Parameters.AddWithValue("$body", message.Body);
+        command.Parameters.AddWithValue("$now", UnixTime.ToMs(now));
+        command.Parameters.AddWithValue("$visible", UnixTime.ToMs(visibleAt));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(string queueName, int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken)
