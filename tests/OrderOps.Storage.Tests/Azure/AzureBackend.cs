@@ -72,6 +72,7 @@ public sealed class AzureBackend : IStorageBackend
             TimerTable = "duetimers" + suffix,
             LifecycleExceptionTable = "lifecycleexceptions" + suffix,
             InventoryPublicationsTable = "pubs" + suffix,
+            QueueFailureTable = "queuefailures" + suffix,
             RawArchiveContainer = "raw-" + suffix,
             CosmosEmulator = AzureTestEnvironment.CosmosIsEmulator,
         };
@@ -203,6 +204,7 @@ public sealed class AzureLifecycleBackend : ILifecycleStorageBackend
             TimerTable = "duetimers" + suffix,
             LifecycleExceptionTable = "lifecycleexceptions" + suffix,
             InventoryPublicationsTable = "pubs" + suffix,
+            QueueFailureTable = "queuefailures" + suffix,
             RawArchiveContainer = "raw-" + suffix,
             CosmosEmulator = AzureTestEnvironment.CosmosIsEmulator,
         };
