@@ -93,10 +93,9 @@ public static class OrderOpsServiceCollectionExtensions
                     AddEmbeddedMessaging(services, local);
                     services.PostConfigure<StandaloneOptions>(o => o.DataDirectory = local.DataDirectory);
                 }
-                else if (!AzureConnections.IsServiceBusConfigured(configuration))
+                else
                 {
-                    throw new OptionsValidationException("ServiceBusConnection", typeof(string), [
-                        "Storage:Backend is Azure in a Function app, so messages go to Service Bus: set ServiceBusConnection (a connection string) or ServiceBusConnection__fullyQualifiedNamespace (managed identity)."]);
+                    services.AddAzureMessaging(configuration);
                 }
 
                 break;
