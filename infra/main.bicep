@@ -26,10 +26,11 @@ param amazonClientId string = ''
 @description('SP-API application (LWA) client secret; stored in Key Vault.')
 param amazonClientSecret string = ''
 
-@description('Service Bus queues between functions: one per QueueTrigger/QueueOutput in the function registry.')
+@description('Storage queues between functions (QueueNames in functions/OrderOps.Core/Ports/IMessageQueue.cs); each gets its -poison queue.')
 param queueNames array = [
   'ingest'
   'lifecycle'
+  'inventory-changes'
 ]
 
 var tags = { 'azd-env-name': environmentName }

@@ -12,7 +12,7 @@ param shopifyWebhookSecret string
 @secure()
 param shopifyPreviousWebhookSecret string
 
-@description('Service Bus queues between functions.')
+@description('Storage queues between functions; each also gets the <name>-poison queue the Functions host moves failed messages to.')
 param queueNames array
 
 @description('SP-API application (LWA) client id; empty until Amazon is connected.')
@@ -55,8 +55,6 @@ var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
-  serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
-  serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
@@ -75,7 +73,8 @@ resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' 
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Storage: the Functions host (AzureWebJobsStorage), the deployment package, and the app's tables and blobs
+// Storage: the Functions host (AzureWebJobsStorage, Durable Functions' task hub), the deployment package, and the
+// app's tables, blobs and queues
 // ---------------------------------------------------------------------------------------------------------------
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
@@ -112,13 +111,26 @@ resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-0
   name: 'default'
 }
 
-// The Azure backend's tables (adapters/OrderOps.Storage.Azure/AzureStorageOptions.cs).
-resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in ['idempotencykeys', 'checkpoints', 'ingestfailures', 'orderindex', 'duetimers', 'lifecycleexceptions', 'inventorypublications']: {
+// The Azure backend's tables (adapters/OrderOps.Storage.Azure/AzureStorageOptions.cs); queuefailures keeps the last error
+// of each failed queue message, which the dead-letter list joins to the poison queues.
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in ['idempotencykeys', 'checkpoints', 'ingestfailures', 'orderindex', 'duetimers', 'lifecycleexceptions', 'inventorypublications', 'queuefailures']: {
   parent: tableService
   name: name
 }]
 
-// Flex Consumption runs blob triggers from Event Grid (function.json `source: EventGrid`). The system topic is created
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+// Messages between functions (Storage-queue triggers) and their poison queues. Declared rather than left to the host:
+// the app's identity has data-plane roles only. Retries, backoff and maxDequeueCount live in host.json.
+resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for name in flatten(map(queueNames, q => [q, '${q}-poison'])): {
+  parent: queueService
+  name: name
+}]
+
+// Flex Consumption runs blob triggers from Event Grid (`[BlobTrigger(..., Source = BlobTriggerSource.EventGrid)]`). The system topic is created
 // here; its subscription needs the host's blobs_extension key, which exists only once the app is deployed, so
 // infra/hooks/postdeploy.sh (run by azd) subscribes the EdiInbox function to BlobCreated events of edi-inbox.
 resource storageEvents 'Microsoft.EventGrid/systemTopics@2022-06-15' = {
@@ -132,7 +144,7 @@ resource storageEvents 'Microsoft.EventGrid/systemTopics@2022-06-15' = {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Cosmos DB (serverless): orders with their events, the inventory ledger, and the change-feed leases
+// Cosmos DB (serverless): orders with their events and the inventory ledger
 // ---------------------------------------------------------------------------------------------------------------
 
 resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = {
@@ -175,8 +187,8 @@ resource ordersContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/con
   }
 }
 
-// The inventory ledger, one partition per SKU (its stock document and movements); its change feed drives the channel
-// fan-out. Indexed only for the movement query by sequence.
+// The inventory ledger, one partition per SKU (its stock document and movements). Each commit announces its SKUs on
+// the inventory-changes queue, which wakes the channel fan-out. Indexed only for the movement query by sequence.
 resource inventoryContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = {
   parent: database
   name: 'inventory'
@@ -196,7 +208,7 @@ resource inventoryContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/
 
 // The ledger's coordination documents (adapters/OrderOps.Storage.Azure/Inventory/CosmosInventoryLedger.cs): one per
 // order (its reservation and the operation in flight), movement-id claims, the SKU index and the standalone change log,
-// each kind in partitions of its own under /pk. Kept out of the inventory container so its change feed carries only SKUs.
+// each kind in partitions of its own under /pk.
 resource inventoryMetaContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = {
   parent: database
   name: 'inventory-meta'
@@ -214,19 +226,6 @@ resource inventoryMetaContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDataba
   }
 }
 
-// Leases of the Cosmos DB trigger. Created here because the app's identity has data-plane rights only, so the
-// trigger cannot create it (function.json sets createLeaseContainerIfNotExists to false).
-resource leasesContainer 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-05-15' = {
-  parent: database
-  name: 'leases'
-  properties: {
-    resource: {
-      id: 'leases'
-      partitionKey: { paths: [ '/id' ], kind: 'Hash', version: 2 }
-    }
-  }
-}
-
 resource cosmosDataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-05-15' = {
   parent: cosmos
   name: guid(cosmos.id, identity.id, cosmosDataContributorRoleId)
@@ -236,40 +235,6 @@ resource cosmosDataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAss
     scope: '${cosmos.id}/dbs/${databaseName}'
   }
 }
-
-// ---------------------------------------------------------------------------------------------------------------
-// Service Bus: messages between functions
-// ---------------------------------------------------------------------------------------------------------------
-
-// Standard tier: duplicate detection (our MessageId) and scheduled messages need it.
-resource serviceBus 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
-  name: 'sb-${resourceToken}'
-  location: location
-  tags: tags
-  sku: { name: 'Standard', tier: 'Standard' }
-  properties: {
-    disableLocalAuth: true
-    minimumTlsVersion: '1.2'
-  }
-}
-
-// Mirrors the embedded queue: 10 deliveries then dead-letter (QueueRetryPolicy.MaxDeliveryCount), a 5-minute lock
-// (QueueTrigger.VisibilityTimeout), and a resend of a message id within the hour is dropped.
-resource queues 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = [for name in queueNames: {
-  parent: serviceBus
-  name: name
-  properties: {
-    lockDuration: 'PT5M'
-    maxDeliveryCount: 10
-    requiresDuplicateDetection: true
-    duplicateDetectionHistoryTimeWindow: 'PT1H'
-    deadLetteringOnMessageExpiration: true
-    defaultMessageTimeToLive: 'P14D'
-    enableBatchedOperations: true
-    requiresSession: false
-    maxSizeInMegabytes: 1024
-  }
-}]
 
 // ---------------------------------------------------------------------------------------------------------------
 // Monitoring and secrets
@@ -334,21 +299,15 @@ resource amazonClientSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01'
 // Least-privilege data-plane roles for the app's identity, each on the one resource it is needed for
 // ---------------------------------------------------------------------------------------------------------------
 
+// One account serves both the host and the app. The host (AzureWebJobsStorage) with Durable Functions' Azure Storage
+// task hub needs blobs (leases, large payloads: Blob Data Owner), queues (control and work-item queues) and tables
+// (history, instances); the app needs queues for messages between functions (Storage Queue Data Contributor), tables
+// and blobs for its own stores.
 var storageRoles = [roles.storageBlobDataOwner, roles.storageQueueDataContributor, roles.storageTableDataContributor]
 
 resource storageRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in storageRoles: {
   name: guid(storage.id, identity.id, role)
   scope: storage
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
-    principalId: identity.properties.principalId
-    principalType: 'ServicePrincipal'
-  }
-}]
-
-resource serviceBusRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in [roles.serviceBusDataSender, roles.serviceBusDataReceiver]: {
-  name: guid(serviceBus.id, identity.id, role)
-  scope: serviceBus
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
     principalId: identity.properties.principalId
@@ -377,7 +336,7 @@ resource appInsightsRoleAssignment 'Microsoft.Authorization/roleAssignments@2022
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The Function app: Flex Consumption, Linux, custom handler
+// The Function app: Flex Consumption, Linux, .NET isolated worker
 // ---------------------------------------------------------------------------------------------------------------
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
@@ -391,10 +350,11 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 
 var keyVaultReference = '@Microsoft.KeyVault(VaultName=${keyVault.name};SecretName='
 
-// Every setting the app and its function.json bindings read. Connections are identity-based: `{Connection}__...`
-// names the service, `__credential`/`__clientId` pick the user-assigned identity (Functions host), AZURE_CLIENT_ID
-// does the same for the app's DefaultAzureCredential. tests/OrderOps.Functions.Tests/Infrastructure checks this
-// list against the function registry and local.settings.sample.json.
+// Every setting the app and its trigger bindings read. Connections are identity-based: `{Connection}__...` names the
+// service, `__credential`/`__clientId` pick the user-assigned identity (Functions host), AZURE_CLIENT_ID does the same
+// for the app's DefaultAzureCredential. No FUNCTIONS_WORKER_RUNTIME: Flex Consumption takes the worker from
+// functionAppConfig.runtime. tests/OrderOps.Functions.Tests/Infrastructure checks this list against the functions'
+// bindings and local.settings.sample.json.
 var appSettings = [
   { name: 'AzureWebJobsStorage__accountName', value: storage.name }
   { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
@@ -412,9 +372,6 @@ var appSettings = [
   { name: 'StorageConnection__tableServiceUri', value: storage.properties.primaryEndpoints.table }
   { name: 'StorageConnection__credential', value: 'managedidentity' }
   { name: 'StorageConnection__clientId', value: identity.properties.clientId }
-  { name: 'ServiceBusConnection__fullyQualifiedNamespace', value: '${serviceBus.name}.servicebus.windows.net' }
-  { name: 'ServiceBusConnection__credential', value: 'managedidentity' }
-  { name: 'ServiceBusConnection__clientId', value: identity.properties.clientId }
   { name: 'Channels__Shopify__WebhookSecret', value: '${keyVaultReference}${shopifySecret.name})' }
   { name: 'Channels__Shopify__PreviousWebhookSecret', value: empty(shopifyPreviousWebhookSecret) ? '' : '${keyVaultReference}shopify-previous-webhook-secret)' }
   { name: 'Channels__Amazon__PollSchedule', value: amazonPollSchedule }
@@ -460,14 +417,14 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
       }
-      // The app is a self-contained linux-x64 executable named in host.json (customHandler.description).
-      runtime: { name: 'custom', version: '1.0' }
+      runtime: { name: 'dotnet-isolated', version: '10.0' }
     }
   }
   dependsOn: [
     blobContainers
+    queues
+    tables
     storageRoleAssignments
-    serviceBusRoleAssignments
     keyVaultRoleAssignment
     appInsightsRoleAssignment
     cosmosDataContributor

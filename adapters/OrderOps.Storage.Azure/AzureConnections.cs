@@ -4,7 +4,7 @@ using Azure.Identity;
 using Azure.Storage.Blobs;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
-using OrderOps.Storage.Azure.Messaging;
+using Azure.Storage.Queues;
 
 namespace OrderOps.Storage.Azure;
 
@@ -13,9 +13,8 @@ namespace OrderOps.Storage.Azure;
 /// the Functions host's bindings read the same app settings:
 /// <list type="bullet">
 /// <item><c>CosmosDbConnection</c> (a connection string) or <c>CosmosDbConnection__accountEndpoint</c> (identity)</item>
-/// <item><c>StorageConnection</c> (a connection string) or <c>StorageConnection__blobServiceUri</c> and
-/// <c>StorageConnection__tableServiceUri</c> (identity)</item>
-/// <item><c>ServiceBusConnection</c> (a connection string) or <c>ServiceBusConnection__fullyQualifiedNamespace</c> (identity)</item>
+/// <item><c>StorageConnection</c> (a connection string) or <c>StorageConnection__blobServiceUri</c>,
+/// <c>StorageConnection__tableServiceUri</c> and <c>StorageConnection__queueServiceUri</c> (identity)</item>
 /// </list>
 /// Identity means <see cref="DefaultAzureCredential"/>: the Function app's managed identity in Azure (its client id in
 /// <c>AZURE_CLIENT_ID</c> for a user-assigned one), the developer's az/azd login locally.
@@ -24,6 +23,7 @@ public static class AzureConnections
 {
     public const string Cosmos = "CosmosDbConnection";
     public const string Storage = "StorageConnection";
+    /// <summary>No longer read by this backend (see <see cref="IsServiceBusConfigured"/>).</summary>
     public const string ServiceBus = "ServiceBusConnection";
 
     public static CosmosClient CreateCosmosClient(IConfiguration configuration, Func<TokenCredential> credential)
@@ -91,25 +91,30 @@ public static class AzureConnections
             : throw Missing(Storage, "blobServiceUri");
     }
 
-    /// <summary>Null when no Service Bus connection is configured (standalone runs keep messages in the embedded queue).</summary>
-    public static ServiceBusEndpoint? CreateServiceBusEndpoint(IConfiguration configuration, Func<TokenCredential> credential, TimeProvider time)
+    /// <summary>
+    /// The queue service of the <c>StorageConnection</c> account, sending and receiving bodies as plain text
+    /// (<see cref="QueueMessageEncoding.None"/>), which is what host.json's <c>extensions.queues.messageEncoding: "none"</c>
+    /// makes the Functions host's queue trigger read.
+    /// </summary>
+    public static QueueServiceClient CreateQueueServiceClient(IConfiguration configuration, Func<TokenCredential> credential)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(credential);
-        if (configuration[ServiceBus] is { Length: > 0 } connectionString)
+        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
+        if (configuration[Storage] is { Length: > 0 } connectionString)
         {
-            return ServiceBusEndpoint.FromConnectionString(connectionString, time);
+            return new QueueServiceClient(connectionString, options);
         }
 
-        if (configuration[$"{ServiceBus}:fullyQualifiedNamespace"] is { Length: > 0 } ns)
-        {
-            var baseAddress = ns.Contains("://", StringComparison.Ordinal) ? new Uri(ns.TrimEnd('/') + "/") : new Uri($"https://{ns}/");
-            return ServiceBusEndpoint.FromCredential(baseAddress, credential(), time);
-        }
-
-        return null;
+        return configuration[$"{Storage}:queueServiceUri"] is { Length: > 0 } uri
+            ? new QueueServiceClient(new Uri(uri), credential(), options)
+            : throw Missing(Storage, "queueServiceUri");
     }
 
+    /// <summary>
+    /// Obsolete: nothing sends to Service Bus any more (messages between functions are Storage queues). Kept only until
+    /// the Function app's composition stops asking; issue 16 brings Service Bus back for outbound events.
+    /// </summary>
     public static bool IsServiceBusConfigured(IConfiguration configuration) =>
         configuration is not null
         && (!string.IsNullOrEmpty(configuration[ServiceBus]) || !string.IsNullOrEmpty(configuration[$"{ServiceBus}:fullyQualifiedNamespace"]));

@@ -25,10 +25,15 @@ public sealed class AzureStorage(CosmosClient cosmos, TableServiceClient tables,
 
     public TableIngestFailureStore CreateIngestFailureStore() => new(tables.GetTableClient(options.IngestFailureTable));
 
-    /// <summary>The inventory ledger; <paramref name="ledger"/> says whether it keeps the change log (standalone) or not (Function app).</summary>
-    public CosmosInventoryLedger CreateInventoryLedger(CosmosInventoryLedgerOptions ledger, InventorySignals? signals = null, Microsoft.Extensions.Logging.ILogger<CosmosInventoryLedger>? logger = null) =>
+    /// <summary>The inventory ledger; <paramref name="ledger"/> says whether it keeps the change log (standalone) or not (Function app);
+    /// <paramref name="changes"/>: where it announces changed SKUs (<c>inventory-changes</c>); null announces nothing.</summary>
+    public CosmosInventoryLedger CreateInventoryLedger(
+        CosmosInventoryLedgerOptions ledger,
+        InventorySignals? signals = null,
+        Microsoft.Extensions.Logging.ILogger<CosmosInventoryLedger>? logger = null,
+        OrderOps.Core.Ports.IMessageQueue? changes = null) =>
         new(cosmos.GetContainer(options.DatabaseName, options.InventoryContainer), cosmos.GetContainer(options.DatabaseName, options.InventoryMetaContainer),
-            time, ledger, options.CosmosEmulator, signals, logger);
+            time, ledger, options.CosmosEmulator, signals, logger, changes);
 
     public TableInventoryPublicationStore CreateInventoryPublicationStore() => new(tables.GetTableClient(options.InventoryPublicationsTable));
 
@@ -36,11 +41,14 @@ public sealed class AzureStorage(CosmosClient cosmos, TableServiceClient tables,
 
     public TableLifecycleExceptionStore CreateLifecycleExceptionStore() => new(tables.GetTableClient(options.LifecycleExceptionTable), time);
 
+    public Messaging.TableQueueFailureRecorder CreateQueueFailureRecorder() => new(tables.GetTableClient(options.QueueFailureTable), time);
+
     public BlobRawArchive CreateRawArchive() => new(blobs.GetBlobContainerClient(options.RawArchiveContainer));
 
     /// <summary>
     /// Creates the database, its containers (orders by <c>/orderId</c>, inventory by <c>/sku</c>, the inventory meta container
-    /// by <c>/pk</c>, the trigger's leases by <c>/id</c>), the tables and the blob container when missing. The Bicep in
+    /// by <c>/pk</c>), the tables and the blob container when missing (queues are created on first use, see
+    /// <see cref="Messaging.StorageQueueMessaging"/>). The Bicep in
     /// infra/ declares the same resources for Azure.
     /// </summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken)

@@ -9,13 +9,17 @@ public sealed record AzureStorageOptions
     /// <summary>Orders and their events, partitioned by <c>/orderId</c>.</summary>
     public string OrdersContainer { get; init; } = "orders";
 
-    /// <summary>The inventory ledger's SKU documents and movements, partitioned by <c>/sku</c> (its change feed drives the fan-out).</summary>
+    /// <summary>The inventory ledger's SKU documents and movements, partitioned by <c>/sku</c>.</summary>
     public string InventoryContainer { get; init; } = "inventory";
 
     /// <summary>The ledger's order documents, movement-id claims, SKU index and change log, partitioned by <c>/pk</c>.</summary>
     public string InventoryMetaContainer { get; init; } = "inventory-meta";
 
-    /// <summary>Leases of the Cosmos DB trigger (partition <c>/id</c>); the Functions host writes them.</summary>
+    /// <summary>
+    /// Leases of the custom handler's Cosmos DB trigger. No longer created (not in <see cref="CosmosContainers"/> nor infra/):
+    /// the isolated worker has no Cosmos DB trigger; the inventory fan-out wakes on the inventory-changes queue instead.
+    /// Kept only until that trigger's declaration is gone.
+    /// </summary>
     public string LeasesContainer { get; init; } = "leases";
 
     public string IdempotencyTable { get; init; } = "idempotencykeys";
@@ -36,12 +40,15 @@ public sealed record AzureStorageOptions
     /// <summary>What each channel was last told per SKU and the pushes still owed (see <see cref="Inventory.TableInventoryPublicationStore"/>).</summary>
     public string InventoryPublicationsTable { get; init; } = "inventorypublications";
 
+    /// <summary>The last error of each failed queue message, keyed by queue and body hash (see <see cref="Messaging.TableQueueFailureRecorder"/>).</summary>
+    public string QueueFailureTable { get; init; } = "queuefailures";
+
     /// <summary>Every table above: what <see cref="AzureStorage.EnsureCreatedAsync"/> creates and infra/ must declare.</summary>
-    public IReadOnlyList<string> Tables => [IdempotencyTable, CheckpointTable, IngestFailureTable, OrderIndexTable, TimerTable, LifecycleExceptionTable, InventoryPublicationsTable];
+    public IReadOnlyList<string> Tables => [IdempotencyTable, CheckpointTable, IngestFailureTable, OrderIndexTable, TimerTable, LifecycleExceptionTable, InventoryPublicationsTable, QueueFailureTable];
 
     /// <summary>Every Cosmos DB container the backend uses, with its partition key path: what <see cref="AzureStorage.EnsureCreatedAsync"/> creates and infra/ must declare.</summary>
     public IReadOnlyList<(string Name, string PartitionKey)> CosmosContainers =>
-        [(OrdersContainer, "/orderId"), (InventoryContainer, "/sku"), (InventoryMetaContainer, "/pk"), (LeasesContainer, "/id")];
+        [(OrdersContainer, "/orderId"), (InventoryContainer, "/sku"), (InventoryMetaContainer, "/pk")];
 
     public string RawArchiveContainer { get; init; } = "raw";
 

@@ -16,8 +16,7 @@ public static class AzureStorageServiceCollectionExtensions
     /// <summary>
     /// Registers every port on Azure: orders in Cosmos DB, keys/checkpoints/failures/order index and the lifecycle's due
     /// timers and exception queue in Table storage, the
-    /// raw archive in Blob storage, and — when a Service Bus connection is configured — <see cref="IMessageQueue"/> as
-    /// the Service Bus REST sender. Connections: see <see cref="AzureConnections"/>. Resource names:
+    /// raw archive in Blob storage. Messaging is separate (<see cref="AddAzureMessaging"/>). Connections: see <see cref="AzureConnections"/>. Resource names:
     /// <c>CosmosDb:DatabaseName</c> (default <c>orderops</c>); <c>Storage:CreateIfMissing</c> creates them at start.
     /// </summary>
     public static IServiceCollection AddAzureStorage(this IServiceCollection services, IConfiguration configuration)
@@ -49,12 +48,31 @@ public static class AzureStorageServiceCollectionExtensions
         services.AddSingleton<ITimerStore>(sp => sp.GetRequiredService<AzureStorage>().CreateTimerStore());
         services.AddSingleton<ILifecycleExceptionStore>(sp => sp.GetRequiredService<AzureStorage>().CreateLifecycleExceptionStore());
         services.AddSingleton<IOutboundDocuments>(sp => new Archive.BlobOutboundDocuments(sp.GetRequiredService<global::Azure.Storage.Blobs.BlobServiceClient>()));
-        if (AzureConnections.IsServiceBusConfigured(configuration))
-        {
-            services.AddSingleton(sp => AzureConnections.CreateServiceBusEndpoint(configuration, sp.GetRequiredService<TokenCredential>, sp.GetRequiredService<TimeProvider>())!);
-            services.AddSingleton<IMessageQueue>(sp => new ServiceBusRestSender(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, sp.GetRequiredService<ServiceBusEndpoint>()));
-        }
+        return services;
+    }
 
+    /// <summary>
+    /// Registers messaging between functions on Storage queues of the <c>StorageConnection</c> account (after
+    /// <see cref="AddAzureStorage"/>): <see cref="IMessageQueue"/> and <see cref="IQueueReceiver"/> as
+    /// <see cref="StorageQueueMessaging"/>, and <see cref="IQueueFailureRecorder"/>, which the Function app's worker
+    /// middleware calls when a queue-triggered invocation throws under the Functions host. Queues are created on first
+    /// use when <c>Storage:CreateIfMissing</c> is true; poison queues always are (as the host does).
+    /// </summary>
+    public static IServiceCollection AddAzureMessaging(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddSingleton(new QueueRetryPolicy());
+        services.AddSingleton(sp => AzureConnections.CreateQueueServiceClient(configuration, sp.GetRequiredService<TokenCredential>));
+        services.AddSingleton<IQueueFailureRecorder>(sp => sp.GetRequiredService<AzureStorage>().CreateQueueFailureRecorder());
+        services.AddSingleton(sp => new StorageQueueMessaging(
+            sp.GetRequiredService<global::Azure.Storage.Queues.QueueServiceClient>(),
+            sp.GetRequiredService<IQueueFailureRecorder>(),
+            sp.GetRequiredService<QueueRetryPolicy>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<AzureStorageOptions>().CreateIfMissing,
+            sp.GetRequiredService<ILogger<StorageQueueMessaging>>()));
+        services.AddSingleton<IMessageQueue>(sp => sp.GetRequiredService<StorageQueueMessaging>());
+        services.AddSingleton<IQueueReceiver>(sp => sp.GetRequiredService<StorageQueueMessaging>());
         return services;
     }
 
@@ -62,7 +80,8 @@ public static class AzureStorageServiceCollectionExtensions
     /// Registers the inventory ledger on Cosmos DB and the publication store on Table storage (after
     /// <see cref="AddAzureStorage"/>). <paramref name="changeLog"/>: keep the ledger's change log, which the standalone
     /// change-feed pump reads; a Function app passes false, because its Cosmos DB trigger reads the inventory container's
-    /// real change feed (see <see cref="CosmosInventoryLedger"/>).
+    /// real change feed (see <see cref="CosmosInventoryLedger"/>). The ledger announces changed SKUs on the registered
+    /// <see cref="IMessageQueue"/> (<c>inventory-changes</c>), so register messaging first.
     /// </summary>
     public static IServiceCollection AddAzureInventory(this IServiceCollection services, bool changeLog)
     {
@@ -70,7 +89,8 @@ public static class AzureStorageServiceCollectionExtensions
         services.AddSingleton<IInventoryLedger>(sp => sp.GetRequiredService<AzureStorage>().CreateInventoryLedger(
             new CosmosInventoryLedgerOptions { ChangeLog = changeLog },
             sp.GetRequiredService<InventorySignals>(),
-            sp.GetService<ILogger<CosmosInventoryLedger>>()));
+            sp.GetService<ILogger<CosmosInventoryLedger>>(),
+            sp.GetService<IMessageQueue>()));
         services.AddSingleton<IInventoryPublicationStore>(sp => sp.GetRequiredService<AzureStorage>().CreateInventoryPublicationStore());
         return services;
     }

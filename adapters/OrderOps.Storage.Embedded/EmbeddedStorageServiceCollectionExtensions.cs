@@ -36,7 +36,7 @@ public static class EmbeddedStorageServiceCollectionExtensions
         services.AddSingleton<IOutboundDocuments, FolderOutboundDocuments>();
         services.TryAddSingleton<InventorySignals>();
         services.AddSingleton<IInventoryLedger>(sp => new SqliteInventoryLedger(
-            sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<InventorySignals>()));
+            sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<InventorySignals>(), sp.GetRequiredService<QueueSignal>()));
         services.AddSingleton<IInventoryPublicationStore, SqliteInventoryPublicationStore>();
         return services;
     }

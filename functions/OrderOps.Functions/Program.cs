@@ -11,7 +11,7 @@ try
     {
         var functions = FunctionsApplication.CreateBuilder(args);
         functions.ConfigureFunctionsWebApplication();
-        functions.Services.AddOrderOps(functions.Configuration, mode);
+        functions.Services.AddOrderOps(functions.Configuration);
         await functions.Build().RunAsync();
     }
     else

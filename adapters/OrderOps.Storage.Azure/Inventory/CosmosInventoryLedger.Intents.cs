@@ -158,6 +158,9 @@ public sealed partial class CosmosInventoryLedger
             document.Operations.Add(operation);
         }
 
+        // Every step is applied, so the balances are final whatever happens next: announce them while the intent is held,
+        // so a crash before this leaves an open intent whose recovery announces (see "Announcing changes").
+        await AnnounceAsync(steps.Select(s => s.Sku));
         document.Status = committing.CommitStatus ?? document.Status;
         document.Done = committing.Number;
         document.Intent = null;
@@ -331,6 +334,8 @@ public sealed partial class CosmosInventoryLedger
         }
 
         await Task.WhenAll(applied.Keys.Select(sku => Writer(sku).RunAsync(new AbortStep(intent.OrderId, intent.Number, null))));
+        // The undone steps may have been seen (and announced by nobody): their SKUs changed back.
+        await AnnounceAsync(applied.Keys);
         document.Intent = null;
         document.Done = intent.Number;
         await _meta.ReplaceAsync(document, OrderDocument.DocumentId, document.Pk, intent.ETag, cancellationToken);

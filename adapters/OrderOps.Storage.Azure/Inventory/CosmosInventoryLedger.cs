@@ -52,6 +52,18 @@ namespace OrderOps.Storage.Azure.Inventory;
 /// when it next writes that SKU, so after a crash an entry can arrive late or twice (the fan-out recomputes a SKU,
 /// which is harmless). A Function app turns the log off: its Cosmos DB trigger reads the real change feed of the
 /// <c>inventory</c> container instead, which cosmosdb-server cannot emulate.</para>
+/// <para><b>Announcing changes.</b> Every commit that changes balances sends one <see cref="InventoryChangedMessage"/>
+/// naming its SKUs to <see cref="QueueNames.InventoryChanges"/> (when a queue is given), which wakes the fan-out. Cosmos DB
+/// cannot write to a queue in its transaction, so the message follows the commit, with a crash window between them:
+/// <list type="bullet">
+/// <item>an order operation announces while it still holds its intent, after every step is applied and before the order
+/// document commits. A crash before the send leaves the intent open; whoever recovers it (the order's next call, or
+/// <see cref="RepairAsync"/> when the SKU is next written) finishes or undoes it and announces then. A crash after the
+/// send and before the commit announces twice, which is harmless;</item>
+/// <item>a one-SKU movement announces right after its SKU document commits: a crash in between loses the wake-up;</item>
+/// <item>a send that fails (queue unreachable) is logged and not retried, so the operation still succeeds.</item>
+/// </list>
+/// Wake-ups lost in those last two windows are closed by the ReconcileInventory timer, which recomputes every SKU.</para>
 /// <para><b>Listing without cross-partition queries.</b> <see cref="ListSkusAsync"/> reads <see cref="SkuIndex"/>;
 /// balances are point reads; movements are one single-partition query plus the SKU document.</para>
 /// </summary>
@@ -62,6 +74,7 @@ public sealed partial class CosmosInventoryLedger : IInventoryLedger
     private readonly CosmosDocuments _meta;
     private readonly TimeProvider _time;
     private readonly CosmosInventoryLedgerOptions _options;
+    private readonly IMessageQueue? _changes;
     private readonly ILogger _logger;
     private readonly SkuIndex _index;
     private readonly InventoryChangeLog? _changeLog;
@@ -77,13 +90,15 @@ public sealed partial class CosmosInventoryLedger : IInventoryLedger
         CosmosInventoryLedgerOptions options,
         bool emulator,
         InventorySignals? signals = null,
-        ILogger<CosmosInventoryLedger>? logger = null)
+        ILogger<CosmosInventoryLedger>? logger = null,
+        IMessageQueue? changes = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _stock = new CosmosDocuments(stock, emulator);
         _meta = new CosmosDocuments(meta, emulator);
         _time = time;
         _options = options;
+        _changes = changes;
         _logger = logger ?? NullLogger<CosmosInventoryLedger>.Instance;
         _index = new SkuIndex(_meta);
         _changeLog = options.ChangeLog ? new InventoryChangeLog(_meta) : null;
@@ -107,9 +122,19 @@ public sealed partial class CosmosInventoryLedger : IInventoryLedger
         var claimed = await _claims.ClaimAsync(movement, cancellationToken);
         try
         {
-            return movement.Type is MovementType.Allocation or MovementType.Release or MovementType.Shipment
-                ? await RecordOrderMovementAsync(movement, cancellationToken)
-                : await Writer(movement.Sku).RunAsync(new RecordStockMovement(movement));
+            if (movement.Type is MovementType.Allocation or MovementType.Release or MovementType.Shipment)
+            {
+                return await RecordOrderMovementAsync(movement, cancellationToken);
+            }
+
+            var outcome = await Writer(movement.Sku).RunAsync(new RecordStockMovement(movement));
+            if (outcome == MovementOutcome.Recorded)
+            {
+                // The SKU document's replace was the commit; a crash before this line loses only the wake-up.
+                await AnnounceAsync([movement.Sku]);
+            }
+
+            return outcome;
         }
         catch (Exception exception) when (claimed && exception is InsufficientStockException or ReservationMismatchException)
         {
@@ -367,6 +392,28 @@ public sealed partial class CosmosInventoryLedger : IInventoryLedger
 
     private InventoryChangeLog ChangeLog => _changeLog ?? throw new InvalidOperationException(
         "The inventory change log is off (CosmosInventoryLedgerOptions.ChangeLog): in a Function app the Cosmos DB trigger reads the inventory container's change feed.");
+
+    /// <summary>Sends the wake-up for a commit that changed <paramref name="skus"/>; see "Announcing changes" above.</summary>
+    private async Task AnnounceAsync(IEnumerable<string> skus)
+    {
+        if (_changes is null)
+        {
+            return;
+        }
+
+        try
+        {
+            // Not the caller's token: the change is committed, so its announcement should go out even if the caller gave up.
+            foreach (var message in InventoryChangedMessage.For(skus, _time.GetUtcNow()))
+            {
+                await _changes.SendAsync(QueueNames.InventoryChanges, message, CancellationToken.None);
+            }
+        }
+        catch (Exception exception)
+        {
+            _logger.LogWarning(exception, "Could not announce an inventory change; the ReconcileInventory timer will pick it up.");
+        }
+    }
 
     private StockWriter Writer(string sku) => _writers.GetOrAdd(sku, s => new StockWriter(s, _writerServices));
 

@@ -1,4 +1,7 @@
 using System.Threading.Channels;
+using OrderOps.Core.Inventory.FanOut;
+using OrderOps.Core.Ports;
+using OrderOps.Storage.Embedded.Messaging;
 
 namespace OrderOps.Storage.Embedded.Inventory;
 
@@ -8,6 +11,11 @@ namespace OrderOps.Storage.Embedded.Inventory;
 /// it, and a refused one rolls back alone), commits once, then completes them all. Under contention this turns
 /// hundreds of commits a second into a few dozen without weakening the no-oversell guarantee, which rests on the
 /// operations running one after another under the write lock, not on them having separate transactions.
+/// <para>
+/// The commit also enqueues one <see cref="InventoryChangedMessage"/> on <see cref="QueueNames.InventoryChanges"/> naming
+/// every SKU the batch's operations changed, in the same transaction (the queue table lives in the same database file):
+/// a transactional outbox, so a balance change and the fan-out's wake-up commit together or not at all.
+/// </para>
 /// </summary>
 internal sealed class LedgerWriteQueue(SqliteDatabase database, TimeProvider time, Action onChanged)
 {
@@ -81,13 +89,16 @@ internal sealed class LedgerWriteQueue(SqliteDatabase database, TimeProvider tim
             await database.WriteAsync(async (connection, transaction) =>
             {
                 await using var writer = new LedgerWriter(connection, transaction, time.GetUtcNow());
+                var touched = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var work in batch)
                 {
                     await writer.ExecuteAsync("SAVEPOINT op");
+                    writer.TouchedSkus.Clear();
                     try
                     {
                         changed |= await work.RunAsync(writer);
                         await writer.ExecuteAsync("RELEASE op");
+                        touched.UnionWith(writer.TouchedSkus);
                         succeeded.Add(work);
                     }
                     catch (Exception exception)
@@ -95,6 +106,11 @@ internal sealed class LedgerWriteQueue(SqliteDatabase database, TimeProvider tim
                         await writer.ExecuteAsync("ROLLBACK TO op; RELEASE op");
                         work.Fail(exception);
                     }
+                }
+
+                foreach (var message in InventoryChangedMessage.For(touched, writer.Now))
+                {
+                    await SqliteMessageQueue.InsertAsync(connection, transaction, QueueNames.InventoryChanges, message, writer.Now, CancellationToken.None);
                 }
 
                 return succeeded.Count;

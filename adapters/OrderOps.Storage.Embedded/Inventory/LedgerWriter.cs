@@ -17,6 +17,9 @@ internal sealed class LedgerWriter(SqliteConnection connection, SqliteTransactio
 
     public DateTimeOffset Now { get; } = now;
 
+    /// <summary>SKUs whose balances the current operation changed (cleared by the write queue before each operation).</summary>
+    public HashSet<string> TouchedSkus { get; } = new(StringComparer.Ordinal);
+
     public async Task<StockBalance> GetBalanceAsync(string sku, string location, CancellationToken cancellationToken)
     {
         var command = Command("SELECT on_hand, allocated FROM inventory_balances WHERE sku = $sku AND location = $location");
@@ -93,6 +96,7 @@ internal sealed class LedgerWriter(SqliteConnection connection, SqliteTransactio
             (onHand, allocated) = (newOnHand, newAllocated);
         }
 
+        TouchedSkus.Add(sku);
         var change = Command("""
             INSERT INTO inventory_changes (sku, location, on_hand, allocated, at) VALUES ($sku, $location, $onHand, $allocated, $at)
             """);

@@ -9,8 +9,8 @@ namespace OrderOps.Storage.Embedded.Inventory;
 /// The ledger on SQLite. Operations run one after another inside <see cref="SqliteDatabase.WriteAsync{T}"/> write
 /// transactions (writers serialised, BEGIN IMMEDIATE), each in its own savepoint, grouped into one commit when they
 /// arrive together (<see cref="LedgerWriteQueue"/>). So reading a balance, checking it and changing it cannot
-/// interleave with another writer; the balance table makes that check O(1); the change log is written in the
-/// same transaction as the balance it records.
+/// interleave with another writer; the balance table makes that check O(1); the change log, and the
+/// <see cref="InventoryChangedMessage"/> that wakes the fan-out, are written in the same transaction as the balances.
 /// </summary>
 public sealed class SqliteInventoryLedger : IInventoryLedger
 {
@@ -20,11 +20,16 @@ public sealed class SqliteInventoryLedger : IInventoryLedger
     private readonly TimeProvider time;
     private readonly LedgerWriteQueue _writes;
 
-    public SqliteInventoryLedger(SqliteDatabase database, TimeProvider time, InventorySignals? signals = null)
+    /// <param name="queueSignal">Woken after a commit enqueued its <see cref="InventoryChangedMessage"/> (the embedded queue's pump).</param>
+    public SqliteInventoryLedger(SqliteDatabase database, TimeProvider time, InventorySignals? signals = null, Messaging.QueueSignal? queueSignal = null)
     {
         this.database = database;
         this.time = time;
-        _writes = new LedgerWriteQueue(database, time, () => signals?.LedgerChanged());
+        _writes = new LedgerWriteQueue(database, time, () =>
+        {
+            signals?.LedgerChanged();
+            queueSignal?.Notify(QueueNames.InventoryChanges);
+        });
     }
 
     public async Task<MovementOutcome> RecordMovementAsync(StockMovement movement, CancellationToken cancellationToken)

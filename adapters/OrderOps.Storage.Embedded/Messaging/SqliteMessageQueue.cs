@@ -4,9 +4,9 @@ using OrderOps.Core.Ports;
 namespace OrderOps.Storage.Embedded.Messaging;
 
 /// <summary>
-/// A durable queue in SQLite with Service Bus semantics: peek-lock with a visibility timeout, delivery count,
+/// A durable queue in SQLite with the Storage-queue semantics of the Azure backend: a visibility timeout, delivery count,
 /// exponential backoff on abandon, dead-letter after <see cref="QueueRetryPolicy.MaxDeliveryCount"/> keeping the
-/// last error, and duplicate detection by message id while the message waits.
+/// last error; plus, as an optimisation the port does not promise, dropping a resend whose message id still waits.
 /// </summary>
 public sealed class SqliteMessageQueue(SqliteDatabase database, TimeProvider time, QueueRetryPolicy retryPolicy, QueueSignal signal)
     : IMessageQueue, IQueueReceiver
@@ -15,25 +15,30 @@ public sealed class SqliteMessageQueue(SqliteDatabase database, TimeProvider tim
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(queueName);
         ArgumentNullException.ThrowIfNull(message);
-        var now = time.GetUtcNow();
-        var visibleAt = message.ScheduledEnqueueTime is { } scheduled && scheduled > now ? scheduled : now;
-        await database.WriteAsync(async (connection, transaction) =>
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = """
-                INSERT INTO queue_messages (queue, message_id, body, enqueued_at, visible_at)
-                VALUES ($queue, $id, $body, $now, $visible)
-                ON CONFLICT (queue, message_id) DO NOTHING
-                """;
-            command.Parameters.AddWithValue("$queue", queueName);
-            command.Parameters.AddWithValue("$id", message.MessageId);
-            command.Parameters.AddWithValue("$body", message.Body);
-            command.Parameters.AddWithValue("$now", UnixTime.ToMs(now));
-            command.Parameters.AddWithValue("$visible", UnixTime.ToMs(visibleAt));
-            return await command.ExecuteNonQueryAsync(cancellationToken);
-        }, cancellationToken);
+        await database.WriteAsync((connection, transaction) => InsertAsync(connection, transaction, queueName, message, time.GetUtcNow(), cancellationToken), cancellationToken);
         signal.Notify(queueName);
+    }
+
+    /// <summary>
+    /// Enqueues inside the caller's transaction, so a write and the message announcing it commit together (a
+    /// transactional outbox: the inventory ledger uses it). The caller notifies <see cref="QueueSignal"/> after commit.
+    /// </summary>
+    internal static async Task<int> InsertAsync(SqliteConnection connection, SqliteTransaction transaction, string queueName, QueueMessage message, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var visibleAt = message.ScheduledEnqueueTime is { } scheduled && scheduled > now ? scheduled : now;
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO queue_messages (queue, message_id, body, enqueued_at, visible_at)
+            VALUES ($queue, $id, $body, $now, $visible)
+            ON CONFLICT (queue, message_id) DO NOTHING
+            """;
+        command.Parameters.AddWithValue("$queue", queueName);
+        command.Parameters.AddWithValue("$id", message.MessageId);
+        command.Parameters.AddWithValue("$body", message.Body);
+        command.Parameters.AddWithValue("$now", UnixTime.ToMs(now));
+        command.Parameters.AddWithValue("$visible", UnixTime.ToMs(visibleAt));
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(string queueName, int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken)

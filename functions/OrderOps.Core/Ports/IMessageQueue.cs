@@ -1,26 +1,36 @@
 namespace OrderOps.Core.Ports;
 
 /// <summary>
-/// Sends messages between functions. Embedded: a durable SQLite queue. Azure: Service Bus. Receiving is the
+/// Sends messages between functions. Embedded: a durable SQLite queue. Azure: Storage queues. Receiving is the
 /// host's job (the standalone pump or the Functions trigger), so handlers only ever send.
+/// <para>
+/// Delivery is at least once, and a message may arrive more than once: Storage queues have no duplicate detection, a
+/// sender that retries after a lost reply sends twice, and a lock that runs out redelivers. Every consumer is therefore
+/// idempotent by the message's content. (The embedded queue drops a resend whose id still waits, as an optimisation
+/// nobody may rely on.)
+/// </para>
 /// </summary>
 public interface IMessageQueue
 {
     /// <summary>
-    /// Durably enqueues <paramref name="message"/>. A message whose <see cref="QueueMessage.MessageId"/> is
-    /// already waiting in the queue is not enqueued twice (Service Bus duplicate detection semantics).
+    /// Durably enqueues <paramref name="message"/>: once this returns the message is not lost, though it may be
+    /// delivered more than once (see the type's remarks).
     /// </summary>
     Task SendAsync(string queueName, QueueMessage message, CancellationToken cancellationToken);
 }
 
 public sealed record QueueMessage
 {
+    /// <summary>
+    /// The sender's id, for logs and the embedded queue's resend check. Storage queues assign their own ids, so a
+    /// receiver on Azure sees the service's id, not this one.
+    /// </summary>
     public required string MessageId { get; init; }
 
-    /// <summary>JSON text. Keep it small: large payloads go to the raw archive and the message names them.</summary>
+    /// <summary>JSON text (at most 64 KiB on Azure). Keep it small: large payloads go to the raw archive and the message names them.</summary>
     public required string Body { get; init; }
 
-    /// <summary>Not visible to receivers before this time; null for now.</summary>
+    /// <summary>Not visible to receivers before this time; null for now. At most 7 days ahead (the Storage queue limit).</summary>
     public DateTimeOffset? ScheduledEnqueueTime { get; init; }
 }
 
@@ -33,6 +43,6 @@ public static class QueueNames
     /// <summary>Things that happened to an order, for its lifecycle process manager.</summary>
     public const string Lifecycle = "lifecycle";
 
-    /// <summary>SKUs whose stock changed, for the inventory fan-out.</summary>
+    /// <summary>SKUs whose stock changed, waking the inventory fan-out (see <c>InventoryChangedMessage</c>).</summary>
     public const string InventoryChanges = "inventory-changes";
 }

@@ -1,8 +1,9 @@
 namespace OrderOps.Core.Ports;
 
 /// <summary>
-/// The receiving side of <see cref="IMessageQueue"/>, used only by hosts that pump queues themselves
-/// (standalone mode). On Azure the Functions host receives from Service Bus and this is not used.
+/// The receiving side of <see cref="IMessageQueue"/>, used by hosts that pump queues themselves (standalone mode)
+/// and to list dead letters. In a Function app the Functions host receives from Storage queues and poisons messages
+/// itself, the same way the Azure implementation of this port does. Order of delivery is not guaranteed.
 /// </summary>
 public interface IQueueReceiver
 {
@@ -21,6 +22,10 @@ public interface IQueueReceiver
     /// </summary>
     Task<AbandonOutcome> AbandonAsync(ReceivedMessage message, string error, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Up to <paramref name="limit"/> dead letters of the queue with their last error. A backend may cap the limit
+    /// (Storage queues: 32, the most one peek returns).
+    /// </summary>
     Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(string queueName, int limit, CancellationToken cancellationToken);
 
     /// <summary>
@@ -48,7 +53,7 @@ public sealed record ReceivedMessage
 
     public required string LockToken { get; init; }
 
-    /// <summary>Store-specific handle of the message.</summary>
+    /// <summary>Store-specific handle of the message (the embedded queue's sequence; Storage queues have none).</summary>
     public required long SequenceNumber { get; init; }
 }
 
@@ -81,7 +86,10 @@ public sealed record DeadLetter
     public required DateTimeOffset DeadLetteredAt { get; init; }
 }
 
-/// <summary>Retry rules for messages that fail, mirroring Service Bus's MaxDeliveryCount (default 10).</summary>
+/// <summary>
+/// Retry rules for messages that fail. In a Function app the host applies host.json's
+/// <c>extensions.queues.maxDequeueCount</c>, which must equal <see cref="MaxDeliveryCount"/>.
+/// </summary>
 public sealed record QueueRetryPolicy
 {
     public int MaxDeliveryCount { get; init; } = 10;

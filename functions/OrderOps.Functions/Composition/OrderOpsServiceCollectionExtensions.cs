@@ -20,8 +20,8 @@ namespace OrderOps.Functions.Composition;
 /// <summary>The composition root: which backend, which channels, which core services.</summary>
 public static class OrderOpsServiceCollectionExtensions
 {
-    /// <summary>Everything the functions need, the same in both hosting modes; <paramref name="mode"/> only picks how messages are received.</summary>
-    public static IServiceCollection AddOrderOps(this IServiceCollection services, IConfiguration configuration, HostingMode mode)
+    /// <summary>Everything the functions need, the same in both hosting modes.</summary>
+    public static IServiceCollection AddOrderOps(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddProblemDetails();
@@ -39,7 +39,7 @@ public static class OrderOpsServiceCollectionExtensions
         });
 
         services.AddSingleton(TimeProvider.System);
-        AddStorage(services, configuration, mode);
+        AddStorage(services, configuration);
 
         services.AddSingleton(configuration.GetSection("OrderOps:Ingest").Get<IngestOptions>() ?? new IngestOptions());
         services.AddSingleton<InboundAcceptor>();
@@ -67,7 +67,7 @@ public static class OrderOpsServiceCollectionExtensions
         return services;
     }
 
-    private static void AddStorage(IServiceCollection services, IConfiguration configuration, HostingMode mode)
+    private static void AddStorage(IServiceCollection services, IConfiguration configuration)
     {
         var backend = configuration["Storage:Backend"] ?? StorageBackends.Embedded;
         switch (backend)
@@ -82,9 +82,10 @@ public static class OrderOpsServiceCollectionExtensions
                 // The ledger on Cosmos DB; its commits wake the fan-out through the inventory-changes queue.
                 services.AddAzureInventory(changeLog: false);
                 services.AddHostedService<AzureStorageInitializer>();
-                var local = EmbeddedOptions(configuration);
-                AddEmbeddedMessaging(services, local);
-                services.PostConfigure<StandaloneOptions>(o => o.DataDirectory = local.DataDirectory);
+                // Messages go through Storage queues in both modes: the Functions host triggers on them, a standalone app
+                // pumps them itself. Only the inbox folder standing in for the edi-inbox container stays local.
+                services.AddAzureMessaging(configuration);
+                services.PostConfigure<StandaloneOptions>(o => o.DataDirectory = DataDirectory.Resolve(configuration));
                 break;
             default:
                 throw new OptionsValidationException("Storage:Backend", typeof(string), [$"Storage:Backend '{backend}' is not supported; use '{StorageBackends.Embedded}' or '{StorageBackends.Azure}'."]);
@@ -92,17 +93,6 @@ public static class OrderOpsServiceCollectionExtensions
     }
 
     private static EmbeddedStorageOptions EmbeddedOptions(IConfiguration configuration) => new() { DataDirectory = DataDirectory.Resolve(configuration) };
-
-    private static void AddEmbeddedMessaging(IServiceCollection services, EmbeddedStorageOptions options)
-    {
-        services.AddSingleton(new QueueRetryPolicy());
-        services.AddSingleton(options);
-        services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<EmbeddedStorageOptions>()));
-        services.AddSingleton<QueueSignal>();
-        services.AddSingleton<SqliteMessageQueue>();
-        services.AddSingleton<IMessageQueue>(sp => sp.GetRequiredService<SqliteMessageQueue>());
-        services.AddSingleton<IQueueReceiver>(sp => sp.GetRequiredService<SqliteMessageQueue>());
-    }
 }
 
 /// <summary>Creates the Azure databases, containers, tables and blob containers at start when <c>Storage:CreateIfMissing</c> is true.</summary>

@@ -26,7 +26,7 @@ internal static partial class StandaloneApp
         // The request-start line prints the full URL, and a client may put its key in ?code=: keep it out of the log.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", level => level >= LogLevel.Warning);
 
-        builder.Services.AddOrderOps(builder.Configuration, HostingMode.Standalone);
+        builder.Services.AddOrderOps(builder.Configuration);
         builder.Services.AddStandaloneFunctions(typeof(StandaloneApp).Assembly, builder.Configuration);
 
         var app = builder.Build();

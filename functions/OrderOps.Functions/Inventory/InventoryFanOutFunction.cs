@@ -1,7 +1,6 @@
 using System.Text.Json;
 using OrderOps.Core.Inventory.FanOut;
 using OrderOps.Core.Ports;
-using OrderOps.Core.Serialization;
 
 namespace OrderOps.Functions.Inventory;
 
@@ -22,7 +21,7 @@ public sealed partial class InventoryFanOutFunction(InventoryFanOutPlanner plann
         InventoryChangedMessage changed;
         try
         {
-            changed = OrderOpsJson.Deserialize<InventoryChangedMessage>(message);
+            changed = InventoryChangedMessage.Parse(message);
         }
         catch (JsonException ex)
         {

@@ -36,7 +36,7 @@ public sealed class AzureBackendCompositionTests : IDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddConfiguration(AzureConfiguration(HostingMode.Standalone));
         builder.Host.UseDefaultServiceProvider(o => { o.ValidateOnBuild = true; o.ValidateScopes = true; });
-        builder.Services.AddOrderOps(builder.Configuration, HostingMode.Standalone);
+        builder.Services.AddOrderOps(builder.Configuration);
         builder.Services.AddStandaloneFunctions(typeof(Program).Assembly, builder.Configuration);
         await using var app = builder.Build();
 
@@ -50,7 +50,7 @@ public sealed class AzureBackendCompositionTests : IDisposable
         var builder = FunctionsApplication.CreateBuilder([]);
         builder.ConfigureFunctionsWebApplication();
         builder.Configuration.AddConfiguration(AzureConfiguration(HostingMode.Functions));
-        builder.Services.AddOrderOps(builder.Configuration, HostingMode.Functions);
+        builder.Services.AddOrderOps(builder.Configuration);
         using var host = builder.Build();
 
         AssertComposed(host.Services);

@@ -18,6 +18,7 @@ namespace OrderOps.Functions.Tests.Infrastructure;
 public sealed partial class InfrastructureSettingsTests
 {
     private static readonly IReadOnlyList<FunctionDescriptor> Functions = FunctionDiscovery.Discover(typeof(Program).Assembly);
+    private static readonly string MainBicep = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "infra", "main.bicep"));
     private static readonly string ResourcesBicep = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "infra", "resources.bicep"));
     private static readonly IReadOnlySet<string> BicepSettings = ParseBicepAppSettings(ResourcesBicep);
     private static readonly IReadOnlySet<string> SampleSettings = ParseSampleSettings();
@@ -91,14 +92,14 @@ public sealed partial class InfrastructureSettingsTests
     [Fact]
     public void Every_queue_a_function_is_triggered_by_is_declared_with_its_poison_queue()
     {
-        var queues = Block(ResourcesBicep, "var queueNames = [", "]");
+        var queues = Block(MainBicep, "param queueNames array = [", "]");
         foreach (var queue in Functions.Select(f => f.Trigger).OfType<QueueTriggerAttribute>().Select(q => q.QueueName))
         {
             Assert.Contains($"'{queue}'", queues, StringComparison.Ordinal);
         }
 
-        Assert.Contains("'${name}-poison'", ResourcesBicep, StringComparison.Ordinal);
-        Assert.Contains("Storage Queue Data Contributor", ResourcesBicep, StringComparison.Ordinal);
+        Assert.Contains("[for name in flatten(map(queueNames, q => [q, '${q}-poison'])): {", ResourcesBicep, StringComparison.Ordinal);
+        Assert.Contains("roles.storageQueueDataContributor", Block(ResourcesBicep, "var storageRoles = [", "]"), StringComparison.Ordinal);
     }
 
     [Fact]

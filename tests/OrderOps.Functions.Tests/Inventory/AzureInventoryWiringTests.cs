@@ -41,7 +41,7 @@ public sealed class AzureInventoryWiringTests : IDisposable
             ["StorageConnection"] = "UseDevelopmentStorage=true",
         }).Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
-        services.AddOrderOps(configuration, mode);
+        services.AddOrderOps(configuration);
         using var provider = services.BuildServiceProvider();
 
         var ledger = Assert.IsType<CosmosInventoryLedger>(provider.GetRequiredService<IInventoryLedger>());

@@ -61,7 +61,7 @@ public sealed class AzureInventoryBackend : IAsyncDisposable
     }
 
     /// <summary>A ledger instance on this backend's containers (another instance of the same ledger when called again).</summary>
-    public CosmosInventoryLedger CreateLedger(TimeProvider? time = null, CosmosInventoryLedgerOptions? options = null, CosmosClient? client = null)
+    public CosmosInventoryLedger CreateLedger(TimeProvider? time = null, CosmosInventoryLedgerOptions? options = null, CosmosClient? client = null, OrderOps.Core.Ports.IMessageQueue? changes = null)
     {
         client ??= Cosmos;
         return new CosmosInventoryLedger(
@@ -69,7 +69,8 @@ public sealed class AzureInventoryBackend : IAsyncDisposable
             client.GetContainer(Options.DatabaseName, Options.InventoryMetaContainer),
             time ?? TimeProvider.System,
             options ?? new CosmosInventoryLedgerOptions(),
-            AzureTestEnvironment.CosmosIsEmulator);
+            AzureTestEnvironment.CosmosIsEmulator,
+            changes: changes);
     }
 
     public TableInventoryPublicationStore CreatePublicationStore() => new(_tables.GetTableClient(Options.InventoryPublicationsTable));

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using OrderOps.Core.Inventory.FanOut;
 using OrderOps.Core.Ports;
 using OrderOps.Inventory.Tests.Contracts;
 using OrderOps.Testing.Azure;
@@ -8,6 +10,7 @@ namespace OrderOps.Inventory.Tests.Azure;
 [NeedsAzureServices]
 public sealed class AzureInventoryLedgerTests : InventoryLedgerContractTests, IAsyncLifetime
 {
+    private readonly RecordingQueue _queue = new();
     private AzureInventoryBackend _backend = null!;
     private IInventoryLedger _ledger = null!;
 
@@ -16,10 +19,39 @@ public sealed class AzureInventoryLedgerTests : InventoryLedgerContractTests, IA
     public async Task InitializeAsync()
     {
         _backend = await AzureInventoryBackend.CreateAsync();
-        _ledger = _backend.CreateLedger();
+        _ledger = _backend.CreateLedger(changes: _queue);
     }
 
+    protected override Task<IReadOnlyList<InventoryChangedMessage>> TakeAnnouncedChangesAsync() => Task.FromResult(_queue.Take());
+
     public async Task DisposeAsync() => await _backend.DisposeAsync();
+}
+
+/// <summary>
+/// What the Cosmos DB ledger sends: it only ever calls <see cref="IMessageQueue.SendAsync"/>, so its announcements are
+/// recorded here (the Storage-queue implementation has its own contract tests on Azurite in OrderOps.Storage.Tests).
+/// </summary>
+internal sealed class RecordingQueue : IMessageQueue
+{
+    private readonly ConcurrentQueue<(string Queue, QueueMessage Message)> _sent = new();
+
+    public Task SendAsync(string queueName, QueueMessage message, CancellationToken cancellationToken)
+    {
+        _sent.Enqueue((queueName, message));
+        return Task.CompletedTask;
+    }
+
+    public IReadOnlyList<InventoryChangedMessage> Take()
+    {
+        var taken = new List<InventoryChangedMessage>();
+        while (_sent.TryDequeue(out var sent))
+        {
+            Assert.Equal(QueueNames.InventoryChanges, sent.Queue);
+            taken.Add(InventoryChangedMessage.Parse(sent.Message.Body));
+        }
+
+        return taken;
+    }
 }
 
 [NeedsAzureServices]

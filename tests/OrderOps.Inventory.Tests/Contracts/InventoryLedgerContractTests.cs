@@ -8,7 +8,7 @@ namespace OrderOps.Inventory.Tests.Contracts;
 /// fresh, empty ledger per test); a subclass marked with a precondition (e.g. <c>[NeedsAzureServices]</c>) is skipped
 /// with its reason when the precondition does not hold.
 /// </summary>
-public abstract class InventoryLedgerContractTests
+public abstract partial class InventoryLedgerContractTests
 {
     protected static readonly CancellationToken None = CancellationToken.None;
 

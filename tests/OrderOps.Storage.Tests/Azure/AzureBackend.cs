@@ -48,10 +48,10 @@ public sealed class AzureBackend : IStorageBackend
 
     public IIngestFailureStore Failures { get; }
 
-    /// <summary>Service Bus is not emulated; its sender has its own tests against a fake server (ServiceBusRestSenderTests).</summary>
-    public IMessageQueue Queue { get; } = new NotEmulatedQueue();
+    /// <summary>The queue port runs on its own backend (<see cref="AzureQueueBackend"/>), which deletes the queues it makes.</summary>
+    public IMessageQueue Queue { get; } = new SeeQueueBackend();
 
-    /// <summary>On Azure the Functions host receives from Service Bus; the app never does.</summary>
+    /// <inheritdoc cref="Queue"/>
     public IQueueReceiver? Receiver => null;
 
     public static async Task<IStorageBackend> CreateAsync()
@@ -72,6 +72,7 @@ public sealed class AzureBackend : IStorageBackend
             TimerTable = "duetimers" + suffix,
             LifecycleExceptionTable = "lifecycleexceptions" + suffix,
             InventoryPublicationsTable = "pubs" + suffix,
+            QueueFailureTable = "queuefailures" + suffix,
             RawArchiveContainer = "raw-" + suffix,
             CosmosEmulator = AzureTestEnvironment.CosmosIsEmulator,
         };
@@ -84,10 +85,10 @@ public sealed class AzureBackend : IStorageBackend
 
     public async ValueTask DisposeAsync() => await _storage.DeleteAsync(default);
 
-    private sealed class NotEmulatedQueue : IMessageQueue
+    private sealed class SeeQueueBackend : IMessageQueue
     {
         public Task SendAsync(string queueName, QueueMessage message, CancellationToken cancellationToken) =>
-            throw new NotSupportedException("Service Bus has no emulator here; see ServiceBusRestSenderTests.");
+            throw new NotSupportedException("Queue tests on Azure use AzureQueueBackend (Storage queues under a per-test prefix).");
     }
 }
 
@@ -203,6 +204,7 @@ public sealed class AzureLifecycleBackend : ILifecycleStorageBackend
             TimerTable = "duetimers" + suffix,
             LifecycleExceptionTable = "lifecycleexceptions" + suffix,
             InventoryPublicationsTable = "pubs" + suffix,
+            QueueFailureTable = "queuefailures" + suffix,
             RawArchiveContainer = "raw-" + suffix,
             CosmosEmulator = AzureTestEnvironment.CosmosIsEmulator,
         };

@@ -8,11 +8,6 @@ public sealed class EmbeddedOrderStoreTests : OrderStoreContract
     protected override Task<IStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateAsync();
 }
 
-public sealed class EmbeddedMessageQueueTests : MessageQueueContract
-{
-    protected override Task<IStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateAsync();
-}
-
 public sealed class EmbeddedKeyValueTests : KeyValueContracts
 {
     protected override Task<IStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateAsync();
