@@ -1,13 +1,16 @@
 using System.Globalization;
 using OrderOps.Core.Ports;
+using OrderOps.Functions.Http;
 
 namespace OrderOps.Functions.Operations;
 
 public sealed class DeadLetterEndpoints(IQueueReceiver receiver)
 {
+    private static readonly string[] KnownQueues = [QueueNames.Ingest, QueueNames.Lifecycle, QueueNames.InventoryChanges];
+
     /// <summary>
-    /// <c>GET /api/queues/{queueName}/deadletters</c>: messages that failed every delivery (the poison queue), with
-    /// their last error.
+    /// <c>GET /api/queues/{queueName}/deadletters?limit=</c>: messages that failed every delivery (the embedded dead-letter
+    /// store, or the Storage queue's <c>-poison</c> queue), each with its last error. 404 for a queue that does not exist.
     /// </summary>
     [Function("ListDeadLetters")]
     public async Task<IResult> ListAsync(
@@ -15,6 +18,11 @@ public sealed class DeadLetterEndpoints(IQueueReceiver receiver)
         string queueName,
         CancellationToken cancellationToken)
     {
+        if (!KnownQueues.Contains(queueName, StringComparer.Ordinal))
+        {
+            return Problems.NotFound($"No queue '{queueName}'. The queues are {string.Join(", ", KnownQueues)}.");
+        }
+
         var limit = int.TryParse(request.Query["limit"].FirstOrDefault(), CultureInfo.InvariantCulture, out var parsed) ? Math.Clamp(parsed, 1, 1000) : 100;
         return Results.Ok(new { deadLetters = await receiver.ListDeadLettersAsync(queueName, limit, cancellationToken) });
     }
