@@ -26,9 +26,9 @@ public static class FunctionDiscovery
         {
             foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
             {
-                if (method.GetCustomAttribute<FunctionAttribute>() is { } function)
+                if (method.GetCustomAttribute<FunctionAttribute>() is not null)
                 {
-                    functions.Add(Describe(function.Name, method));
+                    functions.Add(Describe(method));
                 }
             }
         }
@@ -42,8 +42,14 @@ public static class FunctionDiscovery
         return functions.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
     }
 
-    private static FunctionDescriptor Describe(string name, MethodInfo method)
+    /// <summary>
+    /// Describes one method as a function (named by its <c>[Function]</c> attribute, else by the method), or throws
+    /// naming it when standalone mode could not call it.
+    /// </summary>
+    public static FunctionDescriptor Describe(MethodInfo method)
     {
+        ArgumentNullException.ThrowIfNull(method);
+        var name = method.GetCustomAttribute<FunctionAttribute>()?.Name ?? method.Name;
         var triggers = method.GetParameters()
             .Select(p => (Parameter: p, Trigger: TriggerOf(p)))
             .Where(t => t.Trigger.Attribute is not null)
