@@ -66,10 +66,16 @@ public sealed class SqliteDatabase : IDisposable
         return pending.Task;
     }
 
+    /// <summary>
+    /// Finishes the queued writes and closes this file's pooled connections (only this file's: clearing every pool would
+    /// close connections another database in the process is opening at that moment).
+    /// </summary>
     public void Dispose()
     {
         _writes.Writer.TryComplete();
         _writer.GetAwaiter().GetResult();
+        using var pooled = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(pooled);
     }
 
     private async Task WriteLoopAsync()

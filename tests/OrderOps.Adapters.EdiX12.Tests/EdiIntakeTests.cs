@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using OrderOps.Adapters.EdiX12.Configuration;
 using OrderOps.Adapters.EdiX12.Intake;
 using OrderOps.Adapters.EdiX12.Processing;
@@ -37,7 +36,6 @@ public sealed class EdiIntakeTests : IDisposable
     public void Dispose()
     {
         _database.Dispose();
-        SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
     }
 

@@ -175,7 +175,6 @@ public sealed class LifecycleHarness : IAsyncDisposable
     {
         await Task.Yield();
         _database.Dispose();
-        SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
     }
 }

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using OrderOps.Adapters.EdiX12.Configuration;
 using OrderOps.Adapters.EdiX12.Notifications;
 using OrderOps.Adapters.EdiX12.Processing;
@@ -53,7 +52,6 @@ internal sealed class NotifierRig : IDisposable
     {
         ControlNumbers.Dispose();
         _database.Dispose();
-        SqliteConnection.ClearAllPools();
         if (Directory.Exists(_directory))
         {
             Directory.Delete(_directory, recursive: true);

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using OrderOps.Functions.Tests.Lossless;
 using OrderOps.Storage.Embedded;
 using OrderOps.Storage.Embedded.Inventory;
@@ -42,7 +41,6 @@ public sealed class LifecycleKillAndRestartTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _world.DisposeAsync();
-        SqliteConnection.ClearAllPools();
         if (Directory.Exists(_dataDirectory))
         {
             Directory.Delete(_dataDirectory, recursive: true);

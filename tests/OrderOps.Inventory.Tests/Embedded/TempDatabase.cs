@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using OrderOps.Storage.Embedded;
 
 namespace OrderOps.Inventory.Tests.Embedded;
@@ -18,7 +17,6 @@ public sealed class TempDatabase : IDisposable
     public void Dispose()
     {
         Database.Dispose();
-        SqliteConnection.ClearAllPools();
         try
         {
             Directory.Delete(_directory, recursive: true);

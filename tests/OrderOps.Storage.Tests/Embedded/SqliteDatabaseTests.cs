@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using OrderOps.Storage.Embedded;
 
 namespace OrderOps.Storage.Tests.Embedded;
@@ -17,7 +16,6 @@ public sealed class SqliteDatabaseTests : IDisposable
     public void Dispose()
     {
         _database.Dispose();
-        SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
     }
 

@@ -70,7 +70,6 @@ public sealed class EmbeddedBackend : IStorageBackend, ILifecycleStorageBackend
     public ValueTask DisposeAsync()
     {
         _database.Dispose();
-        SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
         return ValueTask.CompletedTask;
     }
