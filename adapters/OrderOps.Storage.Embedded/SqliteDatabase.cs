@@ -20,17 +20,31 @@ public sealed class SqliteDatabase : IDisposable
     private const int MaxGroupSize = 512;
 
     private readonly string _connectionString;
+    private readonly string _schemaPrefix;
+    private readonly string? _writerPragmas;
     private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
     public SqliteDatabase(EmbeddedStorageOptions options)
+        : this(options?.DatabasePath ?? throw new ArgumentNullException(nameof(options)), "Schema.", writerPragmas: null)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        Directory.CreateDirectory(Path.GetDirectoryName(options.DatabasePath)!);
-        FilePath = options.DatabasePath;
+    }
+
+    /// <summary>
+    /// A database file of its own with its own scripts (embedded resources named <paramref name="schemaPrefix"/>*),
+    /// e.g. the orchestration store. <paramref name="writerPragmas"/> run on the writer's connection when it opens
+    /// (per-connection settings such as <c>max_page_count</c>).
+    /// </summary>
+    internal SqliteDatabase(string databasePath, string schemaPrefix, string? writerPragmas)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
+        FilePath = databasePath;
+        _schemaPrefix = schemaPrefix;
+        _writerPragmas = writerPragmas;
         _connectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = options.DatabasePath,
+            DataSource = databasePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
@@ -88,7 +102,7 @@ public sealed class SqliteDatabase : IDisposable
 
                 try
                 {
-                    connection ??= await OpenAsync(CancellationToken.None);
+                    connection ??= await OpenWriterAsync();
                     await CommitGroupAsync(connection, group);
                 }
                 catch (Exception ex)
@@ -114,6 +128,19 @@ public sealed class SqliteDatabase : IDisposable
                 await connection.DisposeAsync();
             }
         }
+    }
+
+    private async Task<SqliteConnection> OpenWriterAsync()
+    {
+        var connection = await OpenAsync(CancellationToken.None);
+        if (_writerPragmas is not null)
+        {
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = _writerPragmas;
+            await pragma.ExecuteNonQueryAsync();
+        }
+
+        return connection;
     }
 
     private static async Task CommitGroupAsync(SqliteConnection connection, List<PendingWrite> group)
@@ -169,7 +196,7 @@ public sealed class SqliteDatabase : IDisposable
 
         // Every script is idempotent (CREATE ... IF NOT EXISTS); they run in file-name order.
         var assembly = typeof(SqliteDatabase).Assembly;
-        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("Schema.", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(_schemaPrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             using var stream = assembly.GetManifestResourceStream(name)!;
             using var reader = new StreamReader(stream);
