@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
@@ -164,8 +165,15 @@ public sealed class SqliteDatabase : IDisposable
             }
             catch (Exception ex)
             {
-                await ExecuteAsync(connection, transaction, "ROLLBACK TO w; RELEASE w");
                 write.Fail(ex);
+                if (SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) != 0)
+                {
+                    // SQLite rolled the whole transaction back itself (SQLITE_FULL, I/O errors): the group's other
+                    // writes are gone too, so they fail with this write's cause rather than a "no transaction" error.
+                    ExceptionDispatchInfo.Throw(ex);
+                }
+
+                await ExecuteAsync(connection, transaction, "ROLLBACK TO w; RELEASE w");
             }
         }
 

@@ -148,7 +148,8 @@ public sealed partial class SqliteOrchestrationService
                 UPDATE activity_messages SET lock_owner = $owner, dequeue_count = dequeue_count + 1
                 WHERE id IN (
                     SELECT id FROM activity_messages
-                    WHERE visible_at <= $now AND (lock_owner IS NULL OR lock_owner NOT IN (SELECT owner_id FROM workers WHERE expires_at > $now))
+                    WHERE visible_at <= $now
+                      AND (lock_owner IS NULL OR (lock_owner <> $owner AND lock_owner NOT IN (SELECT owner_id FROM workers WHERE expires_at > $now)))
                     ORDER BY visible_at, id LIMIT $limit)
                 RETURNING id, instance_id, execution_id, payload, dequeue_count
                 """, ("$owner", OwnerId), ("$now", now), ("$limit", _options.LockBatchSize));

@@ -164,10 +164,11 @@ public sealed partial class SqliteOrchestrationService
                 SELECT i.instance_id, i.status, i.execution_id
                 FROM (SELECT instance_id, MIN(id) AS first_id FROM orchestration_messages WHERE visible_at <= $now GROUP BY instance_id) m
                 JOIN instances i ON i.instance_id = m.instance_id
-                WHERE i.lock_owner IS NULL OR i.lock_owner NOT IN (SELECT owner_id FROM workers WHERE expires_at > $now)
+                WHERE i.lock_owner IS NULL
+                   OR (i.lock_owner <> $owner AND i.lock_owner NOT IN (SELECT owner_id FROM workers WHERE expires_at > $now))
                 ORDER BY m.first_id
                 LIMIT $limit
-                """, ("$now", now), ("$limit", _options.LockBatchSize)))
+                """, ("$now", now), ("$limit", _options.LockBatchSize), ("$owner", OwnerId)))
             await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))

@@ -13,7 +13,8 @@ namespace OrderOps.Storage.Embedded.Orchestrations;
 /// <para>Locking: every process that runs the service holds a lease (a <c>workers</c> row it heartbeats every third of
 /// <see cref="SqliteOrchestrationOptions.WorkerLeaseDuration"/>). An instance or activity is locked by writing the
 /// process's owner id on it; the lock holds for as long as that lease does, so a killed process frees its work once
-/// its lease lapses and nothing needs renewing per work item. One episode of an instance runs at a time.</para>
+/// its lease lapses and nothing needs renewing per work item. A process never re-locks what it holds itself, even
+/// when its own lease lapsed under load, so one episode of an instance runs at a time.</para>
 /// <para>Exactly-once progress: an episode's history, instance status, consumed messages and outbound messages
 /// (activities, timers, sub-orchestrations, events) commit in one transaction, and only while the lock is still
 /// this process's. Activities are at-least-once: one that ran but whose result did not commit runs again.</para>
@@ -35,6 +36,7 @@ public sealed partial class SqliteOrchestrationService
     private readonly InstanceWaiters _waiters = new();
     private CancellationTokenSource? _heartbeatStop;
     private Task? _heartbeat;
+    private int _disposed;
 
     public SqliteOrchestrationService(SqliteOrchestrationOptions options, ILoggerFactory loggerFactory, TimeProvider? time = null)
     {
@@ -143,6 +145,11 @@ public sealed partial class SqliteOrchestrationService
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _heartbeatStop?.Cancel();
         _database.Dispose();
         _orchestrationWork.Dispose();

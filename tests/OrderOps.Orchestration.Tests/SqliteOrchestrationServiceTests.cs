@@ -1,0 +1,148 @@
+using DurableTask.Core;
+using DurableTask.Core.History;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging.Abstractions;
+using OrderOps.Orchestration.TestHost;
+using OrderOps.Storage.Embedded.Orchestrations;
+
+namespace OrderOps.Orchestration.Tests;
+
+/// <summary>The SQLite service's own guarantees: locks that lapse with their process, and bad input refused cleanly.</summary>
+public sealed class SqliteOrchestrationServiceTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "orderops-durable-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task A_work_item_locked_by_a_process_that_stops_heartbeating_is_taken_over_when_its_lease_lapses()
+    {
+        // Three seconds: heartbeats every second keep the lease even on a loaded machine.
+        using var first = Service(lease: TimeSpan.FromSeconds(3));
+        using var second = Service(lease: TimeSpan.FromSeconds(3));
+        await first.StartAsync();
+        await second.StartAsync();
+        await first.CreateTaskOrchestrationAsync(StartMessage("leased"));
+
+        var locked = await first.LockNextTaskOrchestrationWorkItemAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+        Assert.Equal("leased", locked?.InstanceId);
+
+        // While the first process lives, the instance is its own: the second gets nothing for a whole poll.
+        Assert.Null(await second.LockNextTaskOrchestrationWorkItemAsync(TimeSpan.FromMilliseconds(300), CancellationToken.None));
+
+        first.Dispose(); // dies: no heartbeat, no release
+        var takenOver = await second.LockNextTaskOrchestrationWorkItemAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+
+        Assert.Equal("leased", takenOver?.InstanceId);
+        Assert.IsType<ExecutionStartedEvent>(Assert.Single(takenOver!.NewMessages).Event);
+    }
+
+    [Fact]
+    public async Task An_episode_committed_after_its_lock_was_taken_over_is_refused_and_nothing_of_it_is_written()
+    {
+        using var first = Service(lease: TimeSpan.FromSeconds(1));
+        using var second = Service(lease: TimeSpan.FromSeconds(1));
+        await first.StartAsync();
+        await first.CreateTaskOrchestrationAsync(StartMessage("stale"));
+        var stale = await first.LockNextTaskOrchestrationWorkItemAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+        await first.StopAsync(isForced: true); // hands its locks back; the work item it holds is now stale
+        await second.StartAsync();
+        Assert.NotNull(await second.LockNextTaskOrchestrationWorkItemAsync(TimeSpan.FromSeconds(5), CancellationToken.None));
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => first.CompleteTaskOrchestrationWorkItemAsync(
+            stale!, stale!.OrchestrationRuntimeState, [], [], [], null,
+            new OrchestrationState { OrchestrationStatus = OrchestrationStatus.Completed, OrchestrationInstance = new OrchestrationInstance { InstanceId = "stale" } }));
+
+        Assert.Contains("'stale'", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(OrchestrationStatus.Pending, (await second.GetOrchestrationStateAsync("stale", executionId: null))?.OrchestrationStatus);
+    }
+
+    [Fact]
+    public async Task A_start_with_an_input_over_the_payload_limit_is_refused_naming_the_instance_and_writes_nothing()
+    {
+        using var service = Service(maxPayload: 4096);
+
+        var refused = await Assert.ThrowsAsync<OrchestrationPayloadTooLargeException>(
+            () => service.CreateTaskOrchestrationAsync(StartMessage("too-big", input: new string('x', 5000))));
+
+        Assert.Contains("'too-big'", refused.Message, StringComparison.Ordinal);
+        Assert.Null(await service.GetOrchestrationStateAsync("too-big", executionId: null));
+    }
+
+    [Fact]
+    public async Task An_output_over_the_payload_limit_fails_that_instance_with_the_reason_and_the_others_go_on()
+    {
+        await using var host = await SqliteHost.StartAsync(_directory, options => options.Sqlite.MaxPayloadBytes = 4096);
+
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(SampleOrchestrations.BigOutput, 10_000, new Microsoft.DurableTask.StartOrchestrationOptions("big-output"));
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(SampleOrchestrations.Chain), "fine", new Microsoft.DurableTask.StartOrchestrationOptions("fine"));
+
+        var failed = await host.FinishedAsync("big-output");
+        var fine = await host.FinishedAsync("fine");
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, failed.RuntimeStatus);
+        Assert.Contains("'big-output'", failed.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("over the configured payload limit", failed.FailureDetails?.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, fine.RuntimeStatus);
+    }
+
+    [Fact]
+    public async Task A_full_store_refuses_the_write_naming_the_instance_writes_nothing_and_recovers_when_space_is_freed()
+    {
+        using var service = Service(maxPayload: 512 * 1024, maxDatabase: 1024 * 1024);
+        var filler = new string('x', 200 * 1024);
+        var created = new List<string>();
+        OrchestrationStoreException? full = null;
+        for (var i = 0; i < 20 && full is null; i++)
+        {
+            try
+            {
+                await service.CreateTaskOrchestrationAsync(StartMessage($"fill-{i}", filler));
+                created.Add($"fill-{i}");
+            }
+            catch (OrchestrationStoreException ex)
+            {
+                full = ex;
+                Assert.Contains($"'fill-{i}'", ex.Message, StringComparison.Ordinal);
+                Assert.Null(await service.GetOrchestrationStateAsync($"fill-{i}", executionId: null));
+            }
+        }
+
+        Assert.NotNull(full);
+        Assert.Contains("full", full.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.NotEmpty(created);
+
+        await service.DeleteAsync();
+        await service.CreateTaskOrchestrationAsync(StartMessage("after-cleanup"));
+        Assert.Equal(OrchestrationStatus.Pending, (await service.GetOrchestrationStateAsync("after-cleanup", executionId: null))?.OrchestrationStatus);
+    }
+
+    [Fact]
+    public void A_damaged_store_file_is_a_clear_error_naming_the_file()
+    {
+        Directory.CreateDirectory(_directory);
+        File.WriteAllBytes(Path.Combine(_directory, "durable.db"), [.. Enumerable.Range(0, 8192).Select(i => (byte)(i * 31))]);
+
+        var error = Assert.Throws<OrchestrationStoreException>(() => Service());
+
+        Assert.Contains(Path.Combine(_directory, "durable.db"), error.Message, StringComparison.Ordinal);
+    }
+
+    private SqliteOrchestrationService Service(TimeSpan? lease = null, int maxPayload = 1024 * 1024, long? maxDatabase = null) =>
+        new(new SqliteOrchestrationOptions
+        {
+            DataDirectory = _directory,
+            WorkerLeaseDuration = lease ?? TimeSpan.FromSeconds(15),
+            MaxPayloadBytes = maxPayload,
+            MaxDatabaseBytes = maxDatabase,
+        }, NullLoggerFactory.Instance);
+
+    private static TaskMessage StartMessage(string instanceId, string? input = null)
+    {
+        var instance = new OrchestrationInstance { InstanceId = instanceId, ExecutionId = Guid.NewGuid().ToString("N") };
+        return new TaskMessage
+        {
+            OrchestrationInstance = instance,
+            Event = new ExecutionStartedEvent(-1, input) { Name = nameof(SampleOrchestrations.Chain), Version = string.Empty, OrchestrationInstance = instance },
+        };
+    }
+}
