@@ -64,6 +64,9 @@ public static class DurableServiceCollectionExtensions
                 LoggerFactory = loggerFactory,
                 MaxQueuePollingInterval = options.MaxQueuePollingInterval,
                 PartitionCount = options.PartitionCount,
+
+                // Without it a start whose id is running is silently ignored; the SQLite service refuses it, and so must this.
+                ThrowExceptionOnInvalidDedupeStatus = true,
             }),
             _ => throw new InvalidOperationException($"Unknown durable backend {options.Backend}."),
         };

@@ -96,7 +96,9 @@ public sealed class OrchestrationServiceDurableTaskClient : DurableTaskClient
         ArgumentException.ThrowIfNullOrEmpty(instanceId);
         cancellation.ThrowIfCancellationRequested();
         var states = await _client.GetOrchestrationStateAsync(instanceId, allExecutions: false);
-        return states is { Count: > 0 } ? ToMetadata(states[0], getInputsAndOutputs) : null;
+
+        // DurableTask.AzureStorage answers a missing instance with a list holding one null.
+        return states?.FirstOrDefault(state => state is not null) is { } state ? ToMetadata(state, getInputsAndOutputs) : null;
     }
 
     public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(Microsoft.DurableTask.Client.OrchestrationQuery? filter = null)
@@ -195,8 +197,34 @@ public sealed class OrchestrationServiceDurableTaskClient : DurableTaskClient
             SerializedInput = state.Input,
             SerializedOutput = state.Output,
             SerializedCustomStatus = state.Status,
-            FailureDetails = ToFailureDetails(state.FailureDetails),
+            FailureDetails = ToFailureDetails(state.FailureDetails) ?? FailureFromOutput(state),
         };
+
+    /// <summary>
+    /// DurableTask.AzureStorage keeps no FailureDetails on the instance, only the failed execution's output; that
+    /// output is the failure's details (JSON) when the worker propagates failure details, as this runtime's does.
+    /// </summary>
+    private static TaskFailureDetails? FailureFromOutput(OrchestrationState state)
+    {
+        if (state.OrchestrationStatus != Dtfx.OrchestrationStatus.Failed || string.IsNullOrEmpty(state.Output))
+        {
+            return null;
+        }
+
+        try
+        {
+            if (Newtonsoft.Json.JsonConvert.DeserializeObject<FailureDetails>(state.Output) is { ErrorType: not null } details)
+            {
+                return ToFailureDetails(details);
+            }
+        }
+        catch (Newtonsoft.Json.JsonException)
+        {
+            // Not JSON: the output is the message itself.
+        }
+
+        return new TaskFailureDetails("OrchestrationFailed", state.Output, null, null, null);
+    }
 
     private static TaskFailureDetails? ToFailureDetails(FailureDetails? details) =>
         details is null ? null : new TaskFailureDetails(details.ErrorType, details.ErrorMessage, details.StackTrace, ToFailureDetails(details.InnerFailure), details.Properties);
