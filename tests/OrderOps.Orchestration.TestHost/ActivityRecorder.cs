@@ -8,23 +8,29 @@ namespace OrderOps.Orchestration.TestHost;
 /// </summary>
 public sealed class ActivityRecorder(string? file = null)
 {
-    private readonly ConcurrentDictionary<string, int> _ends = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
     private readonly Lock _fileLock = new();
 
-    public int Ends(string key) => _ends.GetValueOrDefault(key);
+    public int Ends(string key) => _counts.GetValueOrDefault(key);
 
-    public void Begin(string key) => Append($"begin {key}");
+    public int Begins(string key) => _counts.GetValueOrDefault("begin:" + key);
+
+    public void Begin(string key)
+    {
+        _counts.AddOrUpdate("begin:" + key, 1, (_, n) => n + 1);
+        Append($"begin {key}");
+    }
 
     public void End(string key)
     {
-        _ends.AddOrUpdate(key, 1, (_, n) => n + 1);
+        _counts.AddOrUpdate(key, 1, (_, n) => n + 1);
         Append($"end {key}");
     }
 
     /// <summary>Adds one to the key's count and returns the new count (for activities that fail the first times).</summary>
-    public int Attempts(string key) => _ends.GetValueOrDefault("attempt:" + key);
+    public int Attempts(string key) => _counts.GetValueOrDefault("attempt:" + key);
 
-    public int Attempt(string key) => _ends.AddOrUpdate("attempt:" + key, 1, (_, n) => n + 1);
+    public int Attempt(string key) => _counts.AddOrUpdate("attempt:" + key, 1, (_, n) => n + 1);
 
     private void Append(string line)
     {

@@ -19,7 +19,7 @@ public sealed class SqliteHost : IAsyncDisposable
 
     public DurableTaskClient Client => _host.Services.GetRequiredService<DurableTaskClient>();
 
-    public static async Task<SqliteHost> StartAsync(string directory, Action<DurableRuntimeOptions>? configure = null)
+    public static async Task<SqliteHost> StartAsync(string directory, Action<DurableRuntimeOptions>? configure = null, ActivityRecorder? recorder = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -29,7 +29,7 @@ public sealed class SqliteHost : IAsyncDisposable
                 options.Sqlite.DataDirectory = directory;
                 configure?.Invoke(options);
             },
-            registry => registry.AddSamples(new ActivityRecorder()));
+            registry => registry.AddSamples(recorder ?? new ActivityRecorder()));
         var host = builder.Build();
         await host.StartAsync();
         return new SqliteHost(host);

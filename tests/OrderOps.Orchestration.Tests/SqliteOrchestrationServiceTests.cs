@@ -58,6 +58,37 @@ public sealed class SqliteOrchestrationServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Stopping_does_not_wait_for_a_running_activity_and_it_runs_again_on_the_next_start()
+    {
+        var before = new ActivityRecorder();
+        var host = await SqliteHost.StartAsync(_directory, Quick, before);
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(SampleOrchestrations.CrashSaga), new CrashInput("stop", TimerSeconds: 1, SlowFirstStep: true), new Microsoft.DurableTask.StartOrchestrationOptions("stop"));
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while (before.Begins("stop:a") == 0)
+            {
+                await Task.Delay(20, patience.Token);
+            }
+        }
+
+        await host.DisposeAsync();
+
+        // The activity takes four seconds; the host stopped after one, without it.
+        Assert.Equal(0, before.Ends("stop:a"));
+        var after = new ActivityRecorder();
+        await using var restarted = await SqliteHost.StartAsync(_directory, Quick, after);
+        Assert.Equal("<stop:a><stop:b>", (await restarted.FinishedAsync("stop")).ReadOutputAs<string>());
+        Assert.Equal(1, after.Ends("stop:a"));
+
+        static void Quick(Durable.DurableRuntimeOptions options)
+        {
+            options.ShutdownTimeout = TimeSpan.FromSeconds(1);
+            options.Sqlite.WorkerLeaseDuration = TimeSpan.FromSeconds(3);
+        }
+    }
+
+    [Fact]
     public async Task A_start_with_an_input_over_the_payload_limit_is_refused_naming_the_instance_and_writes_nothing()
     {
         using var service = Service(maxPayload: 4096);
