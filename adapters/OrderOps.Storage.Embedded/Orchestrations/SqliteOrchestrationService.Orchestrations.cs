@@ -106,7 +106,11 @@ public sealed partial class SqliteOrchestrationService
             _activityWork.Notify();
         }
 
-        _waiters.Changed(item.InstanceId);
+        // Waiters only care about an instance finishing; waking them for every episode would cost a read each.
+        if (oversized is not null || (orchestrationState is not null && TerminalStatuses.Contains(orchestrationState.OrchestrationStatus)))
+        {
+            _waiters.Changed(item.InstanceId);
+        }
     }
 
     /// <summary>Hands the instance back with its messages, visible again after a growing delay (so a poison episode cannot spin).</summary>
@@ -160,13 +164,15 @@ public sealed partial class SqliteOrchestrationService
         {
             var now = NowMs();
             var candidates = new List<(string InstanceId, OrchestrationStatus Status, string ExecutionId)>();
+            // Oldest message first; the scan in id order stops at the batch size instead of grouping every waiting message.
             await using (var select = Sql.Command(connection, transaction, """
-                SELECT i.instance_id, i.status, i.execution_id
-                FROM (SELECT instance_id, MIN(id) AS first_id FROM orchestration_messages WHERE visible_at <= $now GROUP BY instance_id) m
+                SELECT DISTINCT i.instance_id, i.status, i.execution_id
+                FROM orchestration_messages m
                 JOIN instances i ON i.instance_id = m.instance_id
-                WHERE i.lock_owner IS NULL
-                   OR (i.lock_owner <> $owner AND i.lock_owner NOT IN (SELECT owner_id FROM workers WHERE expires_at > $now))
-                ORDER BY m.first_id
+                WHERE m.visible_at <= $now
+                  AND (i.lock_owner IS NULL
+                       OR (i.lock_owner <> $owner AND i.lock_owner NOT IN (SELECT owner_id FROM workers WHERE expires_at > $now)))
+                ORDER BY m.id
                 LIMIT $limit
                 """, ("$now", now), ("$limit", _options.LockBatchSize), ("$owner", OwnerId)))
             await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
