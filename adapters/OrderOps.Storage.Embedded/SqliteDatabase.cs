@@ -27,16 +27,17 @@ public sealed class SqliteDatabase : IDisposable
     private readonly Task _writer;
 
     public SqliteDatabase(EmbeddedStorageOptions options)
-        : this(options?.DatabasePath ?? throw new ArgumentNullException(nameof(options)), "Schema.", writerPragmas: null)
+        : this(options?.DatabasePath ?? throw new ArgumentNullException(nameof(options)), "Schema.", writerPragmas: null, busyTimeout: TimeSpan.FromSeconds(30))
     {
     }
 
     /// <summary>
     /// A database file of its own with its own scripts (embedded resources named <paramref name="schemaPrefix"/>*),
     /// e.g. the orchestration store. <paramref name="writerPragmas"/> run on the writer's connection when it opens
-    /// (per-connection settings such as <c>max_page_count</c>).
+    /// (per-connection settings such as <c>max_page_count</c>). <paramref name="busyTimeout"/>: how long a statement
+    /// waits for another process's lock before it fails with SQLITE_BUSY.
     /// </summary>
-    internal SqliteDatabase(string databasePath, string schemaPrefix, string? writerPragmas)
+    internal SqliteDatabase(string databasePath, string schemaPrefix, string? writerPragmas, TimeSpan busyTimeout)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
@@ -51,7 +52,7 @@ public sealed class SqliteDatabase : IDisposable
             Pooling = true,
 
             // Also how long a reader waits for a lock (Microsoft.Data.Sqlite retries SQLITE_BUSY until then).
-            DefaultTimeout = 30,
+            DefaultTimeout = Math.Max(1, (int)busyTimeout.TotalSeconds),
         }.ToString();
         ApplySchema();
         _writer = Task.Run(WriteLoopAsync);

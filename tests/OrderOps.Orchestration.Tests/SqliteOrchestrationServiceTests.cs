@@ -148,6 +148,27 @@ public sealed class SqliteOrchestrationServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_store_locked_by_another_process_refuses_the_write_naming_the_instance_and_works_once_released()
+    {
+        using var service = Service(busy: TimeSpan.FromSeconds(1));
+        await using (var other = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={service.DatabasePath};Pooling=False"))
+        {
+            await other.OpenAsync();
+            await using var hold = other.CreateCommand();
+            hold.CommandText = "BEGIN EXCLUSIVE";
+            await hold.ExecuteNonQueryAsync();
+
+            var refused = await Assert.ThrowsAsync<OrchestrationStoreException>(() => service.CreateTaskOrchestrationAsync(StartMessage("while-locked")));
+            Assert.Contains("'while-locked'", refused.Message, StringComparison.Ordinal);
+            Assert.Contains("locked", refused.Message, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.Null(await service.GetOrchestrationStateAsync("while-locked", executionId: null));
+        await service.CreateTaskOrchestrationAsync(StartMessage("while-locked"));
+        Assert.Equal(OrchestrationStatus.Pending, (await service.GetOrchestrationStateAsync("while-locked", executionId: null))?.OrchestrationStatus);
+    }
+
+    [Fact]
     public void A_damaged_store_file_is_a_clear_error_naming_the_file()
     {
         Directory.CreateDirectory(_directory);
@@ -158,13 +179,14 @@ public sealed class SqliteOrchestrationServiceTests : IDisposable
         Assert.Contains(Path.Combine(_directory, "durable.db"), error.Message, StringComparison.Ordinal);
     }
 
-    private SqliteOrchestrationService Service(TimeSpan? lease = null, int maxPayload = 1024 * 1024, long? maxDatabase = null) =>
+    private SqliteOrchestrationService Service(TimeSpan? lease = null, int maxPayload = 1024 * 1024, long? maxDatabase = null, TimeSpan? busy = null) =>
         new(new SqliteOrchestrationOptions
         {
             DataDirectory = _directory,
             WorkerLeaseDuration = lease ?? TimeSpan.FromSeconds(15),
             MaxPayloadBytes = maxPayload,
             MaxDatabaseBytes = maxDatabase,
+            BusyTimeout = busy ?? TimeSpan.FromSeconds(30),
         }, NullLoggerFactory.Instance);
 
     private static TaskMessage StartMessage(string instanceId, string? input = null)

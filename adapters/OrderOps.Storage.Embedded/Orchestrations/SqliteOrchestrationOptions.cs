@@ -37,6 +37,9 @@ public sealed class SqliteOrchestrationOptions
     /// <summary>Upper bound on the file's size; a write past it fails like a full disk (SQLITE_FULL). Null: no cap.</summary>
     public long? MaxDatabaseBytes { get; set; }
 
+    /// <summary>How long a write waits for a lock held by another process before it fails (whole seconds, at least 1).</summary>
+    public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     public int MaxConcurrentOrchestrations { get; set; } = 64;
 
     public int MaxConcurrentActivities { get; set; } = 32;
@@ -81,6 +84,11 @@ public sealed class SqliteOrchestrationOptions
         if (MaxDatabaseBytes is < 1024 * 1024)
         {
             problems.Add("MaxDatabaseBytes must be at least 1 MiB when set.");
+        }
+
+        if (BusyTimeout < TimeSpan.FromSeconds(1))
+        {
+            problems.Add("BusyTimeout must be at least 1 second.");
         }
 
         if (MaxConcurrentOrchestrations < 1 || MaxConcurrentActivities < 1 || LockBatchSize < 1)

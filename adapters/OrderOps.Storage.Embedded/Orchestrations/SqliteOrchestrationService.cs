@@ -163,7 +163,7 @@ public sealed partial class SqliteOrchestrationService
         var pragmas = options.MaxDatabaseBytes is { } max ? $"PRAGMA max_page_count = {Math.Max(1, max / 4096)};" : null;
         try
         {
-            return new SqliteDatabase(options.DatabasePath, "DurableSchema.", pragmas);
+            return new SqliteDatabase(options.DatabasePath, "DurableSchema.", pragmas, options.BusyTimeout);
         }
         catch (SqliteException ex)
         {
