@@ -61,7 +61,7 @@ public sealed class SqliteOrchestrationServiceTests : IDisposable
     public async Task Stopping_does_not_wait_for_a_running_activity_and_it_runs_again_on_the_next_start()
     {
         var before = new ActivityRecorder();
-        var host = await SqliteHost.StartAsync(_directory, Quick, before);
+        var host = await DurableHost.StartSqliteAsync(_directory, Quick, before);
         await host.Client.ScheduleNewOrchestrationInstanceAsync(
             nameof(SampleOrchestrations.CrashSaga), new CrashInput("stop", TimerSeconds: 1, SlowFirstStep: true), new Microsoft.DurableTask.StartOrchestrationOptions("stop"));
         using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
@@ -77,7 +77,7 @@ public sealed class SqliteOrchestrationServiceTests : IDisposable
         // The activity takes four seconds; the host stopped after one, without it.
         Assert.Equal(0, before.Ends("stop:a"));
         var after = new ActivityRecorder();
-        await using var restarted = await SqliteHost.StartAsync(_directory, Quick, after);
+        await using var restarted = await DurableHost.StartSqliteAsync(_directory, Quick, after);
         Assert.Equal("<stop:a><stop:b>", (await restarted.FinishedAsync("stop")).ReadOutputAs<string>());
         Assert.Equal(1, after.Ends("stop:a"));
 
@@ -103,7 +103,7 @@ public sealed class SqliteOrchestrationServiceTests : IDisposable
     [Fact]
     public async Task An_output_over_the_payload_limit_fails_that_instance_with_the_reason_and_the_others_go_on()
     {
-        await using var host = await SqliteHost.StartAsync(_directory, options => options.Sqlite.MaxPayloadBytes = 4096);
+        await using var host = await DurableHost.StartSqliteAsync(_directory, options => options.Sqlite.MaxPayloadBytes = 4096);
 
         await host.Client.ScheduleNewOrchestrationInstanceAsync(SampleOrchestrations.BigOutput, 10_000, new Microsoft.DurableTask.StartOrchestrationOptions("big-output"));
         await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(SampleOrchestrations.Chain), "fine", new Microsoft.DurableTask.StartOrchestrationOptions("fine"));

@@ -11,42 +11,8 @@ public sealed partial class SqliteOrchestrationService
 {
     private readonly ConcurrentQueue<TaskActivityWorkItem> _activityBuffer = new();
 
-    public async Task<TaskActivityWorkItem?> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken)
-    {
-        var deadline = _time.GetUtcNow() + receiveTimeout;
-        while (true)
-        {
-            if (_activityBuffer.TryDequeue(out var buffered))
-            {
-                return buffered;
-            }
-
-            if (await HasVisibleAsync("activity_messages", cancellationToken) && await LockActivitiesAsync(cancellationToken) is { Count: > 0 } locked)
-            {
-                foreach (var item in locked)
-                {
-                    _activityBuffer.Enqueue(item);
-                }
-
-                continue;
-            }
-
-            var remaining = deadline - _time.GetUtcNow();
-            if (remaining <= TimeSpan.Zero || cancellationToken.IsCancellationRequested)
-            {
-                return null;
-            }
-
-            try
-            {
-                await _activityWork.WaitAsync(remaining < _options.PollInterval ? remaining : _options.PollInterval, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return null;
-            }
-        }
-    }
+    public async Task<TaskActivityWorkItem?> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
+        await LockNextAsync(_activityBuffer, "activity_messages", LockActivitiesAsync, _activityWork, receiveTimeout, cancellationToken);
 
     /// <summary>
     /// Confirms the item is still this process's (its lease is what keeps it) and reports the lock until the lease's

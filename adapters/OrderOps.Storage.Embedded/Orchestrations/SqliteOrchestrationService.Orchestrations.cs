@@ -11,46 +11,8 @@ public sealed partial class SqliteOrchestrationService
     private readonly ConcurrentQueue<SqliteOrchestrationWorkItem> _orchestrationBuffer = new();
     private readonly ConcurrentDictionary<string, int> _abandons = new(StringComparer.Ordinal);
 
-    public async Task<TaskOrchestrationWorkItem?> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
-    {
-        var deadline = _time.GetUtcNow() + receiveTimeout;
-        while (true)
-        {
-            if (_orchestrationBuffer.TryDequeue(out var buffered))
-            {
-                return buffered;
-            }
-
-            if (await HasVisibleAsync("orchestration_messages", cancellationToken))
-            {
-                var locked = await LockOrchestrationsAsync(cancellationToken);
-                foreach (var item in locked)
-                {
-                    _orchestrationBuffer.Enqueue(item);
-                }
-
-                if (locked.Count > 0)
-                {
-                    continue;
-                }
-            }
-
-            var remaining = deadline - _time.GetUtcNow();
-            if (remaining <= TimeSpan.Zero || cancellationToken.IsCancellationRequested)
-            {
-                return null;
-            }
-
-            try
-            {
-                await _orchestrationWork.WaitAsync(remaining < _options.PollInterval ? remaining : _options.PollInterval, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return null;
-            }
-        }
-    }
+    public async Task<TaskOrchestrationWorkItem?> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
+        await LockNextAsync(_orchestrationBuffer, "orchestration_messages", LockOrchestrationsAsync, _orchestrationWork, receiveTimeout, cancellationToken);
 
     /// <summary>Locks are held for the life of the process (its lease is what is renewed), so there is nothing to extend.</summary>
     public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => Task.CompletedTask;
@@ -148,15 +110,6 @@ public sealed partial class SqliteOrchestrationService
                 CancellationToken.None, ("$id", item.InstanceId), ("$owner", OwnerId)),
             CancellationToken.None);
         _orchestrationWork.Notify();
-    }
-
-    /// <summary>A cheap read first, so an idle poll costs no write transaction.</summary>
-    private async Task<bool> HasVisibleAsync(string table, CancellationToken cancellationToken)
-    {
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        var found = await Sql.ScalarAsync(connection, null, $"SELECT EXISTS (SELECT 1 FROM {table} WHERE visible_at <= $now)",
-            cancellationToken, ("$now", NowMs()));
-        return found is long and not 0;
     }
 
     private Task<List<SqliteOrchestrationWorkItem>> LockOrchestrationsAsync(CancellationToken cancellationToken) =>

@@ -7,33 +7,39 @@ using OrderOps.Orchestration.TestHost;
 
 namespace OrderOps.Orchestration.Tests;
 
-/// <summary>A durable runtime on SQLite in a given folder, for one test.</summary>
-public sealed class SqliteHost : IAsyncDisposable
+/// <summary>A running durable runtime (a generic host with <c>AddOrderOpsDurable</c>) with the sample orchestrations.</summary>
+public sealed class DurableHost : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private SqliteHost(IHost host)
+    private DurableHost(IHost host)
     {
         _host = host;
     }
 
     public DurableTaskClient Client => _host.Services.GetRequiredService<DurableTaskClient>();
 
-    public static async Task<SqliteHost> StartAsync(string directory, Action<DurableRuntimeOptions>? configure = null, ActivityRecorder? recorder = null)
+    public IServiceProvider Services => _host.Services;
+
+    public static async Task<DurableHost> StartAsync(Action<DurableRuntimeOptions> configure, ActivityRecorder recorder)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddOrderOpsDurable(
+        builder.Services.AddOrderOpsDurable(configure, registry => registry.AddSamples(recorder));
+        var host = builder.Build();
+        await host.StartAsync();
+        return new DurableHost(host);
+    }
+
+    /// <summary>On SQLite in <paramref name="directory"/>, with <paramref name="configure"/> applied after.</summary>
+    public static Task<DurableHost> StartSqliteAsync(string directory, Action<DurableRuntimeOptions>? configure = null, ActivityRecorder? recorder = null) =>
+        StartAsync(
             options =>
             {
                 options.Sqlite.DataDirectory = directory;
                 configure?.Invoke(options);
             },
-            registry => registry.AddSamples(recorder ?? new ActivityRecorder()));
-        var host = builder.Build();
-        await host.StartAsync();
-        return new SqliteHost(host);
-    }
+            recorder ?? new ActivityRecorder());
 
     public async Task<OrchestrationMetadata> FinishedAsync(string instanceId)
     {
