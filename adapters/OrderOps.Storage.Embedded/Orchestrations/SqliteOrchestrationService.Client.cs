@@ -58,6 +58,11 @@ public sealed partial class SqliteOrchestrationService
     public async Task SendTaskOrchestrationMessageBatchAsync(params TaskMessage[] messages)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        if (messages.Length == 0)
+        {
+            return;
+        }
+
         foreach (var message in messages)
         {
             var instanceId = message.OrchestrationInstance?.InstanceId;
