@@ -58,6 +58,36 @@ public sealed class SqliteOrchestrationServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task An_activity_lock_renews_while_held_and_renewing_fails_once_another_process_holds_it()
+    {
+        using var first = Service(lease: TimeSpan.FromSeconds(3));
+        using var second = Service(lease: TimeSpan.FromSeconds(3));
+        await first.StartAsync();
+        await second.StartAsync();
+        await first.CreateTaskOrchestrationAsync(StartMessage("activity"));
+        var episode = await first.LockNextTaskOrchestrationWorkItemAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+        var scheduled = new TaskMessage
+        {
+            OrchestrationInstance = new OrchestrationInstance { InstanceId = "activity" },
+            Event = new TaskScheduledEvent(0) { Name = nameof(SampleOrchestrations.Chain), Input = "\"k\"" },
+        };
+        await first.CompleteTaskOrchestrationWorkItemAsync(episode!, episode!.OrchestrationRuntimeState, [scheduled], [], [], null, null);
+
+        var held = await first.LockNextTaskActivityWorkItem(TimeSpan.FromSeconds(5), CancellationToken.None);
+        Assert.NotNull(held);
+        var renewed = await first.RenewTaskActivityWorkItemLockAsync(held);
+        Assert.True(renewed.LockedUntilUtc > DateTime.UtcNow);
+        Assert.Null(await second.LockNextTaskActivityWorkItem(TimeSpan.FromMilliseconds(300), CancellationToken.None));
+
+        await first.StopAsync(isForced: true);
+        var taken = await second.LockNextTaskActivityWorkItem(TimeSpan.FromSeconds(5), CancellationToken.None);
+
+        Assert.Equal(held.Id, taken?.Id);
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => first.RenewTaskActivityWorkItemLockAsync(held));
+        Assert.Contains("'activity'", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Stopping_does_not_wait_for_a_running_activity_and_it_runs_again_on_the_next_start()
     {
         var before = new ActivityRecorder();
