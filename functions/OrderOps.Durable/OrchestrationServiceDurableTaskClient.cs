@@ -140,7 +140,9 @@ public sealed class OrchestrationServiceDurableTaskClient : DurableTaskClient
 
     public override async Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(instanceId);
+        // An instance that does not exist would be waited for until cancelled.
+        _ = await GetInstancesAsync(instanceId, getInputsAndOutputs: false, cancellation)
+            ?? throw new InvalidOperationException($"Orchestration instance '{instanceId}' does not exist.");
         var state = await _client.WaitForOrchestrationAsync(instanceId, executionId: null, TimeSpan.MaxValue, cancellation)
             ?? throw new InvalidOperationException($"Orchestration instance '{instanceId}' does not exist.");
         return ToMetadata(state, getInputsAndOutputs);

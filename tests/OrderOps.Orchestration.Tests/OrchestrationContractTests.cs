@@ -196,6 +196,16 @@ public abstract class OrchestrationContractTests(OrchestrationHostFixture fixtur
         Assert.True(failed.FailureDetails?.ToString()?.Contains("'NoSuchOrchestrator', which is not registered", StringComparison.Ordinal), failed.FailureDetails?.ToString() + failed.FailureDetails?.StackTrace);
     }
 
+    [ContractFact]
+    public async Task Waiting_for_an_instance_that_does_not_exist_is_an_error_not_a_hang()
+    {
+        var id = NewId("missing");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => FinishedAsync(id));
+
+        Assert.Contains(id, error.Message, StringComparison.Ordinal);
+    }
+
     protected static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 
     private static StartOrchestrationOptions Start(string instanceId) => new(InstanceId: instanceId);
