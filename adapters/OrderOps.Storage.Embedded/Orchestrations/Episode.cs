@@ -13,9 +13,6 @@ internal sealed record Episode(
     TaskMessage? ContinuedAsNew,
     OrchestrationState? State)
 {
-    /// <summary>Whether the commit queues work for an orchestration dispatcher (now or at a timer's time).</summary>
-    public bool WakesOrchestrations => ToOrchestrations.Count > 0 || Timers.Count > 0 || ContinuedAsNew is not null;
-
     /// <summary>Describes the first payload over the limit (<paramref name="overLimit"/> gives its size or null), or null.</summary>
     public string? FindOversizedPayload(Func<string?, int?> overLimit)
     {

@@ -58,10 +58,8 @@ public sealed partial class SqliteOrchestrationService
             Log.InstanceFailed(_logger, item.InstanceId, oversized);
         }
 
-        if (episode.WakesOrchestrations)
-        {
-            _orchestrationWork.Notify();
-        }
+        // Always: besides what this episode queued, messages that reached the instance while it was locked are due now.
+        _orchestrationWork.Notify();
 
         if (episode.Outbound.Count > 0)
         {
