@@ -27,7 +27,7 @@ public sealed class CrashTests : IDisposable
         var effects = Path.Combine(_directory, "effects.log");
         using var store = new SqliteOrchestrationService(new SqliteOrchestrationOptions { DataDirectory = data }, NullLoggerFactory.Instance);
         await using var client = new OrchestrationServiceDurableTaskClient(store, _ => true);
-        var sagas = Enumerable.Range(0, 6).Select(i => new CrashInput($"fast-{i}", TimerSeconds: 2 + (i % 2), SlowFirstStep: false))
+        var sagas = Enumerable.Range(0, 6).Select(i => new CrashInput($"fast-{i}", TimerSeconds: 3 + (i % 2), SlowFirstStep: false))
             .Concat(Enumerable.Range(0, 2).Select(i => new CrashInput($"slow-{i}", TimerSeconds: 1, SlowFirstStep: true)))
             .ToList();
         foreach (var saga in sagas)
