@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
@@ -20,23 +21,38 @@ public sealed class SqliteDatabase : IDisposable
     private const int MaxGroupSize = 512;
 
     private readonly string _connectionString;
+    private readonly string _schemaPrefix;
+    private readonly string? _writerPragmas;
     private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
     public SqliteDatabase(EmbeddedStorageOptions options)
+        : this(options?.DatabasePath ?? throw new ArgumentNullException(nameof(options)), "Schema.", writerPragmas: null, busyTimeout: TimeSpan.FromSeconds(30))
     {
-        ArgumentNullException.ThrowIfNull(options);
-        Directory.CreateDirectory(Path.GetDirectoryName(options.DatabasePath)!);
-        FilePath = options.DatabasePath;
+    }
+
+    /// <summary>
+    /// A database file of its own with its own scripts (embedded resources named <paramref name="schemaPrefix"/>*),
+    /// e.g. the orchestration store. <paramref name="writerPragmas"/> run on the writer's connection when it opens
+    /// (per-connection settings such as <c>max_page_count</c>). <paramref name="busyTimeout"/>: how long a statement
+    /// waits for another process's lock before it fails with SQLITE_BUSY.
+    /// </summary>
+    internal SqliteDatabase(string databasePath, string schemaPrefix, string? writerPragmas, TimeSpan busyTimeout)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
+        FilePath = databasePath;
+        _schemaPrefix = schemaPrefix;
+        _writerPragmas = writerPragmas;
         _connectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = options.DatabasePath,
+            DataSource = databasePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
 
             // Also how long a reader waits for a lock (Microsoft.Data.Sqlite retries SQLITE_BUSY until then).
-            DefaultTimeout = 30,
+            DefaultTimeout = Math.Max(1, (int)busyTimeout.TotalSeconds),
         }.ToString();
         ApplySchema();
         _writer = Task.Run(WriteLoopAsync);
@@ -94,7 +110,7 @@ public sealed class SqliteDatabase : IDisposable
 
                 try
                 {
-                    connection ??= await OpenAsync(CancellationToken.None);
+                    connection ??= await OpenWriterAsync();
                     await CommitGroupAsync(connection, group);
                 }
                 catch (Exception ex)
@@ -122,6 +138,19 @@ public sealed class SqliteDatabase : IDisposable
         }
     }
 
+    private async Task<SqliteConnection> OpenWriterAsync()
+    {
+        var connection = await OpenAsync(CancellationToken.None);
+        if (_writerPragmas is not null)
+        {
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = _writerPragmas;
+            await pragma.ExecuteNonQueryAsync();
+        }
+
+        return connection;
+    }
+
     private static async Task CommitGroupAsync(SqliteConnection connection, List<PendingWrite> group)
     {
         await using var transaction = connection.BeginTransaction(deferred: false);
@@ -143,8 +172,15 @@ public sealed class SqliteDatabase : IDisposable
             }
             catch (Exception ex)
             {
-                await ExecuteAsync(connection, transaction, "ROLLBACK TO w; RELEASE w");
                 write.Fail(ex);
+                if (SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) != 0)
+                {
+                    // SQLite rolled the whole transaction back itself (SQLITE_FULL, I/O errors): the group's other
+                    // writes are gone too, so they fail with this write's cause rather than a "no transaction" error.
+                    ExceptionDispatchInfo.Throw(ex);
+                }
+
+                await ExecuteAsync(connection, transaction, "ROLLBACK TO w; RELEASE w");
             }
         }
 
@@ -175,7 +211,7 @@ public sealed class SqliteDatabase : IDisposable
 
         // Every script is idempotent (CREATE ... IF NOT EXISTS); they run in file-name order.
         var assembly = typeof(SqliteDatabase).Assembly;
-        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("Schema.", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(_schemaPrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             using var stream = assembly.GetManifestResourceStream(name)!;
             using var reader = new StreamReader(stream);

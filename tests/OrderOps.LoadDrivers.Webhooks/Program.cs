@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using OrderOps.Testing;
+using OrderOps.Testing.Azure;
 
 // Usage: dotnet run -c Release --project tests/OrderOps.LoadDrivers.Webhooks -- [--seconds 20] [--concurrency 32] [--starts 5] [--pumps 1]
 //        [--backends embedded,azure]

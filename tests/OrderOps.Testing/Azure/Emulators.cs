@@ -1,11 +1,13 @@
 using System.Diagnostics;
-using OrderOps.Testing;
+
+namespace OrderOps.Testing.Azure;
 
 /// <summary>
 /// Azurite and cosmosdb-server for the Azure backend: the ones the ORDEROPS_* variables name (as test.sh exports them),
-/// or started with tests/emulators/start.sh into a temporary folder and stopped with stop.sh on dispose.
+/// or started with tests/emulators/start.sh into a temporary folder and stopped with stop.sh on dispose. Shared by the
+/// load drivers.
 /// </summary>
-internal sealed class Emulators : IAsyncDisposable
+public sealed class Emulators : IAsyncDisposable
 {
     private readonly string? _state;
 
