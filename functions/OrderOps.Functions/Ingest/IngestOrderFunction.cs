@@ -1,4 +1,3 @@
-using System.Text.Json;
 using OrderOps.Core.Ingest;
 using OrderOps.Core.Lifecycle;
 using OrderOps.Core.Ports;
@@ -17,15 +16,7 @@ public sealed partial class IngestOrderFunction(OrderIngestor ingestor, IMessage
     [Function("IngestOrder")]
     public async Task RunAsync([QueueTrigger(QueueNames.Ingest, Connection = Connections.Storage)] string message, CancellationToken cancellationToken)
     {
-        IngestMessage parsed;
-        try
-        {
-            parsed = OrderOpsJson.Deserialize<IngestMessage>(message);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidOperationException($"The message is not an ingest message: {ex.Message}", ex);
-        }
+        var parsed = QueueMessages.Parse(message, OrderOpsJson.Deserialize<IngestMessage>, "an ingest message");
 
         var results = await ingestor.IngestAsync(parsed, cancellationToken);
         foreach (var result in results)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using OrderOps.Core.Inventory.FanOut;
 using OrderOps.Core.Ports;
 
@@ -18,15 +17,7 @@ public sealed partial class InventoryFanOutFunction(InventoryFanOutPlanner plann
     [Function("InventoryFanOut")]
     public async Task RunAsync([QueueTrigger(QueueNames.InventoryChanges, Connection = Connections.Storage)] string message, CancellationToken cancellationToken)
     {
-        InventoryChangedMessage changed;
-        try
-        {
-            changed = InventoryChangedMessage.Parse(message);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidOperationException($"The message is not an inventory change: {ex.Message}", ex);
-        }
+        var changed = QueueMessages.Parse(message, InventoryChangedMessage.Parse, "an inventory change");
 
         var scheduled = await planner.PlanSkusAsync(changed.Skus.ToHashSet(StringComparer.Ordinal), cancellationToken);
         var pushed = scheduled > 0 ? await dispatch.DispatchDueAsync(PushBudget, cancellationToken) : 0;

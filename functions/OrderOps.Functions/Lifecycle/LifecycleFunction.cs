@@ -1,4 +1,3 @@
-using System.Text.Json;
 using OrderOps.Core.Lifecycle;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
@@ -11,16 +10,7 @@ public sealed partial class LifecycleFunction(LifecycleEngine engine, ILogger<Li
     [Function("Lifecycle")]
     public async Task RunAsync([QueueTrigger(QueueNames.Lifecycle, Connection = Connections.Storage)] string message, CancellationToken cancellationToken)
     {
-        LifecycleMessage parsed;
-        try
-        {
-            parsed = OrderOpsJson.Deserialize<LifecycleMessage>(message);
-        }
-        catch (JsonException ex)
-        {
-            // Retrying cannot make it readable: say so and let it go to the poison queue after its deliveries.
-            throw new InvalidOperationException($"The message is not a lifecycle message: {ex.Message}", ex);
-        }
+        var parsed = QueueMessages.Parse(message, OrderOpsJson.Deserialize<LifecycleMessage>, "a lifecycle message");
 
         LifecycleOutcome outcome;
         try
