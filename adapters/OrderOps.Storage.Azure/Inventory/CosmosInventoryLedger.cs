@@ -50,8 +50,8 @@ namespace OrderOps.Storage.Azure.Inventory;
 /// SKU document with the balances (crash-safe) and appended to the log right after, before the operation returns.
 /// If an instance dies in between, another adopts the entries after <see cref="CosmosInventoryLedgerOptions.ChangeLogGrace"/>
 /// when it next writes that SKU, so after a crash an entry can arrive late or twice (the fan-out recomputes a SKU,
-/// which is harmless). A Function app turns the log off: its Cosmos DB trigger reads the real change feed of the
-/// <c>inventory</c> container instead, which cosmosdb-server cannot emulate.</para>
+/// which is harmless). The app runs with the log off in both hosting modes (the fan-out is woken by the
+/// inventory-changes queue, below); the log serves the in-process fan-out engine the inventory tests and benchmark drive.</para>
 /// <para><b>Announcing changes.</b> Every commit that changes balances sends one <see cref="InventoryChangedMessage"/>
 /// naming its SKUs to <see cref="QueueNames.InventoryChanges"/> (when a queue is given), which wakes the fan-out. Cosmos DB
 /// cannot write to a queue in its transaction, so the message follows the commit, with a crash window between them:

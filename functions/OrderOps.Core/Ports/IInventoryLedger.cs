@@ -3,9 +3,10 @@ using OrderOps.Core.Inventory;
 namespace OrderOps.Core.Ports;
 
 /// <summary>
-/// The stock ledger: immutable movements per SKU per location, balances derived from them, and a change log
-/// written in the same transaction as every balance change (embedded: a table; Azure: the Cosmos DB change feed, which a
-/// Function app's trigger reads, and for <see cref="ReadChangesAsync"/> in a standalone app the ledger's own log).
+/// The stock ledger: immutable movements per SKU per location, balances derived from them, and the changed SKUs of
+/// every commit announced on the <c>inventory-changes</c> queue (embedded: in the same transaction; Cosmos DB: right
+/// after, see its ledger). <see cref="ReadChangesAsync"/> reads the ledger's own change log, which only the in-process
+/// fan-out engine (tests, benchmark) still uses.
 /// Every operation is atomic and checks stock under the backend's write serialisation, so no interleaving of
 /// callers can over-allocate or take on hand below zero.
 /// </summary>
