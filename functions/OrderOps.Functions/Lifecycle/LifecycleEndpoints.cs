@@ -7,11 +7,18 @@ using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
 using OrderOps.Functions.Http;
+using OrderOps.Adapters.Fulfillment;
+using Microsoft.Extensions.Options;
 
 namespace OrderOps.Functions.Lifecycle;
 
 /// <summary>Fulfillment events in, the exception queue, and operator actions. Thin: parse, call the core, answer.</summary>
-public sealed class LifecycleEndpoints(IMessageQueue queue, ILifecycleExceptionStore exceptions, IOrderStore orders, LifecycleEngine engine)
+public sealed class LifecycleEndpoints(
+    IMessageQueue queue,
+    ILifecycleExceptionStore exceptions,
+    IOrderStore orders,
+    LifecycleEngine engine,
+    IOptionsMonitor<FulfillmentOptions> fulfillment)
 {
     public const string OperatorHeader = "X-OrderOps-Operator";
     private const int MaxBodyBytes = 256 * 1024;
@@ -83,7 +90,18 @@ public sealed class LifecycleEndpoints(IMessageQueue queue, ILifecycleExceptionS
             return Problems.BadRequest("The fulfillment event is not valid.", "See errors for each field.", errors);
         }
 
-        var eventId = input!.EventId is { Length: > 0 and <= 200 } given ? given : "sha256-" + Convert.ToHexStringLower(SHA256.HashData(body));
+        // Nothing accepted here may be dropped later: an order or a location we do not know is refused now.
+        if (await orders.GetAsync(input!.OrderId!, cancellationToken) is null)
+        {
+            return Problems.NotFound($"No order '{input.OrderId}'; the event was not accepted.");
+        }
+
+        if (!fulfillment.CurrentValue.Locations.ContainsKey(input.LocationId!))
+        {
+            return Problems.Status(StatusCodes.Status422UnprocessableEntity, "The location is not configured.", $"'{input.LocationId}' is not under Fulfillment:Locations; the event was not accepted.");
+        }
+
+        var eventId = input.EventId is { Length: > 0 and <= 200 } given ? given : "sha256-" + Convert.ToHexStringLower(SHA256.HashData(body));
         var message = new LifecycleMessage
         {
             Type = type!,
@@ -165,7 +183,12 @@ public sealed class LifecycleEndpoints(IMessageQueue queue, ILifecycleExceptionS
             return Problems.NotFound($"No order '{orderId}'.");
         }
 
-        var input = await ReadJsonAsync<CancelRequest>(request, cancellationToken);
+        var (readable, input) = await ReadOptionalJsonAsync<CancelRequest>(request, cancellationToken);
+        if (!readable)
+        {
+            return Problems.BadRequest("The body is not valid.", "Send {\"reason\": \"...\"} or no body at all; nothing was changed.");
+        }
+
         var actor = Operator(request);
         return await RunAsync(new LifecycleMessage
         {
@@ -197,6 +220,26 @@ public sealed class LifecycleEndpoints(IMessageQueue queue, ILifecycleExceptionS
 
     private static string Operator(HttpRequest request) =>
         "operator:" + (request.Headers[OperatorHeader].FirstOrDefault() is { Length: > 0 and <= 100 } name ? name : "api");
+
+    /// <summary>An optional JSON body: (true, null) when there is none, (false, null) when there is one that is not a <typeparamref name="T"/>.</summary>
+    private static async Task<(bool Readable, T? Value)> ReadOptionalJsonAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class
+    {
+        var body = await BoundedBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
+        if (body is { Length: 0 })
+        {
+            return (true, null);
+        }
+
+        try
+        {
+            return body is null ? (false, null) : (true, JsonSerializer.Deserialize<T>(body, OrderOpsJson.Options) ?? throw new JsonException("null"));
+        }
+        catch (JsonException)
+        {
+            return (false, null);
+        }
+    }
 
     private static async Task<T?> ReadJsonAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class

@@ -119,6 +119,34 @@ public sealed class LifecycleApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_cancel_with_a_malformed_body_is_400_and_changes_nothing()
+    {
+        var orderId = await PlaceAsync(1011);
+        await _app.WaitForOrderAsync(orderId, v => Status(v) == "released");
+
+        using var response = await _client.PostAsync(new Uri($"/api/orders/{orderId}/cancel", UriKind.Relative), new StringContent("{\"reason\":", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("released", Status(await _app.WaitForOrderAsync(orderId)));
+        Assert.DoesNotContain(_world.LocationCalls, c => c.Type == "cancel" && c.OrderId == orderId);
+    }
+
+    [Fact]
+    public async Task A_fulfillment_event_for_an_unknown_order_or_location_is_refused_not_dropped()
+    {
+        var orderId = await PlaceAsync(1012);
+        await _app.WaitForOrderAsync(orderId, v => Status(v) == "released");
+
+        using var unknownOrder = await _client.PostAsJsonAsync("/api/fulfillment/events", Shipped("shopify:example.myshopify.com:999999", "east", "ship-x", "1Z0"));
+        using var unknownLocation = await _client.PostAsJsonAsync("/api/fulfillment/events", Shipped(orderId, "moon", "ship-y", "1Z1"));
+
+        Assert.Equal(HttpStatusCode.NotFound, unknownOrder.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unknownLocation.StatusCode);
+        Assert.Equal("application/problem+json", unknownLocation.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0, await _app.Services.GetRequiredService<IQueueReceiver>().CountAsync(QueueNames.Lifecycle, default));
+    }
+
+    [Fact]
     public async Task An_operator_cancel_after_release_cancels_at_the_location_and_in_shopify()
     {
         var orderId = await PlaceAsync(1003);
