@@ -64,9 +64,10 @@ public sealed class AzureInventoryBackend : IAsyncDisposable
     /// The ledger's options on the emulator unless a test gives its own: a longer intent lease, because cosmosdb-server is
     /// one Node.js thread sharing two cores with the test run, and a thousand concurrent reservations can keep one intent
     /// waiting past the production 30 s. Lease expiry itself is tested with short leases and a fake clock
-    /// (AzureInventoryLedgerCrashTests), so nothing here depends on the default.
+    /// (AzureInventoryLedgerCrashTests), so nothing here depends on the default. A new instance each time: each ledger
+    /// instance needs its own <see cref="CosmosInventoryLedgerOptions.InstanceId"/>.
     /// </summary>
-    public static CosmosInventoryLedgerOptions EmulatorOptions { get; } = new() { IntentLease = TimeSpan.FromMinutes(3) };
+    public static CosmosInventoryLedgerOptions EmulatorOptions() => new() { IntentLease = TimeSpan.FromMinutes(3) };
 
     /// <summary>A ledger instance on this backend's containers (another instance of the same ledger when called again).</summary>
     public CosmosInventoryLedger CreateLedger(TimeProvider? time = null, CosmosInventoryLedgerOptions? options = null, CosmosClient? client = null, OrderOps.Core.Ports.IMessageQueue? changes = null)
@@ -76,7 +77,7 @@ public sealed class AzureInventoryBackend : IAsyncDisposable
             client.GetContainer(Options.DatabaseName, Options.InventoryContainer),
             client.GetContainer(Options.DatabaseName, Options.InventoryMetaContainer),
             time ?? TimeProvider.System,
-            options ?? EmulatorOptions,
+            options ?? EmulatorOptions(),
             AzureTestEnvironment.CosmosIsEmulator,
             changes: changes);
     }
