@@ -40,6 +40,12 @@ public sealed class FakeOutsideWorld : IAsyncDisposable
 
     public ConcurrentQueue<string> Cancellations { get; } = new();
 
+    /// <summary>
+    /// When set, orderCancel answers this <c>orderCancelUserErrors</c> entry (a code of Shopify's published
+    /// OrderCancelUserErrorCode, e.g. NO_REFUND_PERMISSION) and cancels nothing.
+    /// </summary>
+    public (string Code, string Message)? CancelRefusal { get; set; }
+
     /// <summary>Status code a location answers (200 by default; 409 answers <c>{"status":"already_shipped"}</c>).</summary>
     public ConcurrentDictionary<string, int> LocationStatus { get; } = new();
 
@@ -132,6 +138,11 @@ public sealed class FakeOutsideWorld : IAsyncDisposable
 
         if (query.Contains("orderCancel", StringComparison.Ordinal))
         {
+            if (CancelRefusal is { } refusal)
+            {
+                return Results.Json(new { data = new { orderCancel = new { job = (object?)null, orderCancelUserErrors = new[] { new { field = (string[]?)null, message = refusal.Message, code = refusal.Code } } } } });
+            }
+
             Cancellations.Enqueue(variables["orderId"]!.GetValue<string>());
             return Results.Json(new { data = new { orderCancel = new { job = new { id = "gid://shopify/Job/1" }, orderCancelUserErrors = Array.Empty<object>() } } });
         }
@@ -142,7 +153,8 @@ public sealed class FakeOutsideWorld : IAsyncDisposable
         var tracked = TrackingByOrder.TryGetValue(gid, out var numbers) ? numbers.ToArray() : [];
         var order = new JsonObject
         {
-            ["cancelledAt"] = null,
+            // An order cancelled here reads as cancelled, so a second cancel is recognised as done, as on Shopify.
+            ["cancelledAt"] = Cancellations.Contains(gid) ? "2026-01-01T00:00:00Z" : null,
             ["fulfillments"] = new JsonArray(tracked.Select(n => (JsonNode?)new JsonObject { ["trackingInfo"] = new JsonArray(new JsonObject { ["number"] = n }) }).ToArray()),
             ["fulfillmentOrders"] = new JsonObject
             {

@@ -13,6 +13,11 @@ namespace OrderOps.Adapters.Shopify.Fulfillment;
 /// <c>orderCancel</c>. Shopify has no acceptance message. Idempotent: a shipment whose tracking number the order
 /// already carries is not sent again; a cancel of an order Shopify already cancelled is done.
 /// </summary>
+/// <remarks>
+/// "Already cancelled" is read from the order's <c>cancelledAt</c> before cancelling, not recognised from an error:
+/// Shopify's <c>OrderCancelUserErrorCode</c> has no such code (INTERNAL_ERROR, INVALID, NOT_FOUND,
+/// NO_REFUND_PERMISSION and store-credit codes only), so every <c>orderCancelUserErrors</c> entry is a refusal.
+/// </remarks>
 public sealed class ShopifyChannelNotifier(ShopifyAdminClient admin, IOptionsMonitor<ShopifyOptions> options) : IChannelNotifier
 {
     private const string FulfillmentOrdersQuery = """
@@ -31,6 +36,10 @@ public sealed class ShopifyChannelNotifier(ShopifyAdminClient admin, IOptionsMon
         mutation CreateFulfillment($fulfillment: FulfillmentInput!) {
           fulfillmentCreate(fulfillment: $fulfillment) { fulfillment { id } userErrors { field message } }
         }
+        """;
+
+    private const string CancelledAtQuery = """
+        query OrderCancelled($id: ID!) { order(id: $id) { cancelledAt } }
         """;
 
     private const string OrderCancelMutation = """
@@ -141,6 +150,22 @@ public sealed class ShopifyChannelNotifier(ShopifyAdminClient admin, IOptionsMon
 
         try
         {
+            var read = await GraphQlAsync(order, CancelledAtQuery, new JsonObject { ["id"] = OrderGid(order) }, cancellationToken);
+            if (read.Error is { } readError)
+            {
+                return ChannelNotifyResult.Failed(readError);
+            }
+
+            if (read.Data?["order"] is not JsonObject shopifyOrder)
+            {
+                return ChannelNotifyResult.Failed($"Shopify has no order {order.ChannelOrderId}.");
+            }
+
+            if (shopifyOrder["cancelledAt"] is JsonValue)
+            {
+                return new ChannelNotifyResult(ChannelNotifyStatus.Done, "already cancelled on Shopify");
+            }
+
             var result = await GraphQlAsync(order, OrderCancelMutation, new JsonObject { ["orderId"] = OrderGid(order), ["staffNote"] = "OrderOps: " + reason }, cancellationToken);
             if (result.Error is { } error)
             {
@@ -148,9 +173,9 @@ public sealed class ShopifyChannelNotifier(ShopifyAdminClient admin, IOptionsMon
             }
 
             var userErrors = result.Data?["orderCancel"]?["orderCancelUserErrors"]?.AsArray();
-            if (userErrors is { Count: > 0 } && !userErrors.Any(e => e?["code"]?.GetValue<string>() == "ORDER_ALREADY_CANCELLED"))
+            if (userErrors is { Count: > 0 })
             {
-                return ChannelNotifyResult.Failed("Shopify refused the cancellation: " + string.Join("; ", userErrors.Select(e => e?["message"]?.GetValue<string>())));
+                return ChannelNotifyResult.Failed("Shopify refused the cancellation: " + string.Join("; ", userErrors.Select(e => $"{e?["code"]?.GetValue<string>()}: {e?["message"]?.GetValue<string>()}")));
             }
 
             return ChannelNotifyResult.Done;

@@ -19,7 +19,10 @@ namespace OrderOps.Adapters.Shopify.Inventory;
 /// reads the level first. On <c>CHANGE_FROM_QUANTITY_STALE</c> (Shopify sold or someone edited the level meanwhile) it
 /// reads the current value and sets again: OrderOps' ledger is the source of truth, so the new value is the same
 /// available-to-sell. The idempotency key is a hash of shop, item, location, from and to, so an HTTP retry of the same
-/// change can never apply twice, and a different change never collides with it.</para>
+/// change can never apply twice, and a different change never collides with it. Shopify remembers a key whose attempt
+/// failed (<c>IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED</c>, "retry with a new idempotency key", from 2026-10): the same
+/// from→to can come back later (a stale push from 5 to 7, then Shopify back at 5), so that answer sets again under a
+/// fresh key, which <c>changeFromQuantity</c> keeps from applying twice.</para>
 /// <para>Failures: THROTTLED, 429, 5xx and timeouts are Transient with Shopify's wait; <c>userErrors</c> such as an
 /// unknown location or an item not stocked there are Permanent (a person must act); an inventory item Shopify no
 /// longer knows is looked up again by SKU once, and a SKU the shop does not list is NotListed.</para>
@@ -56,6 +59,7 @@ public sealed class ShopifyInventoryPublisher(
     {
         try
         {
+            string? keySalt = null;
             for (var attempt = 0; attempt < 3; attempt++)
             {
                 var lookup = await items.FindAsync(shopDomain, sku, cancellationToken);
@@ -69,7 +73,7 @@ public sealed class ShopifyInventoryPublisher(
                     return PublishResult.NotListed;
                 }
 
-                var outcome = await SetAsync(itemId, quantity, cancellationToken);
+                var outcome = await SetAsync(itemId, quantity, keySalt, cancellationToken);
                 switch (outcome.Code)
                 {
                     case null:
@@ -77,6 +81,9 @@ public sealed class ShopifyInventoryPublisher(
                     case "CHANGE_FROM_QUANTITY_STALE":
                         logger.LogInformation("Shopify's available quantity of {Sku} in {Shop} changed meanwhile; reading it and setting again.", sku, shopDomain);
                         _lastSeen.TryRemove(itemId, out _);
+                        continue;
+                    case "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED":
+                        keySalt = Guid.NewGuid().ToString("N");
                         continue;
                     case "INVALID_INVENTORY_ITEM":
                         await items.ForgetAsync(shopDomain, sku, cancellationToken);
@@ -95,7 +102,7 @@ public sealed class ShopifyInventoryPublisher(
         }
     }
 
-    private async Task<SetOutcome> SetAsync(string itemId, int quantity, CancellationToken cancellationToken)
+    private async Task<SetOutcome> SetAsync(string itemId, int quantity, string? keySalt, CancellationToken cancellationToken)
     {
         var locationId = $"gid://shopify/Location/{shop.LocationId}";
         if (!_lastSeen.TryGetValue(itemId, out var from))
@@ -126,7 +133,7 @@ public sealed class ShopifyInventoryPublisher(
             ["referenceDocumentUri"] = "gid://orderops/AvailableToSell/" + Uri.EscapeDataString(itemId),
             ["quantities"] = new JsonArray(new JsonObject { ["inventoryItemId"] = itemId, ["locationId"] = locationId, ["quantity"] = quantity, ["changeFromQuantity"] = from }),
         };
-        var response = await admin.SendAsync(shopDomain, SetMutation, new JsonObject { ["input"] = input, ["idempotencyKey"] = IdempotencyKey(itemId, locationId, from, quantity) }, estimatedCost: 10, cancellationToken);
+        var response = await admin.SendAsync(shopDomain, SetMutation, new JsonObject { ["input"] = input, ["idempotencyKey"] = IdempotencyKey(itemId, locationId, from, quantity, keySalt) }, estimatedCost: 10, cancellationToken);
         if (!response.Succeeded)
         {
             return new SetOutcome(null, null, Failed(response));
@@ -155,8 +162,8 @@ public sealed class ShopifyInventoryPublisher(
             // 401/403 (token, scopes), 404, GraphQL errors in the query itself: a person must act.
             : new PublishResult(PublishStatus.Permanent, response.Describe());
 
-    private string IdempotencyKey(string itemId, string locationId, int from, int to) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{shopDomain}|{itemId}|{locationId}|{from}|{to}")))[..40];
+    private string IdempotencyKey(string itemId, string locationId, int from, int to, string? salt) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{shopDomain}|{itemId}|{locationId}|{from}|{to}{(salt is null ? "" : "|" + salt)}")))[..40];
 
     /// <summary>Code null: <see cref="Result"/> is final. Otherwise the userError (or local finding) to act on.</summary>
     private sealed record SetOutcome(string? Code, string? Message, PublishResult? Result);

@@ -74,6 +74,32 @@ public sealed class ShopifyChannelNotifierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_order_shopify_already_cancelled_is_done_without_cancelling_it_again()
+    {
+        var notifier = _services.GetRequiredService<IChannelNotifier>();
+
+        var first = await notifier.AcknowledgeCancellationAsync(Order, "customer", requestedByChannel: false, default);
+        var again = await notifier.AcknowledgeCancellationAsync(Order, "customer", requestedByChannel: false, default);
+
+        // Shopify publishes no "already cancelled" error code: the order's cancelledAt is what says so.
+        Assert.Equal((ChannelNotifyStatus.Done, ChannelNotifyStatus.Done), (first.Status, again.Status));
+        Assert.Equal(["gid://shopify/Order/5001"], _world.Cancellations);
+    }
+
+    [Fact]
+    public async Task A_cancellation_shopify_refuses_is_a_failure_with_its_code()
+    {
+        _world.CancelRefusal = ("NO_REFUND_PERMISSION", "This app may not refund orders.");
+        var notifier = _services.GetRequiredService<IChannelNotifier>();
+
+        var result = await notifier.AcknowledgeCancellationAsync(Order, "customer", requestedByChannel: false, default);
+
+        Assert.Equal(ChannelNotifyStatus.Failed, result.Status);
+        Assert.Contains("NO_REFUND_PERMISSION", result.Detail, StringComparison.Ordinal);
+        Assert.Empty(_world.Cancellations);
+    }
+
+    [Fact]
     public async Task Without_an_access_token_nothing_is_sent_and_the_reason_is_given()
     {
         await using var services = Build(token: null);

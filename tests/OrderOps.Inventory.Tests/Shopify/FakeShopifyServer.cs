@@ -150,6 +150,7 @@ public sealed class FakeShop(string domain, string token, long locationId, doubl
     private readonly Dictionary<string, string> _itemBySku = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _available = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Parameters, JsonObject Response)> _idempotent = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _failedKeys = new(StringComparer.Ordinal);
     private readonly double _maximum = maximumAvailable;
     private double _points = maximumAvailable;
     private DateTimeOffset _last = DateTimeOffset.UtcNow;
@@ -267,6 +268,12 @@ public sealed class FakeShop(string domain, string token, long locationId, doubl
         lock (_lock)
         {
             IdempotencyKeys.Add(key);
+            if (_failedKeys.Contains(key))
+            {
+                // Shopify (2026-10 InventorySetQuantitiesUserErrorCode): a key whose attempt failed is not tried again.
+                return Payload(UserError("IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED", ["idempotencyKey"], "An earlier request with this key failed; use a new key."));
+            }
+
             if (_idempotent.TryGetValue(key, out var earlier))
             {
                 return earlier.Parameters == parameters
@@ -283,22 +290,22 @@ public sealed class FakeShop(string domain, string token, long locationId, doubl
                 JsonArray field = ["input", "quantities", i.ToString(CultureInfo.InvariantCulture)];
                 if (q["locationId"]!.GetValue<string>() != LocationGid)
                 {
-                    return Payload(UserError("INVALID_LOCATION", [.. field.Select(f => f!.DeepClone()), "locationId"], "The specified location could not be found."));
+                    return Failed(key, UserError("INVALID_LOCATION", [.. field.Select(f => f!.DeepClone()), "locationId"], "The specified location could not be found."));
                 }
 
                 if (!_available.TryGetValue(item, out var current))
                 {
-                    return Payload(UserError("INVALID_INVENTORY_ITEM", [.. field.Select(f => f!.DeepClone()), "inventoryItemId"], "The specified inventory item could not be found."));
+                    return Failed(key, UserError("INVALID_INVENTORY_ITEM", [.. field.Select(f => f!.DeepClone()), "inventoryItemId"], "The specified inventory item could not be found."));
                 }
 
                 if (!q.ContainsKey("changeFromQuantity"))
                 {
-                    return Payload(UserError("CHANGE_FROM_QUANTITY_REQUIRED", [.. field.Select(f => f!.DeepClone()), "changeFromQuantity"], "changeFromQuantity is required from 2026-04; pass null to opt out."));
+                    return Failed(key, UserError("CHANGE_FROM_QUANTITY_REQUIRED", [.. field.Select(f => f!.DeepClone()), "changeFromQuantity"], "changeFromQuantity is required from 2026-04; pass null to opt out."));
                 }
 
                 if (q["changeFromQuantity"] is JsonValue from && from.GetValue<int>() != current)
                 {
-                    return Payload(UserError("CHANGE_FROM_QUANTITY_STALE", [.. field.Select(f => f!.DeepClone()), "changeFromQuantity"], "The changeFromQuantity value does not match persisted value."));
+                    return Failed(key, UserError("CHANGE_FROM_QUANTITY_STALE", [.. field.Select(f => f!.DeepClone()), "changeFromQuantity"], "The changeFromQuantity value does not match persisted value."));
                 }
 
                 var quantity = q["quantity"]!.GetValue<int>();
@@ -311,6 +318,12 @@ public sealed class FakeShop(string domain, string token, long locationId, doubl
             _idempotent[key] = (parameters, (JsonObject)response.DeepClone());
             return response;
         }
+    }
+
+    private JsonObject Failed(string key, JsonObject userError)
+    {
+        _failedKeys.Add(key);
+        return Payload(userError);
     }
 
     private static JsonObject UserError(string code, JsonArray field, string message) => new() { ["code"] = code, ["field"] = field, ["message"] = message };

@@ -66,6 +66,27 @@ public sealed class ShopifyInventoryPublisherTests
     }
 
     [Fact]
+    public async Task A_change_whose_key_failed_before_is_set_again_under_a_new_key()
+    {
+        await using var server = await FakeShopifyServer.StartAsync();
+        var shop = server.AddShop(ShopA, "shpat_a", 655441491);
+        shop.AddVariant("HOODIE-L", 808950810, available: 5);
+        await using var host = ShopifyTestHost.Start(ShopifyTestHost.ShopSettings(server, shop));
+        var publisher = host.Publisher(ShopA);
+        Assert.Equal(PublishStatus.Published, (await publisher.PublishAsync("HOODIE-L", 4, default)).Status);
+        shop.ChangeOnShopify("HOODIE-L", 5); // Publisher believes 4: the push 4→7 is stale, the push 5→7 sets it.
+        Assert.Equal(PublishStatus.Published, (await publisher.PublishAsync("HOODIE-L", 7, default)).Status);
+        shop.ChangeOnShopify("HOODIE-L", 4); // Back at 4: the next 4→7 is the very change whose key failed above.
+
+        var result = await publisher.PublishAsync("HOODIE-L", 7, default);
+
+        Assert.Equal(PublishStatus.Published, result.Status);
+        Assert.Equal(7, shop.Available("HOODIE-L"));
+        var keys = shop.IdempotencyKeys;
+        Assert.Equal(keys.Count, keys.Distinct().Count() + 1); // The failed key was sent once more, then a fresh one.
+    }
+
+    [Fact]
     public async Task A_deleted_variant_is_looked_up_again_by_sku()
     {
         await using var server = await FakeShopifyServer.StartAsync();
