@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using OrderOps.Adapters.Http;
 using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
 using Polly.Timeout;
@@ -24,7 +25,7 @@ public sealed class AmazonListingsInventoryPublisher(HttpClient http, AmazonList
         {
             using var request = new HttpRequestMessage(HttpMethod.Patch, uri)
             {
-                Content = JsonContent.Create(ListingsInventoryPatch.ForQuantity(options.ProductType, options.FulfillmentChannelCode, quantity)),
+                Content = JsonBody.Create(ListingsInventoryPatch.ForQuantity(options.ProductType, options.FulfillmentChannelCode, quantity)),
             };
             request.Headers.Add("x-amz-access-token", await tokens.GetAccessTokenAsync(cancellationToken));
             using var response = await http.SendAsync(request, cancellationToken);

@@ -1,8 +1,8 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using OrderOps.Adapters.Http;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
 
@@ -48,9 +48,7 @@ public sealed class HttpFulfillmentLocation(IHttpClientFactory clients, IOptions
             return new FulfillmentCallResult(FulfillmentCallStatus.Rejected, $"Location '{locationId}' has no Fulfillment:Locations:{locationId}:Url configured.");
         }
 
-        // A buffered body with Content-Length: many receivers refuse chunked requests, and retries resend the same bytes.
-        using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, OrderOpsJson.Options));
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        using var content = JsonBody.Create(body, OrderOpsJson.Options);
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
         request.Headers.Add("Idempotency-Key", idempotencyKey);
         if (!string.IsNullOrEmpty(location.ApiKey))

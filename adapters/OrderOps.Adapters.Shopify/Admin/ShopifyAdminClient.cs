@@ -36,7 +36,7 @@ public sealed class ShopifyAdminClient(IHttpClientFactory clients, IOptionsMonit
 
         using var request = new HttpRequestMessage(HttpMethod.Post, shop.GraphQlEndpoint(shopDomain))
         {
-            Content = JsonContent.Create(new JsonObject { ["query"] = query, ["variables"] = variables }),
+            Content = JsonBody.Create(new JsonObject { ["query"] = query, ["variables"] = variables }),
         };
         request.Headers.Add("X-Shopify-Access-Token", shop.AdminAccessToken);
         using var response = await clients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
