@@ -28,15 +28,22 @@ public sealed class EdiIntake(EdiOptions options, IIdempotencyStore keys, Inboun
         ? [$"No trading partners are configured under {EdiOptions.SectionName}:Partners."]
         : options.Validate();
 
-    /// <exception cref="InvalidOperationException">The EDI channel is not configured (see <see cref="ConfigurationProblems"/>).</exception>
+    /// <summary>
+    /// Archives, reads, acknowledges and queues one file. When the channel is not configured the file is still archived
+    /// (as <c>edi:unconfigured:{sha256}</c>) and listed under ingest failures; the result says so
+    /// (<see cref="EdiIntakeResult.NotConfigured"/>) and nothing is acknowledged.
+    /// </summary>
     public async Task<EdiIntakeResult> ReceiveAsync(ReadOnlyMemory<byte> file, string source, CancellationToken cancellationToken)
     {
+        var digest = Convert.ToHexStringLower(SHA256.HashData(file.Span));
         if (ConfigurationProblems.Count > 0)
         {
-            throw new InvalidOperationException("The EDI channel is not configured: " + string.Join(" ", ConfigurationProblems));
+            var kept = Payload($"edi:unconfigured:{digest}", null, file, source);
+            await archive.ArchiveAsync(kept, cancellationToken);
+            await RecordFailureAsync(kept, "The EDI channel is not configured: " + string.Join(" ", ConfigurationProblems), cancellationToken);
+            return new EdiIntakeResult(kept.Id, null, null) { NotConfigured = true };
         }
 
-        var digest = Convert.ToHexStringLower(SHA256.HashData(file.Span));
         var seen = new DeferredKeys(keys);
         EdiProcessingResult result;
         try
@@ -112,6 +119,9 @@ public sealed class EdiIntake(EdiOptions options, IIdempotencyStore keys, Inboun
 /// <summary>What became of a received file: where it is archived, and the acknowledgments to send back.</summary>
 public sealed record EdiIntakeResult(string ArchiveId, EdiProcessingResult? Processing, X12ParseException? Unreadable)
 {
+    /// <summary>True when the channel is not configured: the file is archived and listed as an ingest failure, nothing more.</summary>
+    public bool NotConfigured { get; init; }
+
     /// <summary>Every acknowledgment (997, with TA1 where due) in file order; empty when nobody can be acknowledged.</summary>
     public string Acknowledgments => Processing is null ? string.Empty : string.Concat(Processing.Interchanges.Select(i => i.Acknowledgment).Where(a => a is not null));
 

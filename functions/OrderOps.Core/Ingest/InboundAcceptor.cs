@@ -13,6 +13,12 @@ public enum AcceptOutcome
 
     /// <summary>Archived only: a payload kind that is kept but not turned into orders.</summary>
     Archived,
+
+    /// <summary>
+    /// Another delivery with the same key is being accepted at this moment and has not finished: nothing was done for
+    /// this one. Not yet a duplicate (the other may still fail), so the caller asks the sender to retry.
+    /// </summary>
+    InProgress,
 }
 
 /// <summary>
@@ -20,6 +26,12 @@ public enum AcceptOutcome
 /// delivery. Only when all three are durable may the caller acknowledge. Each step is idempotent, so a crash
 /// between steps followed by the channel's redelivery converges on the same state with nothing lost or doubled.
 /// </summary>
+/// <remarks>
+/// Concurrent deliveries of one key: before archiving, a delivery claims the key (an idempotency key of its own that
+/// lapses after <see cref="IngestOptions.DeliveryClaimTimeout"/>). Exactly one claim succeeds; the others answer
+/// <see cref="AcceptOutcome.Duplicate"/> when the winner has already finished, <see cref="AcceptOutcome.InProgress"/>
+/// while it has not. A claimant that dies leaves only its claim, which lapses, so the redelivery goes through.
+/// </remarks>
 public sealed class InboundAcceptor(IRawArchive archive, IMessageQueue queue, IIdempotencyStore keys, TimeProvider time, IngestOptions options)
 {
     public async Task<AcceptOutcome> AcceptAsync(RawPayload payload, string deliveryKey, bool ingest, CancellationToken cancellationToken)
@@ -29,6 +41,11 @@ public sealed class InboundAcceptor(IRawArchive archive, IMessageQueue queue, II
         if (await keys.ExistsAsync(deliveryKey, cancellationToken))
         {
             return AcceptOutcome.Duplicate;
+        }
+
+        if (!await keys.TryRecordAsync("claim:" + deliveryKey, time.GetUtcNow() + options.DeliveryClaimTimeout, cancellationToken))
+        {
+            return await keys.ExistsAsync(deliveryKey, cancellationToken) ? AcceptOutcome.Duplicate : AcceptOutcome.InProgress;
         }
 
         await archive.ArchiveAsync(payload, cancellationToken);

@@ -22,6 +22,12 @@ public sealed partial class EdiInboxFunction(EdiIntake intake, IOutboundDocument
         using var content = new MemoryStream();
         await blob.CopyToAsync(content, cancellationToken);
         var result = await intake.ReceiveAsync(content.GetBuffer().AsMemory(0, (int)content.Length), "inbox", cancellationToken);
+        if (result.NotConfigured)
+        {
+            // Archived and listed; failing keeps the file in the inbox (and, after the retries, beside its reason) until partners are configured.
+            throw new InvalidOperationException($"The EDI channel is not configured; inbox file {name} is archived as {result.ArchiveId}.");
+        }
+
         if (result.Acknowledgments.Length > 0)
         {
             await outbox.WriteAsync(Outbox, name + ".997", result.Acknowledgments, cancellationToken);

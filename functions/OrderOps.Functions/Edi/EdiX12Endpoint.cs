@@ -17,11 +17,6 @@ public sealed class EdiX12Endpoint(EdiIntake intake)
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/edi/x12")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        if (intake.ConfigurationProblems.Count > 0)
-        {
-            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "The EDI channel is not configured.", string.Join(" ", intake.ConfigurationProblems));
-        }
-
         var body = await BoundedBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
         if (body is null)
         {
@@ -29,6 +24,11 @@ public sealed class EdiX12Endpoint(EdiIntake intake)
         }
 
         var result = await intake.ReceiveAsync(body, "http", cancellationToken);
+        if (result.NotConfigured)
+        {
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "The EDI channel is not configured.", $"{string.Join(" ", intake.ConfigurationProblems)} The file is archived as {result.ArchiveId}.");
+        }
+
         if (result.Unreadable is { } error)
         {
             return Problems.Status(StatusCodes.Status400BadRequest, "The body is not an X12 interchange.", $"{error.Message} The file is archived as {result.ArchiveId}.");

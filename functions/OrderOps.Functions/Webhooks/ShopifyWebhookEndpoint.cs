@@ -59,9 +59,9 @@ public sealed partial class ShopifyWebhookEndpoint(
         var webhookId = HeaderId(request, ShopifyWebhookHeaders.WebhookId) ?? "sha256-" + Convert.ToHexStringLower(SHA256.HashData(body));
         var payload = new RawPayload
         {
-            Id = $"{Channels.Shopify}:{(ShopifyTopics.IsShopDomain(shop) ? shop : "unknown-shop")}:{webhookId}",
+            Id = $"{Channels.Shopify}:{(ShopifyTopics.IsMyShopifyDomain(shop) ? shop : "unknown-shop")}:{webhookId}",
             Channel = Channels.Shopify,
-            Account = ShopifyTopics.IsShopDomain(shop) ? shop : null,
+            Account = ShopifyTopics.IsMyShopifyDomain(shop) ? shop : null,
             Kind = ShopifyTopics.IsWellFormed(topic) ? topic : "unknown",
             ReceivedAt = time.GetUtcNow(),
             ContentType = request.ContentType,
@@ -85,6 +85,13 @@ public sealed partial class ShopifyWebhookEndpoint(
         // One event reaches every subscription to it, each delivery with its own webhook id: the event id is what repeats.
         var deliveryKey = HeaderId(request, ShopifyWebhookHeaders.EventId) is { } eventId ? $"shopify-event:{shop}:{eventId}" : $"shopify-webhook:{shop}:{webhookId}";
         var outcome = await acceptor.AcceptAsync(payload, deliveryKey, ShopifyTopics.CarriesOrder(topic), cancellationToken);
+        if (outcome == AcceptOutcome.InProgress)
+        {
+            // Not yet a duplicate: the delivery holding the key may still fail. A retry finds it finished (duplicate) or lapsed (accepted).
+            request.HttpContext.Response.Headers.RetryAfter = "1";
+            return Problems.Status(StatusCodes.Status409Conflict, "The same delivery is being accepted right now.", "Another delivery with this event or webhook id is still being archived and queued; retry after the Retry-After seconds.");
+        }
+
         return Results.Ok(new { status = outcome.ToString().ToLowerInvariant(), archiveId = payload.Id });
     }
 
@@ -104,9 +111,9 @@ public sealed partial class ShopifyWebhookEndpoint(
             return new(StatusCodes.Status400BadRequest, "The topic header is missing or malformed.", $"{ShopifyWebhookHeaders.Topic} must be a topic such as orders/create.");
         }
 
-        if (!ShopifyTopics.IsShopDomain(shop))
+        if (!ShopifyTopics.IsMyShopifyDomain(shop))
         {
-            return new(StatusCodes.Status400BadRequest, "The shop domain header is missing or malformed.", $"{ShopifyWebhookHeaders.ShopDomain} must be the shop's myshopify.com domain.");
+            return new(StatusCodes.Status400BadRequest, "The shop domain header is missing or malformed.", $"{ShopifyWebhookHeaders.ShopDomain} must be the shop's myshopify.com domain, such as example.myshopify.com.");
         }
 
         JsonDocument document;
@@ -116,7 +123,8 @@ public sealed partial class ShopifyWebhookEndpoint(
         }
         catch (JsonException ex)
         {
-            return new(StatusCodes.Status400BadRequest, "The body is not valid JSON.", $"Malformed JSON at byte {ex.BytePositionInLine} of line {ex.LineNumber}.");
+            // The reader's own message says what is wrong (a bad token, or nesting past the depth limit) and where.
+            return new(StatusCodes.Status400BadRequest, "The body is not valid JSON.", ex.Message);
         }
 
         using (document)
