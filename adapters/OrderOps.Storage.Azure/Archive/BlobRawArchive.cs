@@ -16,9 +16,35 @@ namespace OrderOps.Storage.Azure.Archive;
 /// </summary>
 public sealed class BlobRawArchive(BlobContainerClient container) : IRawArchive
 {
-    public async Task ArchiveAsync(RawPayload payload, CancellationToken cancellationToken)
+    public Task ArchiveAsync(RawPayload payload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payload);
+        return UploadAsync(payload, BinaryData.FromBytes(payload.Body).ToStream(), cancellationToken);
+    }
+
+    public Task ArchiveAsync(RawPayload payload, Stream body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(body);
+        return UploadAsync(payload, body, cancellationToken);
+    }
+
+    public async Task<Stream?> OpenBodyAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Read as consumed, in ranged GETs, never buffered whole.
+            return await container.GetBlobClient(id).OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Uploads in blocks as the stream is read (the SDK's chunked upload), so memory stays at its buffers.</summary>
+    private async Task UploadAsync(RawPayload payload, Stream body, CancellationToken cancellationToken)
+    {
         var metadata = new Dictionary<string, string>
         {
             ["channel"] = Ascii(payload.Channel),
@@ -40,7 +66,7 @@ public sealed class BlobRawArchive(BlobContainerClient container) : IRawArchive
         };
         try
         {
-            await container.GetBlobClient(payload.Id).UploadAsync(new BinaryData(payload.Body), options, cancellationToken);
+            await container.GetBlobClient(payload.Id).UploadAsync(body, options, cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412)
         {

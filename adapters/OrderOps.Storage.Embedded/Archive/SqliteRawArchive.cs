@@ -1,32 +1,103 @@
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using OrderOps.Core.Ports;
 
 namespace OrderOps.Storage.Embedded.Archive;
 
+/// <summary>
+/// The raw archive as rows of <c>raw_payloads</c>. Large bodies are written and read with SQLite's incremental blob I/O
+/// (<see cref="SqliteBlob"/>): the row is inserted with a zero-filled blob of the body's length, which is then filled
+/// from the stream a buffer at a time, in the same transaction. SQLite caps one value at 1,000,000,000 bytes.
+/// </summary>
 public sealed class SqliteRawArchive(SqliteDatabase database) : IRawArchive
 {
+    /// <summary>SQLITE_MAX_LENGTH of the bundled SQLite: no blob may be longer.</summary>
+    public const long MaxBodyBytes = 1_000_000_000;
+
     public Task ArchiveAsync(RawPayload payload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payload);
         return database.WriteAsync(async (connection, transaction) =>
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = """
-                INSERT INTO raw_payloads (id, channel, account, kind, received_at, content_type, headers, body)
-                VALUES ($id, $channel, $account, $kind, $received, $contentType, $headers, $body)
-                ON CONFLICT (id) DO NOTHING
-                """;
-            command.Parameters.AddWithValue("$id", payload.Id);
-            command.Parameters.AddWithValue("$channel", payload.Channel);
-            command.Parameters.AddWithValue("$account", (object?)payload.Account ?? DBNull.Value);
-            command.Parameters.AddWithValue("$kind", payload.Kind);
-            command.Parameters.AddWithValue("$received", UnixTime.ToMs(payload.ReceivedAt));
-            command.Parameters.AddWithValue("$contentType", (object?)payload.ContentType ?? DBNull.Value);
-            command.Parameters.AddWithValue("$headers", JsonSerializer.Serialize(payload.Headers));
+            await using var command = Insert(connection, transaction, payload, "$body");
             command.Parameters.AddWithValue("$body", payload.Body.ToArray());
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }, cancellationToken);
+    }
+
+    /// <exception cref="ArgumentException">The stream is not seekable (its length is needed up front).</exception>
+    /// <exception cref="InvalidOperationException">The body is longer than <see cref="MaxBodyBytes"/>.</exception>
+    public Task ArchiveAsync(RawPayload payload, Stream body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(body);
+        if (!body.CanSeek)
+        {
+            throw new ArgumentException("The embedded archive needs a seekable stream to know the body's length.", nameof(body));
+        }
+
+        var length = body.Length - body.Position;
+        if (length > MaxBodyBytes)
+        {
+            throw new InvalidOperationException($"Payload {payload.Id} is {length} bytes; the embedded archive keeps at most {MaxBodyBytes} bytes per payload (use the Azure backend for larger files).");
+        }
+
+        return database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = Insert(connection, transaction, payload, "zeroblob($length)");
+            command.CommandText += " RETURNING rowid";
+            command.Parameters.AddWithValue("$length", length);
+            if (await command.ExecuteScalarAsync(cancellationToken) is not long rowId)
+            {
+                return 0; // Already archived: the first copy stays.
+            }
+
+            await using var blob = new SqliteBlob(connection, "raw_payloads", "body", rowId);
+            await body.CopyToAsync(blob, cancellationToken);
+            return 1;
+        }, cancellationToken);
+    }
+
+    public async Task<Stream?> OpenBodyAsync(string id, CancellationToken cancellationToken)
+    {
+        var connection = await database.OpenAsync(cancellationToken);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT rowid FROM raw_payloads WHERE id = $id";
+            command.Parameters.AddWithValue("$id", id);
+            if (await command.ExecuteScalarAsync(cancellationToken) is not long rowId)
+            {
+                await connection.DisposeAsync();
+                return null;
+            }
+
+            return new ConnectionOwningStream(new SqliteBlob(connection, "raw_payloads", "body", rowId, readOnly: true), connection);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static SqliteCommand Insert(SqliteConnection connection, SqliteTransaction transaction, RawPayload payload, string bodyExpression)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            INSERT INTO raw_payloads (id, channel, account, kind, received_at, content_type, headers, body)
+            VALUES ($id, $channel, $account, $kind, $received, $contentType, $headers, {bodyExpression})
+            ON CONFLICT (id) DO NOTHING
+            """;
+        command.Parameters.AddWithValue("$id", payload.Id);
+        command.Parameters.AddWithValue("$channel", payload.Channel);
+        command.Parameters.AddWithValue("$account", (object?)payload.Account ?? DBNull.Value);
+        command.Parameters.AddWithValue("$kind", payload.Kind);
+        command.Parameters.AddWithValue("$received", UnixTime.ToMs(payload.ReceivedAt));
+        command.Parameters.AddWithValue("$contentType", (object?)payload.ContentType ?? DBNull.Value);
+        command.Parameters.AddWithValue("$headers", JsonSerializer.Serialize(payload.Headers));
+        return command;
     }
 
     public async Task<RawPayload?> GetAsync(string id, CancellationToken cancellationToken)

@@ -34,28 +34,52 @@ public enum AcceptOutcome
 /// </remarks>
 public sealed class InboundAcceptor(IRawArchive archive, IMessageQueue queue, IIdempotencyStore keys, TimeProvider time, IngestOptions options)
 {
-    public async Task<AcceptOutcome> AcceptAsync(RawPayload payload, string deliveryKey, bool ingest, CancellationToken cancellationToken)
+    public Task<AcceptOutcome> AcceptAsync(RawPayload payload, string deliveryKey, bool ingest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payload);
+        return AcceptAsync(payload, deliveryKey, ingest, token => archive.ArchiveAsync(payload, token), cancellationToken);
+    }
+
+    /// <summary>The same, for a payload whose body is archived from a seekable stream as it is read (large files).</summary>
+    public Task<AcceptOutcome> AcceptAsync(RawPayload payload, Stream body, string deliveryKey, bool ingest, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(body);
+        return AcceptAsync(payload, deliveryKey, ingest, token => archive.ArchiveAsync(payload, body, token), cancellationToken);
+    }
+
+    private async Task<AcceptOutcome> AcceptAsync(RawPayload payload, string deliveryKey, bool ingest, Func<CancellationToken, Task> archiveBody, CancellationToken cancellationToken)
+    {
         ArgumentException.ThrowIfNullOrEmpty(deliveryKey);
         if (await keys.ExistsAsync(deliveryKey, cancellationToken))
         {
             return AcceptOutcome.Duplicate;
         }
 
-        if (!await keys.TryRecordAsync("claim:" + deliveryKey, time.GetUtcNow() + options.DeliveryClaimTimeout, cancellationToken))
+        var claim = "claim:" + deliveryKey;
+        if (!await keys.TryRecordAsync(claim, time.GetUtcNow() + options.DeliveryClaimTimeout, cancellationToken))
         {
             return await keys.ExistsAsync(deliveryKey, cancellationToken) ? AcceptOutcome.Duplicate : AcceptOutcome.InProgress;
         }
 
-        await archive.ArchiveAsync(payload, cancellationToken);
-        if (ingest)
+        try
         {
-            var message = new IngestMessage(payload.Id, payload.Channel, payload.Kind);
-            await queue.SendAsync(QueueNames.Ingest, new QueueMessage { MessageId = payload.Id, Body = OrderOpsJson.Serialize(message) }, cancellationToken);
+            await archiveBody(cancellationToken);
+            if (ingest)
+            {
+                var message = new IngestMessage(payload.Id, payload.Channel, payload.Kind);
+                await queue.SendAsync(QueueNames.Ingest, new QueueMessage { MessageId = payload.Id, Body = OrderOpsJson.Serialize(message) }, cancellationToken);
+            }
+
+            await keys.TryRecordAsync(deliveryKey, time.GetUtcNow() + options.DeliveryKeyRetention, cancellationToken);
+        }
+        catch
+        {
+            // The sender is told this failed and will redeliver: let that redelivery in now rather than when the claim lapses.
+            await keys.ForgetAsync(claim, CancellationToken.None);
+            throw;
         }
 
-        await keys.TryRecordAsync(deliveryKey, time.GetUtcNow() + options.DeliveryKeyRetention, cancellationToken);
         return ingest ? AcceptOutcome.Accepted : AcceptOutcome.Archived;
     }
 }

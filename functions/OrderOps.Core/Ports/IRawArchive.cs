@@ -9,7 +9,18 @@ public interface IRawArchive
     /// <summary>Stores the payload under its id; storing the same id again keeps the first copy.</summary>
     Task ArchiveAsync(RawPayload payload, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores a payload whose body is read from <paramref name="body"/> (seekable, from its current position to its end)
+    /// as it is written, so a file of any size costs a buffer, not its size in memory. <see cref="RawPayload.Body"/> is
+    /// ignored. Storing the same id again keeps the first copy.
+    /// </summary>
+    Task ArchiveAsync(RawPayload payload, Stream body, CancellationToken cancellationToken);
+
+    /// <summary>Loads the payload with its whole body; for payloads known to be small (webhooks, API pages).</summary>
     Task<RawPayload?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>The archived body as a stream read from storage as it is consumed; null when no payload has that id.</summary>
+    Task<Stream?> OpenBodyAsync(string id, CancellationToken cancellationToken);
 }
 
 /// <summary>An inbound payload with the transport details needed to replay it.</summary>
