@@ -29,12 +29,15 @@ public sealed class BlobRawArchive(BlobContainerClient container) : IRawArchive
         return UploadAsync(payload, body, cancellationToken);
     }
 
-    public async Task<Stream?> OpenBodyAsync(string id, CancellationToken cancellationToken)
+    public async Task<ArchivedBody?> OpenAsync(string id, CancellationToken cancellationToken)
     {
         try
         {
-            // Read as consumed, in ranged GETs, never buffered whole.
-            return await container.GetBlobClient(id).OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), cancellationToken);
+            var blob = container.GetBlobClient(id);
+            var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
+            // Read as consumed, in ranged GETs of this version (If-Match), never buffered whole.
+            var body = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), cancellationToken);
+            return new ArchivedBody(FromBlob(id, properties.Value.Metadata, properties.Value.ContentType, ReadOnlyMemory<byte>.Empty), body);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -80,26 +83,27 @@ public sealed class BlobRawArchive(BlobContainerClient container) : IRawArchive
         {
             var download = await container.GetBlobClient(id).DownloadContentAsync(cancellationToken);
             var details = download.Value.Details;
-            var metadata = details.Metadata;
-            return new RawPayload
-            {
-                Id = id,
-                Channel = FromAscii(metadata["channel"]),
-                Account = metadata.TryGetValue("account", out var account) ? FromAscii(account) : null,
-                Kind = FromAscii(metadata["kind"]),
-                ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(metadata["receivedat"], CultureInfo.InvariantCulture)),
-                ContentType = string.IsNullOrEmpty(details.ContentType) ? null : details.ContentType,
-                Headers = metadata.TryGetValue("headers", out var headers)
-                    ? JsonSerializer.Deserialize<Dictionary<string, string>>(Base64Url.DecodeFromChars(headers)) ?? []
-                    : [],
-                Body = download.Value.Content.ToMemory(),
-            };
+            return FromBlob(id, details.Metadata, details.ContentType, download.Value.Content.ToMemory());
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
             return null;
         }
     }
+
+    private static RawPayload FromBlob(string id, IDictionary<string, string> metadata, string? contentType, ReadOnlyMemory<byte> body) => new()
+    {
+        Id = id,
+        Channel = FromAscii(metadata["channel"]),
+        Account = metadata.TryGetValue("account", out var account) ? FromAscii(account) : null,
+        Kind = FromAscii(metadata["kind"]),
+        ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(metadata["receivedat"], CultureInfo.InvariantCulture)),
+        ContentType = string.IsNullOrEmpty(contentType) ? null : contentType,
+        Headers = metadata.TryGetValue("headers", out var headers)
+            ? JsonSerializer.Deserialize<Dictionary<string, string>>(Base64Url.DecodeFromChars(headers)) ?? []
+            : [],
+        Body = body,
+    };
 
     /// <summary>Metadata values must be ASCII; non-ASCII values (rare: an account name) are stored base64url with a prefix.</summary>
     private static string Ascii(string value) =>

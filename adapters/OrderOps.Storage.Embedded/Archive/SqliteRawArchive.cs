@@ -58,21 +58,29 @@ public sealed class SqliteRawArchive(SqliteDatabase database) : IRawArchive
         }, cancellationToken);
     }
 
-    public async Task<Stream?> OpenBodyAsync(string id, CancellationToken cancellationToken)
+    public async Task<ArchivedBody?> OpenAsync(string id, CancellationToken cancellationToken)
     {
         var connection = await database.OpenAsync(cancellationToken);
         try
         {
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT rowid FROM raw_payloads WHERE id = $id";
+            command.CommandText = "SELECT channel, account, kind, received_at, content_type, headers, rowid FROM raw_payloads WHERE id = $id";
             command.Parameters.AddWithValue("$id", id);
-            if (await command.ExecuteScalarAsync(cancellationToken) is not long rowId)
+            RawPayload payload;
+            long rowId;
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
-                await connection.DisposeAsync();
-                return null;
+                if (!await reader.ReadAsync(cancellationToken))
+                {
+                    await connection.DisposeAsync();
+                    return null;
+                }
+
+                payload = Read(id, reader, ReadOnlyMemory<byte>.Empty);
+                rowId = reader.GetInt64(6);
             }
 
-            return new ConnectionOwningStream(new SqliteBlob(connection, "raw_payloads", "body", rowId, readOnly: true), connection);
+            return new ArchivedBody(payload, new ConnectionOwningStream(new SqliteBlob(connection, "raw_payloads", "body", rowId, readOnly: true), connection));
         }
         catch
         {
@@ -112,16 +120,19 @@ public sealed class SqliteRawArchive(SqliteDatabase database) : IRawArchive
             return null;
         }
 
-        return new RawPayload
-        {
-            Id = id,
-            Channel = reader.GetString(0),
-            Account = reader.IsDBNull(1) ? null : reader.GetString(1),
-            Kind = reader.GetString(2),
-            ReceivedAt = UnixTime.FromMs(reader.GetInt64(3)),
-            ContentType = reader.IsDBNull(4) ? null : reader.GetString(4),
-            Headers = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(5)) ?? [],
-            Body = (byte[])reader.GetValue(6),
-        };
+        return Read(id, reader, (byte[])reader.GetValue(6));
     }
+
+    /// <summary>Columns 0-5: channel, account, kind, received_at, content_type, headers.</summary>
+    private static RawPayload Read(string id, SqliteDataReader reader, ReadOnlyMemory<byte> body) => new()
+    {
+        Id = id,
+        Channel = reader.GetString(0),
+        Account = reader.IsDBNull(1) ? null : reader.GetString(1),
+        Kind = reader.GetString(2),
+        ReceivedAt = UnixTime.FromMs(reader.GetInt64(3)),
+        ContentType = reader.IsDBNull(4) ? null : reader.GetString(4),
+        Headers = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(5)) ?? [],
+        Body = body,
+    };
 }

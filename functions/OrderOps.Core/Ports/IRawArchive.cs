@@ -19,8 +19,21 @@ public interface IRawArchive
     /// <summary>Loads the payload with its whole body; for payloads known to be small (webhooks, API pages).</summary>
     Task<RawPayload?> GetAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>The archived body as a stream read from storage as it is consumed; null when no payload has that id.</summary>
-    Task<Stream?> OpenBodyAsync(string id, CancellationToken cancellationToken);
+    /// <summary>
+    /// The payload's details (with an empty <see cref="RawPayload.Body"/>) and its body as a stream read from storage as
+    /// it is consumed, for payloads of any size; null when no payload has that id.
+    /// </summary>
+    Task<ArchivedBody?> OpenAsync(string id, CancellationToken cancellationToken);
+}
+
+/// <summary>An archived payload's details and its body, streamed. Disposing closes the stream.</summary>
+public sealed class ArchivedBody(RawPayload payload, Stream body) : IAsyncDisposable
+{
+    public RawPayload Payload { get; } = payload;
+
+    public Stream Body { get; } = body;
+
+    public ValueTask DisposeAsync() => Body.DisposeAsync();
 }
 
 /// <summary>An inbound payload with the transport details needed to replay it.</summary>

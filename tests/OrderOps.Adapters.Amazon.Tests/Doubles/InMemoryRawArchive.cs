@@ -21,8 +21,8 @@ public sealed class InMemoryRawArchive : IRawArchive
         await ArchiveAsync(payload with { Body = copy.ToArray() }, cancellationToken);
     }
 
-    public Task<Stream?> OpenBodyAsync(string id, CancellationToken cancellationToken) =>
-        Task.FromResult<Stream?>(Payloads.TryGetValue(id, out var payload) ? new MemoryStream(payload.Body.ToArray(), writable: false) : null);
+    public Task<ArchivedBody?> OpenAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(Payloads.TryGetValue(id, out var payload) ? new ArchivedBody(payload with { Body = ReadOnlyMemory<byte>.Empty }, new MemoryStream(payload.Body.ToArray(), writable: false)) : null);
 
     public Task<RawPayload?> GetAsync(string id, CancellationToken cancellationToken) =>
         Task.FromResult(Payloads.TryGetValue(id, out var payload) ? payload : null);

@@ -91,16 +91,17 @@ public abstract class KeyValueContracts : IAsyncLifetime
             await _backend.Archive.ArchiveAsync(payload, second, default);
         }
 
-        await using (var read = await _backend.Archive.OpenBodyAsync("edi:acme:big", default))
+        await using (var read = await _backend.Archive.OpenAsync("edi:acme:big", default))
         {
             Assert.NotNull(read);
+            Assert.Equal(("acme", "x12", payload.ReceivedAt), (read.Payload.Account, read.Payload.Kind, read.Payload.ReceivedAt));
             using var copy = new MemoryStream();
-            await read.CopyToAsync(copy);
+            await read.Body.CopyToAsync(copy);
             Assert.Equal(body, copy.ToArray());
         }
 
-        Assert.Equal(("acme", "x12"), ((await _backend.Archive.GetAsync("edi:acme:big", default))!.Account, (await _backend.Archive.GetAsync("edi:acme:big", default))!.Kind));
-        Assert.Null(await _backend.Archive.OpenBodyAsync("missing", default));
+        Assert.Equal(body, (await _backend.Archive.GetAsync("edi:acme:big", default))!.Body.ToArray());
+        Assert.Null(await _backend.Archive.OpenAsync("missing", default));
     }
 
     [ContractFact]
