@@ -91,7 +91,9 @@ async Task<string> InboxAsync(StandaloneProcess app, string source, int ingestSe
             await Task.Delay(500);
         }
 
-        result += FormattableString.Invariant($", then {ingestSeconds} s of ingest ({(app.HasExited ? "APP EXITED" : "app alive")})");
+        using var http = app.CreateClient(Key);
+        var stored = app.HasExited ? 0 : (await CountPagesAsync(http, 200, "&channel=edi")).Orders;
+        result += FormattableString.Invariant($", then {ingestSeconds} s of ingest ({(app.HasExited ? "APP EXITED" : "app alive")}, {stored:N0} EDI orders stored by then; peak {Mb(app.PeakResidentBytes)} MB)");
     }
 
     return result;
@@ -128,19 +130,31 @@ async Task<string> ListAsync(StandaloneProcess app)
     }
 
     var beforePaging = app.PeakResidentBytes;
-    var pages = await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(() => CountPagesAsync(http, pageSize))));
-    return FormattableString.Invariant($"{seeded} orders of {body.Length / 1e6:F1} MB seeded (peak {Mb(beforePaging)} MB so far), {clients} clients read {pages.Sum(p => p.Orders)} list items in {pages.Sum(p => p.Pages)} pages of up to {pageSize}");
+    var failed = 0;
+    var pages = await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+    {
+        try
+        {
+            return await CountPagesAsync(http, pageSize);
+        }
+        catch (HttpRequestException)
+        {
+            Interlocked.Increment(ref failed);
+            return (Pages: 0, Orders: 0);
+        }
+    })));
+    return FormattableString.Invariant($"{seeded} orders of {body.Length / 1e6:F1} MB seeded (peak {Mb(beforePaging)} MB so far), {clients} clients read {pages.Sum(p => p.Orders)} list items in {pages.Sum(p => p.Pages)} pages of up to {pageSize}, {failed} clients FAILED");
 }
 
 static async Task<int> CountAsync(HttpClient http, int pageSize) => (await CountPagesAsync(http, pageSize)).Orders;
 
-static async Task<(int Pages, int Orders)> CountPagesAsync(HttpClient http, int pageSize)
+static async Task<(int Pages, int Orders)> CountPagesAsync(HttpClient http, int pageSize, string filter = "")
 {
     var (pages, count) = (0, 0);
     string? continuation = null;
     do
     {
-        using var response = await http.GetAsync(new Uri($"/api/orders?pageSize={pageSize}" + (continuation is null ? string.Empty : "&continuation=" + Uri.EscapeDataString(continuation)), UriKind.Relative));
+        using var response = await http.GetAsync(new Uri($"/api/orders?pageSize={pageSize}{filter}" + (continuation is null ? string.Empty : "&continuation=" + Uri.EscapeDataString(continuation)), UriKind.Relative));
         if (response.StatusCode != HttpStatusCode.OK)
         {
             throw new HttpRequestException($"GET /api/orders answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");

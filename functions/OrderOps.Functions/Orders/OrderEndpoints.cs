@@ -112,7 +112,7 @@ public sealed class OrderEndpoints(IOrderStore orders)
             return Problems.BadRequest("The continuation token is not valid.", ex.Message);
         }
 
-        return Results.Ok(new OrderListView(page.Orders.Select(OrderSummaryView.From).ToList(), page.Continuation));
+        return Results.Ok(new OrderListView(page.Orders, page.Continuation));
     }
 
     public sealed record OrderView(CanonicalOrder Order, string Status, DateTimeOffset CreatedAt, DateTimeOffset ModifiedAt, LifecycleView Lifecycle, IReadOnlyList<EventView> Events);
@@ -124,17 +124,6 @@ public sealed class OrderEndpoints(IOrderStore orders)
 
     public sealed record EventView(long Sequence, string Type, DateTimeOffset At, string Actor, string? Cause, JsonNode? Data);
 
-    /// <summary>
-    /// A list item: who, where from, state, totals and times; never the whole order (a 5 MB order would make a page of 200
-    /// a gigabyte). <c>GET /api/orders/{orderId}</c> has the rest.
-    /// </summary>
-    public sealed record OrderSummaryView(string OrderId, string Channel, string ChannelAccount, string ChannelOrderId, string Status, string Currency, OrderTotals Totals,
-        int LineCount, DateTimeOffset PlacedAt, DateTimeOffset CreatedAt, DateTimeOffset ModifiedAt)
-    {
-        public static OrderSummaryView From(OrderRecord record) => new(record.OrderId, record.Order.Channel, record.Order.ChannelAccount, record.Order.ChannelOrderId, record.Status,
-            record.Order.Currency, record.Order.Totals, record.Order.LineItems.Count, record.Order.PlacedAt, record.CreatedAt, record.ModifiedAt);
-    }
-
     /// <summary>A page; <c>continuation</c> is always present, null on the last page.</summary>
-    public sealed record OrderListView(IReadOnlyList<OrderSummaryView> Orders, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Continuation);
+    public sealed record OrderListView(IReadOnlyList<OrderSummary> Orders, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Continuation);
 }

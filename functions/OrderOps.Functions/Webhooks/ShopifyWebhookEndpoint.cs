@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrderOps.Adapters.Shopify;
 using OrderOps.Adapters.Shopify.Webhooks;
+using OrderOps.Core.Ids;
 using OrderOps.Core.Ingest;
 using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
@@ -135,6 +136,11 @@ public sealed partial class ShopifyWebhookEndpoint(
                     || orderId.ValueKind is not (JsonValueKind.Number or JsonValueKind.String)))
             {
                 return new(StatusCodes.Status422UnprocessableEntity, "The order is missing required fields.", $"A {topic} body must be an Order object with an id.");
+            }
+
+            if (ShopifyTopics.CarriesOrder(topic) && document.RootElement.GetProperty("id") is { ValueKind: JsonValueKind.String } textId && IdText.Problem(textId.GetString()) is { } problem)
+            {
+                return new(StatusCodes.Status400BadRequest, "The order id is not valid.", $"id {problem}");
             }
         }
 
