@@ -13,7 +13,7 @@ namespace OrderOps.Adapters.EdiX12;
 /// interchange was received (<see cref="EdiInterchangeProcessor.ProcessAsync(Stream, Func{CanonicalOrder, CancellationToken, ValueTask}, CancellationToken)"/>).
 /// The archived payload's <see cref="RawPayload.Account"/> holds the partner id; interchanges from anyone else are refused.
 /// </summary>
-public sealed class EdiChannelOrderMapper : IChannelOrderMapper
+public sealed class EdiChannelOrderMapper : IStreamingChannelOrderMapper
 {
     private readonly EdiInterchangeProcessor _processor;
 
@@ -37,6 +37,33 @@ public sealed class EdiChannelOrderMapper : IChannelOrderMapper
             throw new ChannelPayloadException($"Payload {payload.Id} is not readable X12: {error.Message}", error);
         }
 
+        Check(payload, result);
+        return result.Orders;
+    }
+
+    /// <summary>
+    /// Two streamed passes over the archived file: the first checks every interchange's sender (nothing is stored from a
+    /// file that holds a stranger's interchange), the second hands the orders on one by one.
+    /// </summary>
+    public async Task MapAsync(RawPayload payload, Func<CancellationToken, Task<Stream>> openBody, Func<CanonicalOrder, CancellationToken, ValueTask> onOrder, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(openBody);
+        ArgumentNullException.ThrowIfNull(onOrder);
+        try
+        {
+            var checking = await _processor.ProcessAsync(await openBody(cancellationToken), static (_, _) => ValueTask.CompletedTask, cancellationToken);
+            Check(payload, checking);
+            await _processor.ProcessAsync(await openBody(cancellationToken), onOrder, cancellationToken);
+        }
+        catch (X12ParseException error)
+        {
+            throw new ChannelPayloadException($"Payload {payload.Id} is not readable X12: {error.Message}", error);
+        }
+    }
+
+    private static void Check(RawPayload payload, EdiProcessingResult result)
+    {
         foreach (var interchange in result.Interchanges)
         {
             if (interchange.Status == EdiInterchangeStatus.UnknownSender)
@@ -49,7 +76,5 @@ public sealed class EdiChannelOrderMapper : IChannelOrderMapper
                 throw new ChannelPayloadException($"Payload {payload.Id} was archived for partner '{account}' but interchange {interchange.ControlNumber} is from '{interchange.PartnerId}'.");
             }
         }
-
-        return result.Orders;
     }
 }

@@ -32,6 +32,14 @@ public sealed partial class StandaloneProcess : IAsyncDisposable
         }
     }
 
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The app's resident memory now (VmRSS, Linux), in bytes.</summary>
+    public long ResidentBytes => ProcStatus("VmRSS:");
+
+    /// <summary>The most resident memory the app has had since it started (VmHWM, the kernel's high-water mark), in bytes.</summary>
+    public long PeakResidentBytes => ProcStatus("VmHWM:");
+
     /// <summary>From process start to the first 200 from /healthz.</summary>
     public TimeSpan TimeToReady { get; private set; }
 
@@ -105,6 +113,12 @@ public sealed partial class StandaloneProcess : IAsyncDisposable
             process.Kill();
             throw new TimeoutException("The standalone host did not become ready. Output:" + Environment.NewLine + process.Output);
         }
+    }
+
+    private long ProcStatus(string field)
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
+        return long.Parse(line[field.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
     }
 
     public HttpClient CreateClient(string? apiKey = null)

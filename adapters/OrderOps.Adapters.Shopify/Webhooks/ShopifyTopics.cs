@@ -35,4 +35,11 @@ public static class ShopifyTopics
         !string.IsNullOrEmpty(domain) && domain.Length <= 255
         && domain.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.')
         && domain.Contains('.', StringComparison.Ordinal);
+
+    /// <summary>
+    /// What Shopify sends in <c>X-Shopify-Shop-Domain</c>: the shop's permanent <c>{name}.myshopify.com</c> domain (never a
+    /// custom domain), so anything else in that header is not from Shopify.
+    /// </summary>
+    public static bool IsMyShopifyDomain(string? domain) =>
+        IsShopDomain(domain) && domain!.EndsWith(".myshopify.com", StringComparison.Ordinal) && domain.Length > ".myshopify.com".Length;
 }

@@ -16,9 +16,38 @@ namespace OrderOps.Storage.Azure.Archive;
 /// </summary>
 public sealed class BlobRawArchive(BlobContainerClient container) : IRawArchive
 {
-    public async Task ArchiveAsync(RawPayload payload, CancellationToken cancellationToken)
+    public Task ArchiveAsync(RawPayload payload, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payload);
+        return UploadAsync(payload, BinaryData.FromBytes(payload.Body).ToStream(), cancellationToken);
+    }
+
+    public Task ArchiveAsync(RawPayload payload, Stream body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(body);
+        return UploadAsync(payload, body, cancellationToken);
+    }
+
+    public async Task<ArchivedBody?> OpenAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var blob = container.GetBlobClient(id);
+            var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
+            // Read as consumed, in ranged GETs of this version (If-Match), never buffered whole.
+            var body = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), cancellationToken);
+            return new ArchivedBody(FromBlob(id, properties.Value.Metadata, properties.Value.ContentType, ReadOnlyMemory<byte>.Empty), body);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Uploads in blocks as the stream is read (the SDK's chunked upload), so memory stays at its buffers.</summary>
+    private async Task UploadAsync(RawPayload payload, Stream body, CancellationToken cancellationToken)
+    {
         var metadata = new Dictionary<string, string>
         {
             ["channel"] = Ascii(payload.Channel),
@@ -40,7 +69,7 @@ public sealed class BlobRawArchive(BlobContainerClient container) : IRawArchive
         };
         try
         {
-            await container.GetBlobClient(payload.Id).UploadAsync(new BinaryData(payload.Body), options, cancellationToken);
+            await container.GetBlobClient(payload.Id).UploadAsync(body, options, cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412)
         {
@@ -54,26 +83,27 @@ public sealed class BlobRawArchive(BlobContainerClient container) : IRawArchive
         {
             var download = await container.GetBlobClient(id).DownloadContentAsync(cancellationToken);
             var details = download.Value.Details;
-            var metadata = details.Metadata;
-            return new RawPayload
-            {
-                Id = id,
-                Channel = FromAscii(metadata["channel"]),
-                Account = metadata.TryGetValue("account", out var account) ? FromAscii(account) : null,
-                Kind = FromAscii(metadata["kind"]),
-                ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(metadata["receivedat"], CultureInfo.InvariantCulture)),
-                ContentType = string.IsNullOrEmpty(details.ContentType) ? null : details.ContentType,
-                Headers = metadata.TryGetValue("headers", out var headers)
-                    ? JsonSerializer.Deserialize<Dictionary<string, string>>(Base64Url.DecodeFromChars(headers)) ?? []
-                    : [],
-                Body = download.Value.Content.ToMemory(),
-            };
+            return FromBlob(id, details.Metadata, details.ContentType, download.Value.Content.ToMemory());
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
             return null;
         }
     }
+
+    private static RawPayload FromBlob(string id, IDictionary<string, string> metadata, string? contentType, ReadOnlyMemory<byte> body) => new()
+    {
+        Id = id,
+        Channel = FromAscii(metadata["channel"]),
+        Account = metadata.TryGetValue("account", out var account) ? FromAscii(account) : null,
+        Kind = FromAscii(metadata["kind"]),
+        ReceivedAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(metadata["receivedat"], CultureInfo.InvariantCulture)),
+        ContentType = string.IsNullOrEmpty(contentType) ? null : contentType,
+        Headers = metadata.TryGetValue("headers", out var headers)
+            ? JsonSerializer.Deserialize<Dictionary<string, string>>(Base64Url.DecodeFromChars(headers)) ?? []
+            : [],
+        Body = body,
+    };
 
     /// <summary>Metadata values must be ASCII; non-ASCII values (rare: an account name) are stored base64url with a prefix.</summary>
     private static string Ascii(string value) =>

@@ -53,6 +53,13 @@ public sealed class TableIdempotencyStore(TableClient table, TimeProvider time) 
         return existing.HasValue && existing.Value!.GetDateTimeOffset(ExpiresAt) > time.GetUtcNow();
     }
 
+    public async Task ForgetAsync(string key, CancellationToken cancellationToken)
+    {
+        var entity = Entity(key, default);
+        // DeleteEntity answers 404 as a response, not an exception, so a missing key is simply nothing to do.
+        await table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken);
+    }
+
     /// <summary>Scans the table for expired keys (a daily timer; Table storage has no TTL) and deletes them.</summary>
     public async Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {

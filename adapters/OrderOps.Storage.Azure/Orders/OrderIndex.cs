@@ -76,16 +76,20 @@ public sealed class OrderIndex(TableClient table)
         // No server-side status filter: two writers racing within the same millisecond write the same row, and the
         // loser's status may be the one left in it. Status is checked on the order document read below instead.
         var filter = filters.Count == 0 ? null : string.Join(" and ", filters.Select(f => $"({f})"));
-        var found = new List<(OrderRecord Record, TableEntity Row)>(pageSize + 1);
+        var found = new List<(OrderSummary Summary, TableEntity Row)>(pageSize + 1);
         await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize + 1, cancellationToken: cancellationToken).AsPages())
         {
-            var rows = page.Values;
-            var records = await Task.WhenAll(rows.Select(row => read(row.GetString("OrderId"), cancellationToken)));
-            for (var i = 0; i < rows.Count && found.Count <= pageSize; i++)
+            // One order document at a time, reduced to its summary at once: the page's memory never grows with order size.
+            foreach (var row in page.Values)
             {
-                if (records[i] is { } record && IsCurrent(rows[i], record) && Matches(record, query))
+                if (found.Count > pageSize)
                 {
-                    found.Add((record, rows[i]));
+                    break;
+                }
+
+                if (await read(row.GetString("OrderId"), cancellationToken) is { } record && IsCurrent(row, record) && Matches(record, query))
+                {
+                    found.Add((OrderSummary.From(record), row));
                 }
             }
 
@@ -97,12 +101,12 @@ public sealed class OrderIndex(TableClient table)
 
         if (found.Count <= pageSize)
         {
-            return new OrderPage(found.Select(f => f.Record).ToList(), null);
+            return new OrderPage(found.Select(f => f.Summary).ToList(), null);
         }
 
         found.RemoveAt(found.Count - 1);
         var last = found[^1].Row;
-        return new OrderPage(found.Select(f => f.Record).ToList(), Encode(last.PartitionKey, last.RowKey));
+        return new OrderPage(found.Select(f => f.Summary).ToList(), Encode(last.PartitionKey, last.RowKey));
     }
 
     private static bool IsCurrent(TableEntity row, OrderRecord record) =>

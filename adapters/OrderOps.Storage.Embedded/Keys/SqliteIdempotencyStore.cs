@@ -33,6 +33,16 @@ public sealed class SqliteIdempotencyStore(SqliteDatabase database, TimeProvider
         return await command.ExecuteScalarAsync(cancellationToken) is not null;
     }
 
+    public Task ForgetAsync(string key, CancellationToken cancellationToken) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "DELETE FROM idempotency_keys WHERE key = $key";
+            command.Parameters.AddWithValue("$key", key);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+
     public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         database.WriteAsync(async (connection, transaction) =>
         {

@@ -12,6 +12,12 @@ public sealed class SqliteOrderStore(SqliteDatabase database, TimeProvider time)
 {
     private const string Columns = "order_id, status, version, created_at, modified_at, document, process_state";
 
+    private const string SummaryColumns = """
+        order_id, status, created_at, modified_at, json_extract(document, '$.channel'), json_extract(document, '$.channelAccount'),
+        json_extract(document, '$.channelOrderId'), json_extract(document, '$.currency'), json_extract(document, '$.totals'),
+        json_array_length(document, '$.lineItems'), json_extract(document, '$.placedAt')
+        """;
+
     public async Task<OrderRecord?> GetAsync(string orderId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -110,7 +116,8 @@ public sealed class SqliteOrderStore(SqliteDatabase database, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(query);
         var pageSize = Math.Clamp(query.PageSize, 1, 1000);
-        var sql = new StringBuilder($"SELECT {Columns} FROM orders WHERE 1 = 1");
+        // The summary's fields are read inside SQLite (json_extract), so no whole order is ever loaded to list it.
+        var sql = new StringBuilder($"SELECT {SummaryColumns} FROM orders WHERE 1 = 1");
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         if (query.Channel is not null)
@@ -142,12 +149,12 @@ public sealed class SqliteOrderStore(SqliteDatabase database, TimeProvider time)
         command.Parameters.AddWithValue("$limit", pageSize + 1);
         command.CommandText = sql.ToString();
 
-        var records = new List<OrderRecord>(pageSize + 1);
+        var records = new List<OrderSummary>(pageSize + 1);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                records.Add(ReadRecord(reader));
+                records.Add(ReadSummary(reader));
             }
         }
 
@@ -207,6 +214,19 @@ public sealed class SqliteOrderStore(SqliteDatabase database, TimeProvider time)
         command.Parameters.AddWithValue("$document", document);
         command.Parameters.AddWithValue("$state", (object?)record.ProcessState ?? DBNull.Value);
     }
+
+    private static OrderSummary ReadSummary(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(4),
+        reader.GetString(5),
+        reader.GetString(6),
+        reader.GetString(1),
+        reader.GetString(7),
+        reader.IsDBNull(8) ? new OrderTotals() : OrderOpsJson.Deserialize<OrderTotals>(reader.GetString(8)),
+        reader.IsDBNull(9) ? 0 : reader.GetInt32(9),
+        DateTimeOffset.Parse(reader.GetString(10), CultureInfo.InvariantCulture),
+        UnixTime.FromMs(reader.GetInt64(2)),
+        UnixTime.FromMs(reader.GetInt64(3)));
 
     private static OrderRecord ReadRecord(SqliteDataReader reader) => new()
     {

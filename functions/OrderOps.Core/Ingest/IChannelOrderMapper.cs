@@ -16,6 +16,17 @@ public interface IChannelOrderMapper
     IReadOnlyList<CanonicalOrder> Map(RawPayload payload);
 }
 
+/// <summary>
+/// A mapper for payloads that may be far larger than memory (EDI files): reads the archived body as a stream and hands
+/// each order on as it is read, holding none of them. <paramref name="openBody"/> may be called more than once (a
+/// checking pass before the mapping pass).
+/// </summary>
+public interface IStreamingChannelOrderMapper : IChannelOrderMapper
+{
+    /// <exception cref="ChannelPayloadException">The payload cannot be mapped; retrying will not help.</exception>
+    Task MapAsync(RawPayload payload, Func<CancellationToken, Task<Stream>> openBody, Func<CanonicalOrder, CancellationToken, ValueTask> onOrder, CancellationToken cancellationToken);
+}
+
 /// <summary>A payload that is well-signed but cannot become an order. Permanent: recorded as an ingest failure.</summary>
 public sealed class ChannelPayloadException : Exception
 {

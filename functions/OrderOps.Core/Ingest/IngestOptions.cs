@@ -9,6 +9,12 @@ public sealed class IngestOptions
     /// </summary>
     public TimeSpan DeliveryKeyRetention { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// How long a delivery's claim holds off concurrent deliveries of the same key while it is archived and queued. Longer
+    /// than that work ever takes; short enough that a redelivery after a crash mid-acceptance is not refused for long.
+    /// </summary>
+    public TimeSpan DeliveryClaimTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How often a save that lost an optimistic-concurrency race is retried before the message is retried.</summary>
     public int MaxConcurrencyRetries { get; set; } = 8;
 }

@@ -34,18 +34,40 @@ public sealed class OrderIngestor(
 {
     private readonly Dictionary<string, IChannelOrderMapper> _mappers = mappers.ToDictionary(m => m.Channel, StringComparer.Ordinal);
 
+    /// <summary>Ingests and collects the results; for payloads of a few orders (tests, webhooks).</summary>
     public async Task<IReadOnlyList<IngestedOrder>> IngestAsync(IngestMessage message, CancellationToken cancellationToken)
     {
+        var results = new List<IngestedOrder>();
+        await IngestAsync(message, (result, _) => { results.Add(result); return ValueTask.CompletedTask; }, cancellationToken);
+        return results;
+    }
+
+    /// <summary>
+    /// Ingests, handing each order's result to <paramref name="onResult"/> as it is stored. Payloads whose mapper streams
+    /// (<see cref="IStreamingChannelOrderMapper"/>) are read from the archive as a stream, so neither the payload nor its
+    /// orders are ever held whole: memory does not grow with the file.
+    /// </summary>
+    public async Task IngestAsync(IngestMessage message, Func<IngestedOrder, CancellationToken, ValueTask> onResult, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(onResult);
+        if (_mappers.TryGetValue(message.Channel, out var channelMapper) && channelMapper is IStreamingChannelOrderMapper streaming)
+        {
+            await IngestStreamAsync(message, streaming, onResult, cancellationToken);
+            return;
+        }
+
         var payload = await archive.GetAsync(message.ArchiveId, cancellationToken);
         if (payload is null)
         {
-            return [await FailAsync(message, "The archived payload does not exist.", [], cancellationToken)];
+            await onResult(await FailAsync(message, "The archived payload does not exist.", [], cancellationToken), cancellationToken);
+            return;
         }
 
         if (!_mappers.TryGetValue(payload.Channel, out var mapper))
         {
-            return [await FailAsync(message, $"No mapper is registered for channel '{payload.Channel}'.", [], cancellationToken)];
+            await onResult(await FailAsync(message, $"No mapper is registered for channel '{payload.Channel}'.", [], cancellationToken), cancellationToken);
+            return;
         }
 
         IReadOnlyList<CanonicalOrder> mapped;
@@ -55,23 +77,63 @@ public sealed class OrderIngestor(
         }
         catch (ChannelPayloadException ex)
         {
-            return [await FailAsync(message, ex.Message, [], cancellationToken)];
+            await onResult(await FailAsync(message, ex.Message, [], cancellationToken), cancellationToken);
+            return;
         }
 
-        var results = new List<IngestedOrder>(mapped.Count);
         foreach (var order in mapped)
         {
-            var errors = OrderValidator.Validate(order);
-            if (errors.Count > 0)
+            await onResult(await IngestOneAsync(message, payload, order, cancellationToken), cancellationToken);
+        }
+    }
+
+    private async Task IngestStreamAsync(IngestMessage message, IStreamingChannelOrderMapper mapper, Func<IngestedOrder, CancellationToken, ValueTask> onResult, CancellationToken cancellationToken)
+    {
+        RawPayload payload;
+        await using (var first = await archive.OpenAsync(message.ArchiveId, cancellationToken))
+        {
+            if (first is null)
             {
-                results.Add(await FailAsync(message, $"Order '{order.OrderId}' does not satisfy canonical schema v1.", errors.Select(e => $"{e.Field}: {e.Message}").ToList(), cancellationToken));
-                continue;
+                await onResult(await FailAsync(message, "The archived payload does not exist.", [], cancellationToken), cancellationToken);
+                return;
             }
 
-            results.Add(new IngestedOrder(order.OrderId, await ApplyAsync(order, $"{payload.Kind} {payload.Id}", cancellationToken)));
+            payload = first.Payload;
         }
 
-        return results;
+        var opened = new List<ArchivedBody>();
+        try
+        {
+            await mapper.MapAsync(
+                payload,
+                async token =>
+                {
+                    var body = await archive.OpenAsync(message.ArchiveId, token) ?? throw new InvalidOperationException($"Archived payload {message.ArchiveId} disappeared while it was read.");
+                    opened.Add(body);
+                    return body.Body;
+                },
+                async (order, token) => await onResult(await IngestOneAsync(message, payload, order, token), token),
+                cancellationToken);
+        }
+        catch (ChannelPayloadException ex)
+        {
+            await onResult(await FailAsync(message, ex.Message, [], cancellationToken), cancellationToken);
+        }
+        finally
+        {
+            foreach (var body in opened)
+            {
+                await body.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task<IngestedOrder> IngestOneAsync(IngestMessage message, RawPayload payload, CanonicalOrder order, CancellationToken cancellationToken)
+    {
+        var errors = OrderValidator.Validate(order);
+        return errors.Count > 0
+            ? await FailAsync(message, $"Order '{order.OrderId}' does not satisfy canonical schema v1.", errors.Select(e => $"{e.Field}: {e.Message}").ToList(), cancellationToken)
+            : new IngestedOrder(order.OrderId, await ApplyAsync(order, $"{payload.Kind} {payload.Id}", cancellationToken));
     }
 
     /// <summary>Stores <paramref name="incoming"/> under the newer-wins rule, retrying lost concurrency races.</summary>

@@ -1,3 +1,5 @@
+using OrderOps.Core.Ids;
+
 namespace OrderOps.Core.Inventory;
 
 /// <summary>One immutable fact in the ledger. On hand, allocated and available are derived from these.</summary>
@@ -39,23 +41,25 @@ public static class StockMovementValidator
     {
         ArgumentNullException.ThrowIfNull(movement);
         var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(movement.MovementId) || movement.MovementId.Length > MaxIdLength)
+        void CheckId(string? value, string field)
         {
-            errors.Add($"movementId is required and at most {MaxIdLength} characters.");
+            if (IdText.Problem(value, MaxIdLength) is { } problem)
+            {
+                errors.Add($"{field} {problem}");
+            }
         }
 
-        if (string.IsNullOrWhiteSpace(movement.Sku) || movement.Sku.Length > MaxIdLength)
-        {
-            errors.Add($"sku is required and at most {MaxIdLength} characters.");
-        }
-
-        if (string.IsNullOrWhiteSpace(movement.Location))
-        {
-            errors.Add("location is required.");
-        }
-        else if (knownLocations is not null && !knownLocations.Contains(movement.Location))
+        CheckId(movement.MovementId, "movementId");
+        CheckId(movement.Sku, "sku");
+        CheckId(movement.Location, "location");
+        if (IdText.IsValid(movement.Location) && knownLocations is not null && !knownLocations.Contains(movement.Location))
         {
             errors.Add($"location '{movement.Location}' is not configured.");
+        }
+
+        if (movement.OrderId is not null)
+        {
+            CheckId(movement.OrderId, "orderId");
         }
 
         if (!Enum.IsDefined(movement.Type))
@@ -70,15 +74,15 @@ public static class StockMovementValidator
 
         if (movement.Type == MovementType.Transfer)
         {
-            if (string.IsNullOrWhiteSpace(movement.ToLocation))
+            if (IdText.Problem(movement.ToLocation) is { } problem)
             {
-                errors.Add("toLocation is required for a transfer.");
+                errors.Add($"toLocation {problem}");
             }
             else if (movement.ToLocation == movement.Location)
             {
                 errors.Add("toLocation must differ from location.");
             }
-            else if (knownLocations is not null && !knownLocations.Contains(movement.ToLocation))
+            else if (knownLocations is not null && !knownLocations.Contains(movement.ToLocation!))
             {
                 errors.Add($"toLocation '{movement.ToLocation}' is not configured.");
             }

@@ -1,3 +1,5 @@
+using OrderOps.Core.Ids;
+
 namespace OrderOps.Core.Orders;
 
 /// <summary>One problem with one field, addressed by a JSON-style path such as <c>lineItems[2].quantity</c>.</summary>
@@ -26,7 +28,7 @@ public static class OrderValidator
         }
 
         Require(order.ChannelAccount, "channelAccount");
-        Require(order.ChannelOrderId, "channelOrderId");
+        RequireId(order.ChannelOrderId, "channelOrderId");
         if (Channels.IsKnown(order.Channel) && !string.IsNullOrWhiteSpace(order.ChannelAccount) && !string.IsNullOrWhiteSpace(order.ChannelOrderId))
         {
             var expected = OrderId.Compose(order.Channel, order.ChannelAccount, order.ChannelOrderId);
@@ -66,13 +68,18 @@ public static class OrderValidator
         {
             var line = order.LineItems[i];
             var path = $"lineItems[{i}]";
-            if (string.IsNullOrWhiteSpace(line.LineId))
+            if (IdText.Problem(line.LineId) is { } lineIdProblem)
             {
-                Fail($"{path}.lineId", "is required.");
+                Fail($"{path}.lineId", lineIdProblem);
             }
             else if (!lineIds.Add(line.LineId))
             {
                 Fail($"{path}.lineId", $"'{line.LineId}' appears more than once.");
+            }
+
+            if (line.Sku is { Length: > 0 } && IdText.Problem(line.Sku) is { } skuProblem)
+            {
+                Fail($"{path}.sku", skuProblem);
             }
 
             if (string.IsNullOrWhiteSpace(line.Title))
@@ -130,6 +137,14 @@ public static class OrderValidator
         }
 
         return errors;
+
+        void RequireId(string? value, string field)
+        {
+            if (IdText.Problem(value) is { } problem)
+            {
+                Fail(field, problem);
+            }
+        }
 
         void Require(string? value, string field)
         {

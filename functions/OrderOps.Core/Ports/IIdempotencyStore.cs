@@ -8,6 +8,9 @@ public interface IIdempotencyStore
 
     Task<bool> ExistsAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>Forgets <paramref name="key"/> at once (a claim whose work failed); nothing happens when it is not recorded.</summary>
+    Task ForgetAsync(string key, CancellationToken cancellationToken);
+
     /// <summary>Forgets keys that expired before <paramref name="now"/>; returns how many.</summary>
     Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }

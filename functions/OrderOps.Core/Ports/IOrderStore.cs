@@ -21,6 +21,10 @@ public interface IOrderStore
 
     Task<IReadOnlyList<OrderEvent>> GetEventsAsync(string orderId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A page of summaries, never whole orders: a page of 200 orders of 5 MB each would otherwise be a gigabyte in memory.
+    /// A backend holds at most one whole order at a time while it builds the page, or none.
+    /// </summary>
     Task<OrderPage> ListAsync(OrderQuery query, CancellationToken cancellationToken);
 }
 
@@ -84,7 +88,29 @@ public sealed record OrderQuery
     public int PageSize { get; init; } = 50;
 }
 
-public sealed record OrderPage(IReadOnlyList<OrderRecord> Orders, string? Continuation);
+public sealed record OrderPage(IReadOnlyList<OrderSummary> Orders, string? Continuation);
+
+/// <summary>What a list shows of an order: who and where from, its state, totals and times.</summary>
+public sealed record OrderSummary(
+    string OrderId,
+    string Channel,
+    string ChannelAccount,
+    string ChannelOrderId,
+    string Status,
+    string Currency,
+    OrderTotals Totals,
+    int LineCount,
+    DateTimeOffset PlacedAt,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ModifiedAt)
+{
+    public static OrderSummary From(OrderRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var order = record.Order;
+        return new(order.OrderId, order.Channel, order.ChannelAccount, order.ChannelOrderId, record.Status, order.Currency, order.Totals, order.LineItems.Count, order.PlacedAt, record.CreatedAt, record.ModifiedAt);
+    }
+}
 
 /// <summary>Thrown when a write's expected ETag does not match the stored one.</summary>
 public sealed class ConcurrencyConflictException(string orderId)

@@ -9,7 +9,31 @@ public interface IRawArchive
     /// <summary>Stores the payload under its id; storing the same id again keeps the first copy.</summary>
     Task ArchiveAsync(RawPayload payload, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores a payload whose body is read from <paramref name="body"/> (seekable, from its current position to its end)
+    /// as it is written, so a file of any size costs a buffer, not its size in memory. <see cref="RawPayload.Body"/> is
+    /// ignored. Storing the same id again keeps the first copy.
+    /// </summary>
+    Task ArchiveAsync(RawPayload payload, Stream body, CancellationToken cancellationToken);
+
+    /// <summary>Loads the payload with its whole body; for payloads known to be small (webhooks, API pages).</summary>
     Task<RawPayload?> GetAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The payload's details (with an empty <see cref="RawPayload.Body"/>) and its body as a stream read from storage as
+    /// it is consumed, for payloads of any size; null when no payload has that id.
+    /// </summary>
+    Task<ArchivedBody?> OpenAsync(string id, CancellationToken cancellationToken);
+}
+
+/// <summary>An archived payload's details and its body, streamed. Disposing closes the stream.</summary>
+public sealed class ArchivedBody(RawPayload payload, Stream body) : IAsyncDisposable
+{
+    public RawPayload Payload { get; } = payload;
+
+    public Stream Body { get; } = body;
+
+    public ValueTask DisposeAsync() => Body.DisposeAsync();
 }
 
 /// <summary>An inbound payload with the transport details needed to replay it.</summary>

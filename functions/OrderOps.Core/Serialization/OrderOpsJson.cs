@@ -12,13 +12,26 @@ public static class OrderOpsJson
 {
     public static JsonSerializerOptions Options { get; } = Create();
 
-    public static JsonSerializerOptions Create()
+    /// <summary>
+    /// For bodies clients send to the API: the same names, but strict. Numbers must be JSON numbers (the Web defaults
+    /// read <c>"quantity":"10"</c> as 10) and a property given twice is refused (<c>"quantity":1,"quantity":1000</c>
+    /// would otherwise silently mean 1000, while another reader of the same body may take 1).
+    /// </summary>
+    public static JsonSerializerOptions RequestOptions { get; } = Create(strict: true);
+
+    public static JsonSerializerOptions Create(bool strict = false)
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
+        if (strict)
+        {
+            options.NumberHandling = JsonNumberHandling.Strict;
+            options.AllowDuplicateProperties = false;
+        }
+
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

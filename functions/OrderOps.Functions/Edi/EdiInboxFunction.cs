@@ -19,15 +19,20 @@ public sealed partial class EdiInboxFunction(EdiIntake intake, IOutboundDocument
         string name,
         CancellationToken cancellationToken)
     {
-        using var content = new MemoryStream();
-        await blob.CopyToAsync(content, cancellationToken);
-        var result = await intake.ReceiveAsync(content.GetBuffer().AsMemory(0, (int)content.Length), "inbox", cancellationToken);
+        // Streamed end to end (digest, X12 pass, archive copy): a file of any size costs buffers, not its size.
+        var result = await intake.ReceiveAsync(blob, "inbox", cancellationToken);
+        if (result.NotConfigured)
+        {
+            // Archived and listed; failing keeps the file in the inbox (and, after the retries, beside its reason) until partners are configured.
+            throw new InvalidOperationException($"The EDI channel is not configured; inbox file {name} is archived as {result.ArchiveId}.");
+        }
+
         if (result.Acknowledgments.Length > 0)
         {
             await outbox.WriteAsync(Outbox, name + ".997", result.Acknowledgments, cancellationToken);
         }
 
-        LogReceived(name, result.ArchiveId, result.Processing?.Orders.Count ?? 0);
+        LogReceived(name, result.ArchiveId, result.OrderCount);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "EDI inbox file {Name} archived as {ArchiveId}; {Orders} orders queued.")]

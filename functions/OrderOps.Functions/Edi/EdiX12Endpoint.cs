@@ -1,4 +1,5 @@
 using OrderOps.Adapters.EdiX12.Intake;
+using OrderOps.Core.Ingest;
 using OrderOps.Functions.Http;
 
 namespace OrderOps.Functions.Edi;
@@ -17,18 +18,28 @@ public sealed class EdiX12Endpoint(EdiIntake intake)
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/edi/x12")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        if (intake.ConfigurationProblems.Count > 0)
-        {
-            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "The EDI channel is not configured.", string.Join(" ", intake.ConfigurationProblems));
-        }
-
         var body = await BoundedBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
         if (body is null)
         {
             return Problems.Status(StatusCodes.Status413PayloadTooLarge, "The file is too large.", $"Post at most {MaxBodyBytes / (1024 * 1024)} MB; drop larger files into the EDI inbox.");
         }
 
-        var result = await intake.ReceiveAsync(body, "http", cancellationToken);
+        EdiIntakeResult result;
+        try
+        {
+            result = await intake.ReceiveAsync(body, "http", cancellationToken);
+        }
+        catch (DeliveryInProgressException ex)
+        {
+            request.HttpContext.Response.Headers.RetryAfter = "1";
+            return Problems.Status(StatusCodes.Status409Conflict, "The same file is being received right now.", ex.Message);
+        }
+
+        if (result.NotConfigured)
+        {
+            return Problems.Status(StatusCodes.Status503ServiceUnavailable, "The EDI channel is not configured.", $"{string.Join(" ", intake.ConfigurationProblems)} The file is archived as {result.ArchiveId}.");
+        }
+
         if (result.Unreadable is { } error)
         {
             return Problems.Status(StatusCodes.Status400BadRequest, "The body is not an X12 interchange.", $"{error.Message} The file is archived as {result.ArchiveId}.");

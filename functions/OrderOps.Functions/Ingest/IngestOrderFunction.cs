@@ -18,13 +18,13 @@ public sealed partial class IngestOrderFunction(OrderIngestor ingestor, IMessage
     {
         var parsed = QueueMessages.Parse(message, OrderOpsJson.Deserialize<IngestMessage>, "an ingest message");
 
-        var results = await ingestor.IngestAsync(parsed, cancellationToken);
-        foreach (var result in results)
+        // Results arrive as each order is stored, so an EDI file of any size is ingested in constant memory.
+        await ingestor.IngestAsync(parsed, async (result, token) =>
         {
             LogIngested(parsed.ArchiveId, result.OrderId ?? "(no order)", result.Result);
             if (result.OrderId is null || result.Result == IngestResult.Failed)
             {
-                continue;
+                return;
             }
 
             // Unchanged still tells the lifecycle: if an earlier run stored the order and died before this send, this
@@ -38,8 +38,8 @@ public sealed partial class IngestOrderFunction(OrderIngestor ingestor, IMessage
                 Actor = "channel:" + parsed.Channel,
                 Cause = $"{parsed.Kind} {parsed.ArchiveId}",
             };
-            await queue.SendAsync(QueueNames.Lifecycle, new QueueMessage { MessageId = lifecycle.Key, Body = OrderOpsJson.Serialize(lifecycle) }, cancellationToken);
-        }
+            await queue.SendAsync(QueueNames.Lifecycle, new QueueMessage { MessageId = lifecycle.Key, Body = OrderOpsJson.Serialize(lifecycle) }, token);
+        }, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingested {ArchiveId}: {OrderId} {Result}")]

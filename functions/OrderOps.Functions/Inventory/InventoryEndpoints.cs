@@ -30,7 +30,7 @@ public sealed class InventoryEndpoints(InventoryService inventory)
         StockMovement? movement;
         try
         {
-            movement = JsonSerializer.Deserialize<StockMovement>(body, OrderOpsJson.Options);
+            movement = JsonSerializer.Deserialize<StockMovement>(body, OrderOpsJson.RequestOptions);
         }
         catch (JsonException ex)
         {
@@ -52,7 +52,7 @@ public sealed class InventoryEndpoints(InventoryService inventory)
 
             var view = new { movementId = movement.MovementId, outcome = result.Outcome };
             return result.Outcome == MovementOutcome.Recorded
-                ? Results.Created($"/api/inventory/{Uri.EscapeDataString(movement.Sku)}", view)
+                ? Results.Created(RouteIds.Path("/api/inventory/", movement.Sku), view)
                 : Results.Ok(view);
         }
         catch (InsufficientStockException ex)
@@ -67,6 +67,11 @@ public sealed class InventoryEndpoints(InventoryService inventory)
         {
             return Problems.Status(StatusCodes.Status409Conflict, "The order does not hold those units.", ex.Message);
         }
+        catch (OverflowException)
+        {
+            // Both ledgers add with checked arithmetic; a balance past int.MaxValue is a refusal, not a server fault.
+            return Problems.Status(StatusCodes.Status409Conflict, "The quantity is out of range.", $"Recording {movement.Quantity} would take a balance of '{movement.Sku}' at '{movement.Location}' past {int.MaxValue}; nothing was recorded.");
+        }
     }
 
     /// <summary>
@@ -79,6 +84,11 @@ public sealed class InventoryEndpoints(InventoryService inventory)
         string sku,
         CancellationToken cancellationToken)
     {
+        if (!RouteIds.TryGet(request, 2, sku, "sku", out sku, out var invalid))
+        {
+            return invalid!;
+        }
+
         var view = await inventory.DescribeAsync(sku, cancellationToken);
         return view.Locations.Count == 0
             ? Problems.NotFound($"The ledger has no movement for SKU '{sku}'.")

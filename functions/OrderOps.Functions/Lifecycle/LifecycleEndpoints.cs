@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using OrderOps.Core.Ids;
 using OrderOps.Core.Lifecycle;
 using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
@@ -41,7 +42,7 @@ public sealed class LifecycleEndpoints(
         FulfillmentEventRequest? input;
         try
         {
-            input = JsonSerializer.Deserialize<FulfillmentEventRequest>(body, OrderOpsJson.Options);
+            input = JsonSerializer.Deserialize<FulfillmentEventRequest>(body, OrderOpsJson.RequestOptions);
         }
         catch (JsonException ex)
         {
@@ -62,26 +63,32 @@ public sealed class LifecycleEndpoints(
             errors["type"] = ["must be acknowledged, shipped, delivered or returned."];
         }
 
-        if (string.IsNullOrWhiteSpace(input?.OrderId))
+        IdText.Check(input?.OrderId, "orderId", errors);
+        IdText.Check(input?.LocationId, "locationId", errors);
+        if (input?.EventId is not null)
         {
-            errors["orderId"] = ["is required."];
-        }
-
-        if (string.IsNullOrWhiteSpace(input?.LocationId))
-        {
-            errors["locationId"] = ["is required."];
+            IdText.Check(input.EventId, "eventId", errors);
         }
 
         if (type == LifecycleMessageTypes.Shipped)
         {
-            if (string.IsNullOrWhiteSpace(input?.ShipmentId))
-            {
-                errors["shipmentId"] = ["is required for shipped."];
-            }
-
+            IdText.Check(input?.ShipmentId, "shipmentId", errors);
             if (input?.Lines is not { Count: > 0 } lines || lines.Any(l => l.Quantity <= 0 || (string.IsNullOrWhiteSpace(l.LineId) && string.IsNullOrWhiteSpace(l.Sku))))
             {
                 errors["lines"] = ["shipped needs lines, each with lineId or sku and a positive quantity."];
+            }
+            else
+            {
+                for (var i = 0; i < lines.Count; i++)
+                {
+                    foreach (var (value, name) in new[] { (lines[i].LineId, "lineId"), (lines[i].Sku, "sku") })
+                    {
+                        if (value is not null)
+                        {
+                            IdText.Check(value, $"lines[{i}].{name}", errors);
+                        }
+                    }
+                }
             }
         }
 
@@ -101,7 +108,7 @@ public sealed class LifecycleEndpoints(
             return Problems.Status(StatusCodes.Status422UnprocessableEntity, "The location is not configured.", $"'{input.LocationId}' is not under Fulfillment:Locations; the event was not accepted.");
         }
 
-        var eventId = input.EventId is { Length: > 0 and <= 200 } given ? given : "sha256-" + Convert.ToHexStringLower(SHA256.HashData(body));
+        var eventId = input.EventId is { } given ? given : "sha256-" + Convert.ToHexStringLower(SHA256.HashData(body));
         var message = new LifecycleMessage
         {
             Type = type!,
@@ -145,6 +152,11 @@ public sealed class LifecycleEndpoints(
         string exceptionId,
         CancellationToken cancellationToken)
     {
+        if (!RouteIds.TryGet(request, 2, exceptionId, "exceptionId", out exceptionId, out var invalid))
+        {
+            return invalid!;
+        }
+
         var existing = await exceptions.GetAsync(exceptionId, cancellationToken);
         if (existing is null)
         {
@@ -164,7 +176,7 @@ public sealed class LifecycleEndpoints(
             OrderId = existing.OrderId,
             Key = $"resolve:{exceptionId}:{input.Resolution}",
             Actor = actor,
-            Cause = "POST /api/exceptions/" + exceptionId + "/resolve",
+            Cause = "POST " + RouteIds.Path("/api/exceptions/", exceptionId, "/resolve"),
             ExceptionId = exceptionId,
             Resolution = input.Resolution,
             Reason = input.Reason,
@@ -178,6 +190,11 @@ public sealed class LifecycleEndpoints(
         string orderId,
         CancellationToken cancellationToken)
     {
+        if (!RouteIds.TryGet(request, 2, orderId, "orderId", out orderId, out var invalid))
+        {
+            return invalid!;
+        }
+
         if (await orders.GetAsync(orderId, cancellationToken) is null)
         {
             return Problems.NotFound($"No order '{orderId}'.");
@@ -196,7 +213,7 @@ public sealed class LifecycleEndpoints(
             OrderId = orderId,
             Key = "operator-cancel:" + (request.Headers["Idempotency-Key"].FirstOrDefault() ?? Guid.NewGuid().ToString("N")),
             Actor = actor,
-            Cause = $"POST /api/orders/{orderId}/cancel",
+            Cause = "POST " + RouteIds.Path("/api/orders/", orderId, "/cancel"),
             Reason = input?.Reason is { Length: > 0 } reason ? reason : $"cancelled by {actor}",
         }, cancellationToken);
     }
@@ -252,7 +269,7 @@ public sealed class LifecycleEndpoints(
 
         try
         {
-            return JsonSerializer.Deserialize<T>(Encoding.UTF8.GetString(body), OrderOpsJson.Options);
+            return JsonSerializer.Deserialize<T>(Encoding.UTF8.GetString(body), OrderOpsJson.RequestOptions);
         }
         catch (JsonException)
         {

@@ -23,6 +23,11 @@ public sealed class OrderEndpoints(IOrderStore orders)
         string orderId,
         CancellationToken cancellationToken)
     {
+        if (!RouteIds.TryGet(request, 2, orderId, "orderId", out orderId, out var invalid))
+        {
+            return invalid!;
+        }
+
         var record = await orders.GetAsync(orderId, cancellationToken);
         if (record is null)
         {
@@ -78,6 +83,12 @@ public sealed class OrderEndpoints(IOrderStore orders)
             }
         }
 
+        var status = query["status"].FirstOrDefault();
+        if (status is not null && !LifecycleStates.All.Contains(status, StringComparer.Ordinal))
+        {
+            errors["status"] = [$"must be one of {string.Join(", ", LifecycleStates.All)}."];
+        }
+
         var pageSize = 50;
         if (query["pageSize"].FirstOrDefault() is { } sizeText && (!int.TryParse(sizeText, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxPageSize))
         {
@@ -93,7 +104,7 @@ public sealed class OrderEndpoints(IOrderStore orders)
         try
         {
             page = await orders.ListAsync(
-                new OrderQuery { Channel = channel, Status = query["status"].FirstOrDefault(), ModifiedSince = since, Continuation = query["continuation"].FirstOrDefault(), PageSize = pageSize },
+                new OrderQuery { Channel = channel, Status = status, ModifiedSince = since, Continuation = query["continuation"].FirstOrDefault(), PageSize = pageSize },
                 cancellationToken);
         }
         catch (FormatException ex)
@@ -101,7 +112,7 @@ public sealed class OrderEndpoints(IOrderStore orders)
             return Problems.BadRequest("The continuation token is not valid.", ex.Message);
         }
 
-        return Results.Ok(new OrderListView(page.Orders.Select(r => new OrderSummaryView(r.OrderId, r.Status, r.ModifiedAt, r.Order)).ToList(), page.Continuation));
+        return Results.Ok(new OrderListView(page.Orders, page.Continuation));
     }
 
     public sealed record OrderView(CanonicalOrder Order, string Status, DateTimeOffset CreatedAt, DateTimeOffset ModifiedAt, LifecycleView Lifecycle, IReadOnlyList<EventView> Events);
@@ -113,8 +124,6 @@ public sealed class OrderEndpoints(IOrderStore orders)
 
     public sealed record EventView(long Sequence, string Type, DateTimeOffset At, string Actor, string? Cause, JsonNode? Data);
 
-    public sealed record OrderSummaryView(string OrderId, string Status, DateTimeOffset ModifiedAt, CanonicalOrder Order);
-
     /// <summary>A page; <c>continuation</c> is always present, null on the last page.</summary>
-    public sealed record OrderListView(IReadOnlyList<OrderSummaryView> Orders, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Continuation);
+    public sealed record OrderListView(IReadOnlyList<OrderSummary> Orders, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Continuation);
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrderOps.Adapters.Shopify;
 using OrderOps.Adapters.Shopify.Webhooks;
+using OrderOps.Core.Ids;
 using OrderOps.Core.Ingest;
 using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
@@ -59,9 +60,9 @@ public sealed partial class ShopifyWebhookEndpoint(
         var webhookId = HeaderId(request, ShopifyWebhookHeaders.WebhookId) ?? "sha256-" + Convert.ToHexStringLower(SHA256.HashData(body));
         var payload = new RawPayload
         {
-            Id = $"{Channels.Shopify}:{(ShopifyTopics.IsShopDomain(shop) ? shop : "unknown-shop")}:{webhookId}",
+            Id = $"{Channels.Shopify}:{(ShopifyTopics.IsMyShopifyDomain(shop) ? shop : "unknown-shop")}:{webhookId}",
             Channel = Channels.Shopify,
-            Account = ShopifyTopics.IsShopDomain(shop) ? shop : null,
+            Account = ShopifyTopics.IsMyShopifyDomain(shop) ? shop : null,
             Kind = ShopifyTopics.IsWellFormed(topic) ? topic : "unknown",
             ReceivedAt = time.GetUtcNow(),
             ContentType = request.ContentType,
@@ -85,6 +86,13 @@ public sealed partial class ShopifyWebhookEndpoint(
         // One event reaches every subscription to it, each delivery with its own webhook id: the event id is what repeats.
         var deliveryKey = HeaderId(request, ShopifyWebhookHeaders.EventId) is { } eventId ? $"shopify-event:{shop}:{eventId}" : $"shopify-webhook:{shop}:{webhookId}";
         var outcome = await acceptor.AcceptAsync(payload, deliveryKey, ShopifyTopics.CarriesOrder(topic), cancellationToken);
+        if (outcome == AcceptOutcome.InProgress)
+        {
+            // Not yet a duplicate: the delivery holding the key may still fail. A retry finds it finished (duplicate) or lapsed (accepted).
+            request.HttpContext.Response.Headers.RetryAfter = "1";
+            return Problems.Status(StatusCodes.Status409Conflict, "The same delivery is being accepted right now.", "Another delivery with this event or webhook id is still being archived and queued; retry after the Retry-After seconds.");
+        }
+
         return Results.Ok(new { status = outcome.ToString().ToLowerInvariant(), archiveId = payload.Id });
     }
 
@@ -104,9 +112,9 @@ public sealed partial class ShopifyWebhookEndpoint(
             return new(StatusCodes.Status400BadRequest, "The topic header is missing or malformed.", $"{ShopifyWebhookHeaders.Topic} must be a topic such as orders/create.");
         }
 
-        if (!ShopifyTopics.IsShopDomain(shop))
+        if (!ShopifyTopics.IsMyShopifyDomain(shop))
         {
-            return new(StatusCodes.Status400BadRequest, "The shop domain header is missing or malformed.", $"{ShopifyWebhookHeaders.ShopDomain} must be the shop's myshopify.com domain.");
+            return new(StatusCodes.Status400BadRequest, "The shop domain header is missing or malformed.", $"{ShopifyWebhookHeaders.ShopDomain} must be the shop's myshopify.com domain, such as example.myshopify.com.");
         }
 
         JsonDocument document;
@@ -116,7 +124,8 @@ public sealed partial class ShopifyWebhookEndpoint(
         }
         catch (JsonException ex)
         {
-            return new(StatusCodes.Status400BadRequest, "The body is not valid JSON.", $"Malformed JSON at byte {ex.BytePositionInLine} of line {ex.LineNumber}.");
+            // The reader's own message says what is wrong (a bad token, or nesting past the depth limit) and where.
+            return new(StatusCodes.Status400BadRequest, "The body is not valid JSON.", ex.Message);
         }
 
         using (document)
@@ -127,6 +136,11 @@ public sealed partial class ShopifyWebhookEndpoint(
                     || orderId.ValueKind is not (JsonValueKind.Number or JsonValueKind.String)))
             {
                 return new(StatusCodes.Status422UnprocessableEntity, "The order is missing required fields.", $"A {topic} body must be an Order object with an id.");
+            }
+
+            if (ShopifyTopics.CarriesOrder(topic) && document.RootElement.GetProperty("id") is { ValueKind: JsonValueKind.String } textId && IdText.Problem(textId.GetString()) is { } problem)
+            {
+                return new(StatusCodes.Status400BadRequest, "The order id is not valid.", $"id {problem}");
             }
         }
 

@@ -14,6 +14,16 @@ public sealed class InMemoryRawArchive : IRawArchive
         return Task.CompletedTask;
     }
 
+    public async Task ArchiveAsync(RawPayload payload, Stream body, CancellationToken cancellationToken)
+    {
+        using var copy = new MemoryStream();
+        await body.CopyToAsync(copy, cancellationToken);
+        await ArchiveAsync(payload with { Body = copy.ToArray() }, cancellationToken);
+    }
+
+    public Task<ArchivedBody?> OpenAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(Payloads.TryGetValue(id, out var payload) ? new ArchivedBody(payload with { Body = ReadOnlyMemory<byte>.Empty }, new MemoryStream(payload.Body.ToArray(), writable: false)) : null);
+
     public Task<RawPayload?> GetAsync(string id, CancellationToken cancellationToken) =>
         Task.FromResult(Payloads.TryGetValue(id, out var payload) ? payload : null);
 }

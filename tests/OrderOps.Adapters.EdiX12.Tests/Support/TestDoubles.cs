@@ -28,6 +28,12 @@ internal sealed class InMemoryIdempotencyStore(TimeProvider time) : IIdempotency
     public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) =>
         Task.FromResult(_keys.TryGetValue(key, out var expires) && expires > time.GetUtcNow());
 
+    public Task ForgetAsync(string key, CancellationToken cancellationToken)
+    {
+        _keys.Remove(key);
+        return Task.CompletedTask;
+    }
+
     public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var expired = _keys.Where(k => k.Value <= now).Select(k => k.Key).ToList();

@@ -57,6 +57,31 @@ public sealed class InboundAcceptorTests : IAsyncLifetime
         Assert.Equal(0, await _ports.Receiver!.CountAsync(QueueNames.Ingest, default));
     }
 
+    [Fact]
+    public async Task Of_ten_concurrent_deliveries_one_is_accepted_and_none_of_the_others_claims_to_be()
+    {
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => _acceptor.AcceptAsync(Payload("a"), "delivery-a", ingest: true, default))));
+
+        Assert.Equal(1, outcomes.Count(o => o == AcceptOutcome.Accepted));
+        Assert.All(outcomes.Where(o => o != AcceptOutcome.Accepted), o => Assert.True(o is AcceptOutcome.Duplicate or AcceptOutcome.InProgress, o.ToString()));
+        Assert.Equal(1, await _ports.Receiver!.CountAsync(QueueNames.Ingest, default));
+        Assert.Equal(AcceptOutcome.Duplicate, await _acceptor.AcceptAsync(Payload("a"), "delivery-a", ingest: true, default));
+    }
+
+    [Fact]
+    public async Task A_claim_left_by_a_crashed_delivery_holds_off_others_only_until_it_lapses()
+    {
+        // What a process killed between claiming and archiving leaves behind.
+        await _ports.Keys.TryRecordAsync("claim:delivery-a", _ports.Time.GetUtcNow() + TimeSpan.FromMinutes(2), default);
+
+        Assert.Equal(AcceptOutcome.InProgress, await _acceptor.AcceptAsync(Payload("a"), "delivery-a", ingest: true, default));
+        Assert.Equal(0, await _ports.Receiver!.CountAsync(QueueNames.Ingest, default));
+
+        _ports.Time.Advance(TimeSpan.FromMinutes(3));
+        Assert.Equal(AcceptOutcome.Accepted, await _acceptor.AcceptAsync(Payload("a"), "delivery-a", ingest: true, default));
+        Assert.Equal(1, await _ports.Receiver!.CountAsync(QueueNames.Ingest, default));
+    }
+
     private RawPayload Payload(string id) => new()
     {
         Id = $"shopify:shop:{id}",

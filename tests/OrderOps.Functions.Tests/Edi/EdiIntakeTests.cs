@@ -142,5 +142,11 @@ public sealed class EdiNotConfiguredTests : IDisposable
         using var client = _app.CreateKeyedClient();
         using var response = await client.PostAsync(new Uri("/api/edi/x12", UriKind.Relative), new StringContent("ISA*", Encoding.ASCII, "application/edi-x12"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("archived as edi:unconfigured:", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Kept as the README says: archived, and listed under ingest failures.
+        var failures = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/ingest/failures?channel=edi", UriKind.Relative));
+        var failure = Assert.Single(failures.GetProperty("failures").EnumerateArray());
+        Assert.StartsWith("edi:unconfigured:", failure.GetProperty("archiveId").GetString(), StringComparison.Ordinal);
     }
 }

@@ -78,7 +78,14 @@ public sealed class OrderApiTests : IDisposable
         while (continuation is not null);
 
         Assert.Equal(Enumerable.Range(1, 5).Select(i => $"shopify:example.myshopify.com:{i}").Order(), seen.Order());
-        Assert.Equal(5, (await client.GetFromJsonAsync<JsonElement>("/api/orders?channel=shopify&status=received")).GetProperty("orders").GetArrayLength());
+        var received = (await client.GetFromJsonAsync<JsonElement>("/api/orders?channel=shopify&status=received")).GetProperty("orders");
+        Assert.Equal(5, received.GetArrayLength());
+
+        // List items are summaries: a page never carries whole orders, however large they are.
+        var item = received[0];
+        Assert.False(item.TryGetProperty("order", out _), item.ToString());
+        Assert.Equal("example.myshopify.com", item.GetProperty("channelAccount").GetString());
+        Assert.Equal(JsonValueKind.Object, item.GetProperty("totals").ValueKind);
         Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>("/api/orders?channel=amazon")).GetProperty("orders").GetArrayLength());
         Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>("/api/orders?status=cancelled")).GetProperty("orders").GetArrayLength());
         Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>("/api/orders?updatedSince=" + Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(1).ToString("O")))).GetProperty("orders").GetArrayLength());
@@ -88,6 +95,7 @@ public sealed class OrderApiTests : IDisposable
     [InlineData("channel=ebay", "channel")]
     [InlineData("updatedSince=yesterday", "updatedSince")]
     [InlineData("pageSize=0", "pageSize")]
+    [InlineData("status=nonsense", "status")]
     [InlineData("pageSize=5000", "pageSize")]
     public async Task Bad_query_parameters_are_400_with_the_field_named(string query, string field)
     {

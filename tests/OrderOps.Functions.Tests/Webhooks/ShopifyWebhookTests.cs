@@ -132,7 +132,29 @@ public sealed class ShopifyWebhookTests : IDisposable
         { "[1,2,3]", "application/json", "orders/updated", HttpStatusCode.UnprocessableEntity },
         { "<order/>", "application/xml", "orders/create", HttpStatusCode.UnsupportedMediaType },
         { "{\"id\":1}", "application/json", "not a topic", HttpStatusCode.BadRequest },
+        { "{\"id\":\"450\\u202E789\"}", "application/json", "orders/create", HttpStatusCode.BadRequest },
+        { "{\"id\":\"450\\u0000789\"}", "application/json", "orders/create", HttpStatusCode.BadRequest },
     };
+
+    [Fact]
+    public async Task A_body_nested_past_the_depth_limit_is_reported_as_such_not_as_malformed()
+    {
+        var body = Encoding.UTF8.GetBytes(new string('[', 100_000) + new string(']', 100_000));
+        using var response = await _client.SendAsync(ShopifyWebhooks.Delivery(body, AppFactory.WebhookSecret, webhookId: "deep-1"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("depth", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_shop_header_that_is_not_a_myshopify_domain_is_refused_as_the_error_says()
+    {
+        using var response = await _client.SendAsync(ShopifyWebhooks.Delivery(ShopifyWebhooks.PublishedOrderBody(), AppFactory.WebhookSecret, webhookId: "evil-1", shop: "evil.example.com"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("myshopify.com", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.NotNull(await _app.Services.GetRequiredService<IRawArchive>().GetAsync("shopify:unknown-shop:evil-1", default));
+    }
 
     [Theory]
     [MemberData(nameof(SignedButUnusable))]

@@ -46,7 +46,7 @@ public sealed class AzureOrderStoreCrashTests : IAsyncLifetime
         var listed = (await _backend.Orders.ListAsync(new OrderQuery(), default)).Orders;
 
         var only = Assert.Single(listed);
-        Assert.Equal((updated.ETag, "validated"), (only.ETag, only.Status));
+        Assert.Equal((updated.ModifiedAt, "validated"), (only.ModifiedAt, only.Status));
         Assert.Empty((await _backend.Orders.ListAsync(new OrderQuery { Status = "received" }, default)).Orders);
     }
 

@@ -75,6 +75,56 @@ public abstract class KeyValueContracts : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task A_streamed_body_is_archived_and_read_back_as_a_stream_byte_for_byte()
+    {
+        // 3 MB + 1: several SDK blocks / blob-stream buffers, not a multiple of any of them.
+        var body = new byte[(3 * 1024 * 1024) + 1];
+        new Random(7).NextBytes(body);
+        var payload = new RawPayload { Id = "edi:acme:big", Channel = "edi", Account = "acme", Kind = "x12", ReceivedAt = _backend.Time.GetUtcNow(), Body = ReadOnlyMemory<byte>.Empty };
+        using (var source = new MemoryStream(body))
+        {
+            await _backend.Archive.ArchiveAsync(payload, source, default);
+        }
+
+        using (var second = new MemoryStream(Encoding.UTF8.GetBytes("second")))
+        {
+            await _backend.Archive.ArchiveAsync(payload, second, default);
+        }
+
+        await using (var read = await _backend.Archive.OpenAsync("edi:acme:big", default))
+        {
+            Assert.NotNull(read);
+            Assert.Equal(("acme", "x12", payload.ReceivedAt), (read.Payload.Account, read.Payload.Kind, read.Payload.ReceivedAt));
+            using var copy = new MemoryStream();
+            await read.Body.CopyToAsync(copy);
+            Assert.Equal(body, copy.ToArray());
+        }
+
+        Assert.Equal(body, (await _backend.Archive.GetAsync("edi:acme:big", default))!.Body.ToArray());
+        Assert.Null(await _backend.Archive.OpenAsync("missing", default));
+    }
+
+    [ContractFact]
+    public async Task Concurrent_records_of_one_key_let_exactly_one_through()
+    {
+        var expires = _backend.Time.GetUtcNow().AddMinutes(2);
+        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => _backend.Keys.TryRecordAsync("claim:k", expires, default))));
+        Assert.Single(results, r => r);
+    }
+
+    [ContractFact]
+    public async Task A_forgotten_key_can_be_recorded_again_at_once()
+    {
+        var expires = _backend.Time.GetUtcNow().AddMinutes(2);
+        Assert.True(await _backend.Keys.TryRecordAsync("claim:f", expires, default));
+        await _backend.Keys.ForgetAsync("claim:f", default);
+        await _backend.Keys.ForgetAsync("never-recorded", default);
+
+        Assert.False(await _backend.Keys.ExistsAsync("claim:f", default));
+        Assert.True(await _backend.Keys.TryRecordAsync("claim:f", expires, default));
+    }
+
+    [ContractFact]
     public async Task Ingest_failures_list_newest_first_filtered_by_channel()
     {
         await _backend.Failures.RecordAsync(Failure("a", "shopify"), default);
