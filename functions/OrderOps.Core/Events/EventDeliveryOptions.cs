@@ -24,6 +24,9 @@ public sealed class EventDeliveryOptions
     [Range(1, 1000)]
     public int EventsPerSubject { get; set; } = 20;
 
+    /// <summary>NCRONTAB schedule of the sweep that delivers retries and anything whose wake-up was lost (read by the timer trigger).</summary>
+    public string SweepSchedule { get; set; } = "*/10 * * * * *";
+
     /// <summary>The CloudEvents <c>source</c> of every event.</summary>
     [Required]
     public string Source { get; set; } = "urn:orderops";
