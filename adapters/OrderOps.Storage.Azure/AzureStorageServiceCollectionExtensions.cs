@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using OrderOps.Core.Events;
 using OrderOps.Core.Inventory.FanOut;
 using OrderOps.Core.Ports;
 using OrderOps.Storage.Azure.Inventory;
@@ -34,12 +35,17 @@ public static class AzureStorageServiceCollectionExtensions
         services.AddSingleton(sp => AzureConnections.CreateCosmosClient(configuration, sp.GetRequiredService<TokenCredential>));
         services.AddSingleton(sp => AzureConnections.CreateTableServiceClient(configuration, sp.GetRequiredService<TokenCredential>));
         services.AddSingleton(sp => AzureConnections.CreateBlobServiceClient(configuration, sp.GetRequiredService<TokenCredential>));
+        services.TryAddSingleton(EventSubscriptions.None);
         services.AddSingleton(sp => new AzureStorage(
             sp.GetRequiredService<Microsoft.Azure.Cosmos.CosmosClient>(),
             sp.GetRequiredService<global::Azure.Data.Tables.TableServiceClient>(),
             sp.GetRequiredService<global::Azure.Storage.Blobs.BlobServiceClient>(),
             options,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<EventSubscriptions>(),
+            // The dispatcher's wake-up goes through the queue port when messaging is registered (AddAzureMessaging).
+            sp.GetService<IMessageQueue>()));
+        services.AddSingleton<IEventOutbox>(sp => sp.GetRequiredService<AzureStorage>().CreateEventOutbox());
         services.AddSingleton<IOrderStore>(sp => sp.GetRequiredService<AzureStorage>().CreateOrderStore());
         services.AddSingleton<IIdempotencyStore>(sp => sp.GetRequiredService<AzureStorage>().CreateIdempotencyStore());
         services.AddSingleton<ICheckpointStore>(sp => sp.GetRequiredService<AzureStorage>().CreateCheckpointStore());

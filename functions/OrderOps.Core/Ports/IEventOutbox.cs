@@ -51,6 +51,9 @@ public sealed record EventDelivery
     public bool Parked { get; init; }
 
     public string? LastError { get; init; }
+
+    /// <summary>Opaque to callers: how the backend finds this delivery again (null when subscriber, subject and position suffice).</summary>
+    public string? StoreKey { get; init; }
 }
 
 public enum DeliveryCompletionKind
