@@ -73,6 +73,7 @@ public sealed class AzureBackend : IStorageBackend
             LifecycleExceptionTable = "lifecycleexceptions" + suffix,
             InventoryPublicationsTable = "pubs" + suffix,
             QueueFailureTable = "queuefailures" + suffix,
+            EventOutboxTable = "eventoutbox" + suffix,
             RawArchiveContainer = "raw-" + suffix,
             CosmosEmulator = AzureTestEnvironment.CosmosIsEmulator,
         };
@@ -205,6 +206,7 @@ public sealed class AzureLifecycleBackend : ILifecycleStorageBackend
             LifecycleExceptionTable = "lifecycleexceptions" + suffix,
             InventoryPublicationsTable = "pubs" + suffix,
             QueueFailureTable = "queuefailures" + suffix,
+            EventOutboxTable = "eventoutbox" + suffix,
             RawArchiveContainer = "raw-" + suffix,
             CosmosEmulator = AzureTestEnvironment.CosmosIsEmulator,
         };
