@@ -130,16 +130,15 @@ public sealed class TableEventOutbox(TableClient table, TimeProvider time, Event
 
     public async Task<int> ReplayAsync(string subscriber, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var parked = (await SubjectsAsync(subscriber, cancellationToken)).SelectMany(rows => rows).Where(r => r.GetBoolean("Parked") ?? false).ToList();
-        await Task.WhenAll(parked.Chunk(100).Select(chunk => table.SubmitTransactionAsync(
-            chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpdateMerge, new TableEntity(r.PartitionKey, r.RowKey)
-            {
-                ["Parked"] = false,
-                ["Attempts"] = 0,
-                ["DueAt"] = now.ToUnixTimeMilliseconds(),
-            }, ETag.All)),
+        // Parked deliveries start over; those waiting out a backoff go now too (an operator replaying wants it served at once).
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var rows = (await SubjectsAsync(subscriber, cancellationToken)).SelectMany(r => r).Where(r => (r.GetBoolean("Parked") ?? false) || (r.GetInt64("DueAt") ?? 0) > nowMs).ToList();
+        await Task.WhenAll(rows.Chunk(100).Select(chunk => table.SubmitTransactionAsync(
+            chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpdateMerge, (r.GetBoolean("Parked") ?? false)
+                ? new TableEntity(r.PartitionKey, r.RowKey) { ["Parked"] = false, ["Attempts"] = 0, ["DueAt"] = nowMs }
+                : new TableEntity(r.PartitionKey, r.RowKey) { ["DueAt"] = nowMs }, ETag.All)),
             cancellationToken)));
-        return parked.Count;
+        return rows.Count(r => r.GetBoolean("Parked") ?? false);
     }
 
     public async Task SetSubscriberAsync(SubscriberStatus status, CancellationToken cancellationToken)

@@ -176,7 +176,11 @@ public sealed class SqliteEventOutbox(SqliteDatabase database) : IEventOutbox
             await using var command = Command(connection, transaction, "UPDATE event_deliveries SET parked = 0, attempts = 0, due_at = $now WHERE subscriber = $subscriber AND parked = 1");
             command.Parameters.AddWithValue("$subscriber", subscriber);
             command.Parameters.AddWithValue("$now", UnixTime.ToMs(now));
-            return await command.ExecuteNonQueryAsync(cancellationToken);
+            var replayed = await command.ExecuteNonQueryAsync(cancellationToken);
+            // Deliveries waiting out a backoff go now too: an operator replaying wants the subscriber served at once.
+            command.CommandText = "UPDATE event_deliveries SET due_at = $now WHERE subscriber = $subscriber AND due_at > $now";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return replayed;
         }, cancellationToken);
 
     public Task SetSubscriberAsync(SubscriberStatus status, CancellationToken cancellationToken)

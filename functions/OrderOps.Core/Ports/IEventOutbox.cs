@@ -24,7 +24,8 @@ public interface IEventOutbox
     /// <summary>Pending deliveries of the subscriber (parked only, or all), by subject and position.</summary>
     Task<IReadOnlyList<EventDelivery>> ListAsync(string subscriber, bool parkedOnly, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Un-parks every parked delivery of the subscriber (due at <paramref name="now"/>, attempts reset); returns how many.</summary>
+    /// <summary>Un-parks every parked delivery of the subscriber (attempts reset) and makes everything it owes due at
+    /// <paramref name="now"/>, backoffs included; returns how many were parked.</summary>
     Task<int> ReplayAsync(string subscriber, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Disables (with the reason) or enables a subscriber; a disabled one keeps accumulating deliveries.</summary>
