@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OrderOps.Core.Ports;
 using OrderOps.Functions.Tests.Lifecycle;
 using OrderOps.Testing;
+using OrderOps.Testing.Storage;
 
 namespace OrderOps.Functions.Tests.Events;
 
