@@ -3,6 +3,7 @@ using NJsonSchema;
 using OrderOps.Core.Events;
 using OrderOps.Core.Lifecycle;
 using OrderOps.Core.Orders;
+using OrderOps.Core.Ports;
 
 namespace OrderOps.Adapters.Events.Tests;
 
