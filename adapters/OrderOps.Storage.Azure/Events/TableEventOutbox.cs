@@ -52,6 +52,32 @@ public sealed class TableEventOutbox(TableClient table, TimeProvider time, Event
                 cancellationToken)));
     }
 
+    /// <summary>
+    /// After the commit: confirms the rows and wakes the dispatcher through <paramref name="wake"/>. Best effort, never
+    /// failing a save that committed: unconfirmed rows are checked against their source, and the sweep timer drains what
+    /// no wake-up announced.
+    /// </summary>
+    public async Task ConfirmAndWakeAsync(IReadOnlyList<TableEntity> rows, IMessageQueue? wake)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await ConfirmAsync(rows, CancellationToken.None);
+            if (wake is not null)
+            {
+                await wake.SendAsync(QueueNames.OutboundEvents, new QueueMessage { MessageId = rows[0].RowKey, Body = "{}" }, CancellationToken.None);
+            }
+        }
+        catch (RequestFailedException)
+        {
+        }
+    }
+
     public async Task<IReadOnlyList<EventDelivery>> TakeDueAsync(string subscriber, DateTimeOffset now, TimeSpan lease, int maxSubjects, int perSubject, CancellationToken cancellationToken)
     {
         var taken = new List<EventDelivery>();

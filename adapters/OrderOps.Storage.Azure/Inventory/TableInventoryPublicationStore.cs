@@ -214,7 +214,7 @@ public sealed class TableInventoryPublicationStore(TableClient table, TableEvent
                             : [];
                         if (await TryWriteAsync(changed, exists, ct))
                         {
-                            await ConfirmEventsAsync(ahead);
+                            await (outbox?.ConfirmAndWakeAsync(ahead, wake) ?? Task.CompletedTask);
                             break;
                         }
                     }
@@ -228,27 +228,6 @@ public sealed class TableInventoryPublicationStore(TableClient table, TableEvent
         var data = System.Text.Json.Nodes.JsonNode.Parse(e.Data)!;
         var row = await FindAsync(data["channel"]!.GetValue<string>(), data["sku"]!.GetValue<string>(), cancellationToken);
         return row?.EventIds?.Split(',').Contains(e.Id, StringComparer.Ordinal) == true ? true : null;
-    }
-
-    /// <summary>Best effort after the write (see <see cref="TableEventOutbox"/>): unconfirmed rows are checked later, the sweep wakes the dispatcher.</summary>
-    private async Task ConfirmEventsAsync(IReadOnlyList<TableEntity> rows)
-    {
-        if (rows.Count == 0 || outbox is null)
-        {
-            return;
-        }
-
-        try
-        {
-            await outbox.ConfirmAsync(rows, CancellationToken.None);
-            if (wake is not null)
-            {
-                await wake.SendAsync(QueueNames.OutboundEvents, new QueueMessage { MessageId = rows[0].RowKey, Body = "{}" }, CancellationToken.None);
-            }
-        }
-        catch (RequestFailedException)
-        {
-        }
     }
 
     private async Task<bool> TryWriteAsync(PublicationEntity entity, bool exists, CancellationToken cancellationToken)

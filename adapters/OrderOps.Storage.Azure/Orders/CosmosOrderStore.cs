@@ -68,7 +68,7 @@ public sealed class CosmosOrderStore(
             }
 
             EnsureSuccess(response);
-            await ConfirmEventsAsync(ahead);
+            await (outbox?.ConfirmAndWakeAsync(ahead, wake) ?? Task.CompletedTask);
             return record with { ETag = response.Headers.ETag, CreatedAt = Ms(now), ModifiedAt = Ms(now) };
         }
 
@@ -95,7 +95,7 @@ public sealed class CosmosOrderStore(
             }
 
             EnsureSuccess(response);
-            await ConfirmEventsAsync(written);
+            await (outbox?.ConfirmAndWakeAsync(written, wake) ?? Task.CompletedTask);
             await index.RemoveAsync(orderId, previousModifiedAt, Ms(now), cancellationToken);
             return record with { ETag = response.Headers.ETag, CreatedAt = createdAt, ModifiedAt = Ms(now) };
         }
@@ -173,28 +173,6 @@ public sealed class CosmosOrderStore(
 
         var numbered = newEvents.Select((e, i) => e with { Sequence = previousCount + i + 1 }).ToList();
         return await outbox.WriteAheadAsync(subscriptions, TableEventOutbox.OrderSource, OutboundEventMapper.FromOrderEvents(orderId, numbered), cancellationToken);
-    }
-
-    /// <summary>After the commit: confirm and wake the dispatcher. Best effort, never failing a save that committed:
-    /// unconfirmed rows are checked against the history, and the sweep timer drains what no wake-up announced.</summary>
-    private async Task ConfirmEventsAsync(IReadOnlyList<global::Azure.Data.Tables.TableEntity> rows)
-    {
-        if (rows.Count == 0 || outbox is null)
-        {
-            return;
-        }
-
-        try
-        {
-            await outbox.ConfirmAsync(rows, CancellationToken.None);
-            if (wake is not null)
-            {
-                await wake.SendAsync(QueueNames.OutboundEvents, new QueueMessage { MessageId = rows[0].RowKey, Body = "{}" }, CancellationToken.None);
-            }
-        }
-        catch (RequestFailedException)
-        {
-        }
     }
 
     private async Task<(JsonObject Body, string ETag)?> ReadOrderAsync(string orderId, CancellationToken cancellationToken)

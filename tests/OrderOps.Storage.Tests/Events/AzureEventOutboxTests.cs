@@ -136,22 +136,7 @@ public sealed class AzureEventBackend : IEventOutboxBackend
             throw new InvalidOperationException($"ORDEROPS_REQUIRE_AZURE_TESTS is set but the Azure services are not configured: {missing}.");
         }
 
-        var suffix = Guid.NewGuid().ToString("N")[..12];
-        var options = new AzureStorageOptions
-        {
-            DatabaseName = await AzureTestEnvironment.CreateCosmosDatabaseAsync(AzureBackend.Cosmos.Value, "ev"),
-            IdempotencyTable = "keys" + suffix,
-            CheckpointTable = "checkpoints" + suffix,
-            IngestFailureTable = "failures" + suffix,
-            OrderIndexTable = "orderindex" + suffix,
-            TimerTable = "duetimers" + suffix,
-            LifecycleExceptionTable = "lifecycleexceptions" + suffix,
-            InventoryPublicationsTable = "pubs" + suffix,
-            QueueFailureTable = "queuefailures" + suffix,
-            EventOutboxTable = "eventoutbox" + suffix,
-            RawArchiveContainer = "raw-" + suffix,
-            CosmosEmulator = AzureTestEnvironment.CosmosIsEmulator,
-        };
+        var options = await AzureBackend.FreshOptionsAsync("ev");
         var backend = new AzureEventBackend(options, new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero)));
         await backend._storage.EnsureCreatedAsync(default);
         return backend;
