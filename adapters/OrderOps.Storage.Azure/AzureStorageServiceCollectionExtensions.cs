@@ -43,8 +43,9 @@ public static class AzureStorageServiceCollectionExtensions
             options,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<EventSubscriptions>(),
-            // The dispatcher's wake-up goes through the queue port when messaging is registered (AddAzureMessaging).
-            sp.GetService<IMessageQueue>()));
+            // The dispatcher's wake-up goes through the queue port registered by AddAzureMessaging, looked up when first
+            // sent: the queue's failure recorder is made by this AzureStorage, so resolving it here would be circular.
+            new DeferredMessageQueue(sp)));
         services.AddSingleton<IEventOutbox>(sp => sp.GetRequiredService<AzureStorage>().CreateEventOutbox());
         services.AddSingleton<IOrderStore>(sp => sp.GetRequiredService<AzureStorage>().CreateOrderStore());
         services.AddSingleton<IIdempotencyStore>(sp => sp.GetRequiredService<AzureStorage>().CreateIdempotencyStore());
@@ -100,4 +101,11 @@ public static class AzureStorageServiceCollectionExtensions
         services.AddSingleton<IInventoryPublicationStore>(sp => sp.GetRequiredService<AzureStorage>().CreateInventoryPublicationStore());
         return services;
     }
+}
+
+/// <summary>The registered <see cref="IMessageQueue"/>, resolved at the first send (none registered: nothing is sent).</summary>
+internal sealed class DeferredMessageQueue(IServiceProvider services) : IMessageQueue
+{
+    public Task SendAsync(string queueName, QueueMessage message, CancellationToken cancellationToken) =>
+        services.GetService<IMessageQueue>()?.SendAsync(queueName, message, cancellationToken) ?? Task.CompletedTask;
 }
