@@ -31,6 +31,7 @@ param queueNames array = [
   'ingest'
   'lifecycle'
   'inventory-changes'
+  'outbound-events'
 ]
 
 var tags = { 'azd-env-name': environmentName }

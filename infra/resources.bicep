@@ -42,6 +42,9 @@ param inventoryReconcileSchedule string = '0 */15 * * * *'
 @description('Six-field NCRONTAB schedule of the Amazon order poll (the AmazonOrderPoll timer reads %Channels__Amazon__PollSchedule%).')
 param amazonPollSchedule string = '0 */5 * * * *'
 
+@description('Six-field NCRONTAB schedule of the outbound-event sweep (retries, lost wake-ups): %Events__Delivery__SweepSchedule%.')
+param eventSweepSchedule string = '*/10 * * * * *'
+
 @description('Flex Consumption scale-out ceiling and instance size.')
 param maximumInstanceCount int = 100
 param instanceMemoryMB int = 2048
@@ -57,6 +60,7 @@ var roles = {
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
 }
 
 // Cosmos DB's own data-plane role: "Cosmos DB Built-in Data Contributor".
@@ -100,7 +104,7 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
 
 // app-package: Flex Consumption deployment; raw: the raw inbound archive; edi-inbox: files from trading partners
 // (the EdiInbox blob trigger); edi-outbox: the 997 acknowledgements it writes back.
-resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for name in [deploymentContainerName, 'raw', 'edi-inbox', 'edi-outbox']: {
+resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for name in [deploymentContainerName, 'raw', 'edi-inbox', 'edi-outbox', 'event-bodies']: {
   parent: blobService
   name: name
   properties: { publicAccess: 'None' }
@@ -113,7 +117,7 @@ resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-0
 
 // The Azure backend's tables (adapters/OrderOps.Storage.Azure/AzureStorageOptions.cs); queuefailures keeps the last error
 // of each failed queue message, which the dead-letter list joins to the poison queues.
-resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in ['idempotencykeys', 'checkpoints', 'ingestfailures', 'orderindex', 'duetimers', 'lifecycleexceptions', 'inventorypublications', 'queuefailures']: {
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in ['idempotencykeys', 'checkpoints', 'ingestfailures', 'orderindex', 'duetimers', 'lifecycleexceptions', 'inventorypublications', 'queuefailures', 'eventoutbox']: {
   parent: tableService
   name: name
 }]
@@ -296,6 +300,36 @@ resource amazonClientSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01'
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Service Bus: outbound business events (docs/events.md) on the order-events topic
+// ---------------------------------------------------------------------------------------------------------------
+
+// Standard: topics need it. Local (SAS) auth is off: the app sends with its managed identity.
+resource serviceBus 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
+  name: 'sb-${resourceToken}'
+  location: location
+  tags: tags
+  sku: { name: 'Standard', tier: 'Standard' }
+  properties: {
+    disableLocalAuth: true
+    minimumTlsVersion: '1.2'
+  }
+}
+
+// MessageId = the event id, so duplicate detection drops the resend of a delivery whose completion was lost; SessionId =
+// the order id or SKU, so session-enabled subscriptions receive each subject in order. Subscriptions and their rules
+// (filters on the `type` application property) are the user's to add.
+resource orderEventsTopic 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' = {
+  parent: serviceBus
+  name: 'order-events'
+  properties: {
+    requiresDuplicateDetection: true
+    duplicateDetectionHistoryTimeWindow: 'P1D'
+    supportOrdering: true
+    maxSizeInMegabytes: 1024
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Least-privilege data-plane roles for the app's identity, each on the one resource it is needed for
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -314,6 +348,17 @@ resource storageRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04
     principalType: 'ServicePrincipal'
   }
 }]
+
+// Send only, and only to the order-events topic.
+resource serviceBusRoleAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(orderEventsTopic.id, identity.id, roles.serviceBusDataSender)
+  scope: orderEventsTopic
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataSender)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
 
 resource keyVaultRoleAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(keyVault.id, identity.id, roles.keyVaultSecretsUser)
@@ -381,6 +426,9 @@ var appSettings = [
   { name: 'Channels__Shopify__AdminAccessToken', value: shopifyAdminAccessToken }
   { name: 'Inventory__FanOut__DispatchSchedule', value: inventoryDispatchSchedule }
   { name: 'Inventory__FanOut__ReconcileSchedule', value: inventoryReconcileSchedule }
+  { name: 'Events__Delivery__SweepSchedule', value: eventSweepSchedule }
+  // The host name only (the SDK wants `<name>.servicebus.windows.net`, the endpoint property is a URL).
+  { name: 'ServiceBusConnection__fullyQualifiedNamespace', value: split(split(serviceBus.properties.serviceBusEndpoint, '//')[1], ':')[0] }
   { name: 'Channels__Amazon__ClientId', value: amazonClientId }
   { name: 'Channels__Amazon__ClientSecret', value: empty(amazonClientSecret) ? '' : '${keyVaultReference}amazon-client-secret)' }
 ]
@@ -428,6 +476,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     keyVaultRoleAssignment
     appInsightsRoleAssignment
     cosmosDataContributor
+    serviceBusRoleAssignment
   ]
 }
 

@@ -23,8 +23,6 @@ public static class AzureConnections
 {
     public const string Cosmos = "CosmosDbConnection";
     public const string Storage = "StorageConnection";
-    /// <summary>No longer read by this backend (see <see cref="IsServiceBusConfigured"/>).</summary>
-    public const string ServiceBus = "ServiceBusConnection";
 
     public static CosmosClient CreateCosmosClient(IConfiguration configuration, Func<TokenCredential> credential)
     {
@@ -110,14 +108,6 @@ public static class AzureConnections
             ? new QueueServiceClient(new Uri(uri), credential(), options)
             : throw Missing(Storage, "queueServiceUri");
     }
-
-    /// <summary>
-    /// Obsolete: nothing sends to Service Bus any more (messages between functions are Storage queues). Kept only until
-    /// the Function app's composition stops asking; issue 16 brings Service Bus back for outbound events.
-    /// </summary>
-    public static bool IsServiceBusConfigured(IConfiguration configuration) =>
-        configuration is not null
-        && (!string.IsNullOrEmpty(configuration[ServiceBus]) || !string.IsNullOrEmpty(configuration[$"{ServiceBus}:fullyQualifiedNamespace"]));
 
     internal static bool IsTrue(string? value) => bool.TryParse(value, out var flag) && flag;
 

@@ -1,7 +1,10 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Azure.Cosmos;
+using OrderOps.Core.Events;
 using OrderOps.Core.Inventory.FanOut;
+using OrderOps.Core.Ports;
+using OrderOps.Storage.Azure.Events;
 using OrderOps.Storage.Azure.Archive;
 using OrderOps.Storage.Azure.Inventory;
 using OrderOps.Storage.Azure.Keys;
@@ -11,11 +14,23 @@ using OrderOps.Storage.Azure.Orders;
 namespace OrderOps.Storage.Azure;
 
 /// <summary>The Azure backend's stores over one set of clients; <see cref="EnsureCreatedAsync"/> creates what is missing.</summary>
-public sealed class AzureStorage(CosmosClient cosmos, TableServiceClient tables, BlobServiceClient blobs, AzureStorageOptions options, TimeProvider time)
+/// <remarks>Outbound events: with <paramref name="subscriptions"/> the order and publication stores write them to the event
+/// outbox (<see cref="CreateEventOutbox"/>) and wake the dispatcher through <paramref name="wake"/>.</remarks>
+public sealed class AzureStorage(
+    CosmosClient cosmos, TableServiceClient tables, BlobServiceClient blobs, AzureStorageOptions options, TimeProvider time,
+    EventSubscriptions? subscriptions = null, IMessageQueue? wake = null)
 {
     private Container Orders => cosmos.GetContainer(options.DatabaseName, options.OrdersContainer);
 
-    public CosmosOrderStore CreateOrderStore() => new(Orders, CreateOrderIndex(), time, options.CosmosEmulator);
+    public CosmosOrderStore CreateOrderStore() => new(Orders, CreateOrderIndex(), time, options.CosmosEmulator, CreateEventOutbox(), subscriptions, wake);
+
+    /// <summary>The event outbox; unconfirmed rows are checked against the order history or the publication row that made them.</summary>
+    public TableEventOutbox CreateEventOutbox() => new(tables.GetTableClient(options.EventOutboxTable), time, (source, e, ct) => source switch
+    {
+        TableEventOutbox.OrderSource => new CosmosOrderStore(Orders, CreateOrderIndex(), time, options.CosmosEmulator).IsCommittedAsync(e, ct),
+        TableEventOutbox.PublicationSource => new TableInventoryPublicationStore(tables.GetTableClient(options.InventoryPublicationsTable)).IsCommittedAsync(e, ct),
+        _ => Task.FromResult<bool?>(false),
+    });
 
     public OrderIndex CreateOrderIndex() => new(tables.GetTableClient(options.OrderIndexTable));
 
@@ -35,7 +50,8 @@ public sealed class AzureStorage(CosmosClient cosmos, TableServiceClient tables,
         new(cosmos.GetContainer(options.DatabaseName, options.InventoryContainer), cosmos.GetContainer(options.DatabaseName, options.InventoryMetaContainer),
             time, ledger, options.CosmosEmulator, signals, logger, changes);
 
-    public TableInventoryPublicationStore CreateInventoryPublicationStore() => new(tables.GetTableClient(options.InventoryPublicationsTable));
+    public TableInventoryPublicationStore CreateInventoryPublicationStore() =>
+        new(tables.GetTableClient(options.InventoryPublicationsTable), CreateEventOutbox(), subscriptions, wake);
 
     public TableTimerStore CreateTimerStore() => new(tables.GetTableClient(options.TimerTable), time);
 

@@ -44,7 +44,10 @@ public sealed record AzureStorageOptions
     public string QueueFailureTable { get; init; } = "queuefailures";
 
     /// <summary>Every table above: what <see cref="AzureStorage.EnsureCreatedAsync"/> creates and infra/ must declare.</summary>
-    public IReadOnlyList<string> Tables => [IdempotencyTable, CheckpointTable, IngestFailureTable, OrderIndexTable, TimerTable, LifecycleExceptionTable, InventoryPublicationsTable, QueueFailureTable];
+    /// <summary>Outbound events owed to each subscriber (see <see cref="Events.TableEventOutbox"/>).</summary>
+    public string EventOutboxTable { get; init; } = "eventoutbox";
+
+    public IReadOnlyList<string> Tables => [IdempotencyTable, CheckpointTable, IngestFailureTable, OrderIndexTable, TimerTable, LifecycleExceptionTable, InventoryPublicationsTable, QueueFailureTable, EventOutboxTable];
 
     /// <summary>Every Cosmos DB container the backend uses, with its partition key path: what <see cref="AzureStorage.EnsureCreatedAsync"/> creates and infra/ must declare.</summary>
     public IReadOnlyList<(string Name, string PartitionKey)> CosmosContainers =>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using OrderOps.Core.Events;
 using OrderOps.Core.Inventory.FanOut;
 using OrderOps.Core.Ports;
 using OrderOps.Storage.Azure.Inventory;
@@ -34,12 +35,18 @@ public static class AzureStorageServiceCollectionExtensions
         services.AddSingleton(sp => AzureConnections.CreateCosmosClient(configuration, sp.GetRequiredService<TokenCredential>));
         services.AddSingleton(sp => AzureConnections.CreateTableServiceClient(configuration, sp.GetRequiredService<TokenCredential>));
         services.AddSingleton(sp => AzureConnections.CreateBlobServiceClient(configuration, sp.GetRequiredService<TokenCredential>));
+        services.TryAddSingleton(EventSubscriptions.None);
         services.AddSingleton(sp => new AzureStorage(
             sp.GetRequiredService<Microsoft.Azure.Cosmos.CosmosClient>(),
             sp.GetRequiredService<global::Azure.Data.Tables.TableServiceClient>(),
             sp.GetRequiredService<global::Azure.Storage.Blobs.BlobServiceClient>(),
             options,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<EventSubscriptions>(),
+            // The dispatcher's wake-up goes through the queue port registered by AddAzureMessaging, looked up when first
+            // sent: the queue's failure recorder is made by this AzureStorage, so resolving it here would be circular.
+            new DeferredMessageQueue(sp)));
+        services.AddSingleton<IEventOutbox>(sp => sp.GetRequiredService<AzureStorage>().CreateEventOutbox());
         services.AddSingleton<IOrderStore>(sp => sp.GetRequiredService<AzureStorage>().CreateOrderStore());
         services.AddSingleton<IIdempotencyStore>(sp => sp.GetRequiredService<AzureStorage>().CreateIdempotencyStore());
         services.AddSingleton<ICheckpointStore>(sp => sp.GetRequiredService<AzureStorage>().CreateCheckpointStore());
@@ -94,4 +101,11 @@ public static class AzureStorageServiceCollectionExtensions
         services.AddSingleton<IInventoryPublicationStore>(sp => sp.GetRequiredService<AzureStorage>().CreateInventoryPublicationStore());
         return services;
     }
+}
+
+/// <summary>The registered <see cref="IMessageQueue"/>, resolved at the first send (none registered: nothing is sent).</summary>
+internal sealed class DeferredMessageQueue(IServiceProvider services) : IMessageQueue
+{
+    public Task SendAsync(string queueName, QueueMessage message, CancellationToken cancellationToken) =>
+        services.GetService<IMessageQueue>()?.SendAsync(queueName, message, cancellationToken) ?? Task.CompletedTask;
 }

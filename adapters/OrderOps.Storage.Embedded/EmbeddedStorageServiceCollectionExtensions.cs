@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OrderOps.Core.Events;
 using OrderOps.Core.Inventory.FanOut;
 using OrderOps.Core.Ports;
 using OrderOps.Storage.Embedded.Archive;
+using OrderOps.Storage.Embedded.Events;
 using OrderOps.Storage.Embedded.Files;
 using OrderOps.Storage.Embedded.Inventory;
 using OrderOps.Storage.Embedded.Keys;
@@ -26,7 +28,10 @@ public static class EmbeddedStorageServiceCollectionExtensions
         services.AddSingleton<SqliteMessageQueue>();
         services.AddSingleton<IMessageQueue>(sp => sp.GetRequiredService<SqliteMessageQueue>());
         services.AddSingleton<IQueueReceiver>(sp => sp.GetRequiredService<SqliteMessageQueue>());
-        services.AddSingleton<IOrderStore, SqliteOrderStore>();
+        services.TryAddSingleton(EventSubscriptions.None);
+        services.AddSingleton<IOrderStore>(sp => new SqliteOrderStore(
+            sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<EventSubscriptions>(), sp.GetRequiredService<QueueSignal>()));
+        services.AddSingleton<IEventOutbox, SqliteEventOutbox>();
         services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
         services.AddSingleton<ICheckpointStore, SqliteCheckpointStore>();
         services.AddSingleton<IRawArchive, SqliteRawArchive>();
@@ -37,7 +42,8 @@ public static class EmbeddedStorageServiceCollectionExtensions
         services.TryAddSingleton<InventorySignals>();
         services.AddSingleton<IInventoryLedger>(sp => new SqliteInventoryLedger(
             sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<InventorySignals>(), sp.GetRequiredService<QueueSignal>()));
-        services.AddSingleton<IInventoryPublicationStore, SqliteInventoryPublicationStore>();
+        services.AddSingleton<IInventoryPublicationStore>(sp => new SqliteInventoryPublicationStore(
+            sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<EventSubscriptions>(), sp.GetRequiredService<QueueSignal>()));
         return services;
     }
 }

@@ -17,11 +17,15 @@ using OrderOps.Testing;
 //    location (as seen by the fake location): orders per second from the first webhook to the last release.
 // 3. Latency: posts --shipments "shipped" fulfillment events (a few at a time) and measures, per shipment, the time from
 //    sending the event to the fake Shopify receiving the fulfillmentCreate with its tracking number (p50/p90/p99).
+// 4. Outbound events: a webhook subscriber on loopback (signature verified) receives every business event; reports
+//    events per second delivered (first to last arrival) and the lag from the transition (the envelope's time) to its
+//    arrival (p50/p99), and checks each order's events arrived in order, once. --subscriber 0 leaves it out.
 // Only loopback is addressed; every loop is bounded by a count and by --timeout.
 var orders = Option("--orders", 1000);
 var concurrency = Option("--concurrency", 16);
 var shipments = Option("--shipments", 500);
 var timeout = TimeSpan.FromSeconds(Option("--timeout", 300));
+var withSubscriber = Option("--subscriber", 1) != 0;
 string[] locations = ["east", "west", "north"];
 const string Secret = "load-secret";
 const string ApiKey = "load-key";
@@ -44,6 +48,7 @@ try
 
     SqliteConnection.ClearAllPools();
     await using var world = await FakeOutsideWorld.StartAsync();
+    await using var subscriber = await EventSubscriber.StartAsync();
     var settings = new Dictionary<string, string>
     {
         ["OrderOps__DataDirectory"] = dataDirectory,
@@ -53,6 +58,14 @@ try
     foreach (var (key, value) in world.Settings(locations))
     {
         settings[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+    }
+
+    if (withSubscriber)
+    {
+        foreach (var (key, value) in subscriber.Settings("load"))
+        {
+            settings[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
     }
 
     await using var host = await StandaloneProcess.StartAsync(settings);
@@ -122,6 +135,29 @@ try
     var latencies = world.Fulfillments.GroupBy(f => f.TrackingNumber!).Select(g => Stopwatch.GetElapsedTime(sentAt[g.Key], g.Min(f => f.Ticks)).TotalMilliseconds).Order().ToList();
     Console.WriteLine(FormattableString.Invariant(
         $"shipment event -> Shopify fulfillmentCreate issued, {latencies.Count} shipments: p50 {Percentile(latencies, 0.50):F1} ms, p90 {Percentile(latencies, 0.90):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, max {latencies[^1]:F1} ms"));
+
+    if (withSubscriber)
+    {
+        // --- outbound events: transition -> webhook delivery -------------------------------------------------------
+        // Per order: received, validated, allocated, released; per shipped order also shipment.recorded and shipped.
+        var expected = orders * 4 + toShip.Length * 2;
+        while (subscriber.Accepted.Count() < expected)
+        {
+            await Task.Delay(10, deadline.Token);
+        }
+
+        var delivered = subscriber.Accepted.ToList();
+        var lags = delivered.Select(d => (d.At - DateTimeOffset.Parse(d.Envelope["time"]!.GetValue<string>(), CultureInfo.InvariantCulture)).TotalMilliseconds).Order().ToList();
+        var span = TimeSpan.FromTicks(delivered.Max(d => d.At).Ticks - delivered.Min(d => d.At).Ticks);
+        var duplicates = delivered.Count - delivered.Select(d => d.Id).Distinct().Count();
+        var outOfOrder = delivered.GroupBy(d => d.Subject).Count(g =>
+        {
+            var sequences = g.Select(d => d.Envelope["data"]!["sequence"]!.GetValue<long>()).ToList();
+            return !sequences.SequenceEqual(sequences.Order());
+        });
+        Console.WriteLine(FormattableString.Invariant(
+            $"outbound events -> loopback webhook subscriber: {delivered.Count} events ({delivered.Count(d => !d.SignatureValid)} bad signatures, {duplicates} duplicates, {outOfOrder} orders out of order) delivered over {span.TotalSeconds:F1} s = {delivered.Count / span.TotalSeconds:F0} events/s; transition -> delivery lag p50 {Percentile(lags, 0.50):F1} ms, p90 {Percentile(lags, 0.90):F1} ms, p99 {Percentile(lags, 0.99):F1} ms, max {lags[^1]:F1} ms"));
+    }
 }
 finally
 {

@@ -1,6 +1,9 @@
 using Azure;
 using Azure.Data.Tables;
+using System.Runtime.Serialization;
+using OrderOps.Core.Events;
 using OrderOps.Core.Ports;
+using OrderOps.Storage.Azure.Events;
 
 namespace OrderOps.Storage.Azure.Inventory;
 
@@ -16,9 +19,18 @@ namespace OrderOps.Storage.Azure.Inventory;
 /// </para>
 /// Versions only ever increase per (channel, SKU), even across pending pushes, so a completion quoting the version of an
 /// earlier push can never retire a later one.
+/// <para>
+/// A success that changes the published quantity makes an <c>orderops.inventory.published</c> event: written to the event
+/// outbox ahead of the row's write and confirmed after it; the row keeps the ids of its recent events
+/// (<see cref="PublicationEntity.EventIds"/>) so <see cref="IsCommittedAsync"/> can tell the outbox after a crash.
+/// </para>
 /// </summary>
-public sealed class TableInventoryPublicationStore(TableClient table) : IInventoryPublicationStore
+public sealed class TableInventoryPublicationStore(TableClient table, TableEventOutbox? outbox = null, EventSubscriptions? subscriptions = null, IMessageQueue? wake = null)
+    : IInventoryPublicationStore
 {
+    /// <summary>Event ids a row remembers: far more publications than one SKU and channel see while a write-ahead row waits.</summary>
+    private const int RememberedEvents = 16;
+
     private const int PointReadLimit = 20;
 
     public async Task<IReadOnlyDictionary<string, PublicationState>> GetStatesAsync(string channel, IReadOnlyCollection<string> skus, CancellationToken cancellationToken)
@@ -127,6 +139,14 @@ public sealed class TableInventoryPublicationStore(TableClient table) : IInvento
             {
                 case PushCompletionKind.Published:
                     entity ??= New(completion.Channel, completion.Sku, lastAttemptAt: at);
+                    entity.Event = subscriptions is { Any: true }
+                        ? OutboundEventMapper.FromPublication(completion.Channel, completion.Sku, completion.Quantity, entity.PublishedQuantity, completion.At, completion.Version)
+                        : null;
+                    if (entity.Event is { } e)
+                    {
+                        entity.EventIds = string.Join(',', (entity.EventIds ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries).Append(e.Id).TakeLast(RememberedEvents));
+                    }
+
                     entity.PublishedQuantity = completion.Quantity;
                     entity.PublishedAt = at;
                     if (entity.HasPending)
@@ -184,13 +204,31 @@ public sealed class TableInventoryPublicationStore(TableClient table) : IInvento
                     {
                         var existing = await FindAsync(group.Key.Channel, group.Key.Sku, ct);
                         var exists = existing is not null;
-                        if (change(item, existing) is not { } changed || await TryWriteAsync(changed, exists, ct))
+                        if (change(item, existing) is not { } changed)
                         {
+                            break;
+                        }
+
+                        var ahead = changed.Event is { } e && outbox is not null && subscriptions is not null
+                            ? await outbox.WriteAheadAsync(subscriptions, TableEventOutbox.PublicationSource, [e], ct)
+                            : [];
+                        if (await TryWriteAsync(changed, exists, ct))
+                        {
+                            await (outbox?.ConfirmAndWakeAsync(ahead, wake) ?? Task.CompletedTask);
                             break;
                         }
                     }
                 }
             });
+
+    /// <summary>For <see cref="TableEventOutbox"/>: is the publication event among those its row committed? Null when not (yet).</summary>
+    public async Task<bool?> IsCommittedAsync(OutboundEvent e, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var data = System.Text.Json.Nodes.JsonNode.Parse(e.Data)!;
+        var row = await FindAsync(data["channel"]!.GetValue<string>(), data["sku"]!.GetValue<string>(), cancellationToken);
+        return row?.EventIds?.Split(',').Contains(e.Id, StringComparer.Ordinal) == true ? true : null;
+    }
 
     private async Task<bool> TryWriteAsync(PublicationEntity entity, bool exists, CancellationToken cancellationToken)
     {
@@ -295,5 +333,12 @@ public sealed class TableInventoryPublicationStore(TableClient table) : IInvento
         public string? LastError { get; set; }
 
         public long LeasedUntil { get; set; }
+
+        /// <summary>Ids of the last events this row's publications made, comma-separated, newest last.</summary>
+        public string? EventIds { get; set; }
+
+        /// <summary>The event the write being prepared makes (not stored).</summary>
+        [IgnoreDataMember]
+        public OutboundEvent? Event { get; set; }
     }
 }

@@ -4,9 +4,12 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Azure.Cosmos;
+using global::Azure;
+using OrderOps.Core.Events;
 using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
+using OrderOps.Storage.Azure.Events;
 
 namespace OrderOps.Storage.Azure.Orders;
 
@@ -29,8 +32,14 @@ namespace OrderOps.Storage.Azure.Orders;
 /// concurrent writers cannot both commit the same sequence numbers because only one <c>If-Match</c> can succeed.
 /// </para>
 /// Listing needs a cross-partition query, which cosmosdb-server cannot run; see <see cref="OrderIndex"/>.
+/// <para>
+/// Outbound events: the save's business events go to the event outbox ahead of the commit and are confirmed after it
+/// (<see cref="TableEventOutbox"/>); <see cref="IsCommittedAsync"/> answers the outbox when a crash left them unconfirmed.
+/// </para>
 /// </summary>
-public sealed class CosmosOrderStore(Container container, OrderIndex index, TimeProvider time, bool emulator = false) : IOrderStore
+public sealed class CosmosOrderStore(
+    Container container, OrderIndex index, TimeProvider time, bool emulator = false,
+    TableEventOutbox? outbox = null, EventSubscriptions? subscriptions = null, IMessageQueue? wake = null) : IOrderStore
 {
     public async Task<OrderRecord?> GetAsync(string orderId, CancellationToken cancellationToken)
     {
@@ -51,6 +60,7 @@ public sealed class CosmosOrderStore(Container container, OrderIndex index, Time
             var created = Document(record, now, now, 0, newEvents);
             // Write-ahead index entry: a failed create leaves an entry that listing recognises as stale and skips.
             await index.PutAsync(orderId, record.Order.Channel, record.Status, now, cancellationToken);
+            var ahead = await WriteEventsAheadAsync(orderId, 0, newEvents, cancellationToken);
             using var response = await container.CreateItemStreamAsync(ToStream(created), partition, cancellationToken: cancellationToken);
             if (response.StatusCode == HttpStatusCode.Conflict)
             {
@@ -58,6 +68,7 @@ public sealed class CosmosOrderStore(Container container, OrderIndex index, Time
             }
 
             EnsureSuccess(response);
+            await (outbox?.ConfirmAndWakeAsync(ahead, wake) ?? Task.CompletedTask);
             return record with { ETag = response.Headers.ETag, CreatedAt = Ms(now), ModifiedAt = Ms(now) };
         }
 
@@ -75,6 +86,7 @@ public sealed class CosmosOrderStore(Container container, OrderIndex index, Time
         var previousModifiedAt = DateTimeOffset.FromUnixTimeMilliseconds(stored.Body["modifiedAt"]!.GetValue<long>());
         var replacement = Document(record, createdAt, now, eventCount, newEvents);
         await index.PutAsync(orderId, record.Order.Channel, record.Status, now, cancellationToken);
+        var written = await WriteEventsAheadAsync(orderId, eventCount, newEvents, cancellationToken);
         using (var response = await container.ReplaceItemStreamAsync(ToStream(replacement), DocumentId(orderId), partition, new ItemRequestOptions { IfMatchEtag = expectedETag }, cancellationToken))
         {
             if (response.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
@@ -83,6 +95,7 @@ public sealed class CosmosOrderStore(Container container, OrderIndex index, Time
             }
 
             EnsureSuccess(response);
+            await (outbox?.ConfirmAndWakeAsync(written, wake) ?? Task.CompletedTask);
             await index.RemoveAsync(orderId, previousModifiedAt, Ms(now), cancellationToken);
             return record with { ETag = response.Headers.ETag, CreatedAt = createdAt, ModifiedAt = Ms(now) };
         }
@@ -126,6 +139,22 @@ public sealed class CosmosOrderStore(Container container, OrderIndex index, Time
         return bySequence.Values.ToList();
     }
 
+    /// <summary>For <see cref="TableEventOutbox"/>: is <paramref name="e"/> the event this order's history holds at its position?
+    /// Null when the history does not reach that position.</summary>
+    public async Task<bool?> IsCommittedAsync(OutboundEvent e, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var sequence = long.Parse(e.Position, NumberStyles.None, CultureInfo.InvariantCulture);
+        var history = await GetEventsAsync(e.Subject, cancellationToken);
+        if (history.FirstOrDefault(h => h.Sequence == sequence) is not { } stored)
+        {
+            return null;
+        }
+
+        return OutboundEventMapper.FromOrderEvents(e.Subject, [stored]) is [var committed]
+            && committed.Id == e.Id && committed.Type == e.Type && committed.Time == e.Time && committed.Data == e.Data;
+    }
+
     public Task<OrderPage> ListAsync(OrderQuery query, CancellationToken cancellationToken) =>
         index.ListAsync(query, GetAsync, cancellationToken);
 
@@ -134,6 +163,17 @@ public sealed class CosmosOrderStore(Container container, OrderIndex index, Time
 
     internal static string EventId(string orderId, long sequence) =>
         FormattableString.Invariant($"{DocumentId(orderId)}:evt:{sequence:D10}");
+
+    private async Task<IReadOnlyList<global::Azure.Data.Tables.TableEntity>> WriteEventsAheadAsync(string orderId, long previousCount, IReadOnlyList<OrderEvent> newEvents, CancellationToken cancellationToken)
+    {
+        if (outbox is null || subscriptions is not { Any: true } || newEvents.Count == 0)
+        {
+            return [];
+        }
+
+        var numbered = newEvents.Select((e, i) => e with { Sequence = previousCount + i + 1 }).ToList();
+        return await outbox.WriteAheadAsync(subscriptions, TableEventOutbox.OrderSource, OutboundEventMapper.FromOrderEvents(orderId, numbered), cancellationToken);
+    }
 
     private async Task<(JsonObject Body, string ETag)?> ReadOrderAsync(string orderId, CancellationToken cancellationToken)
     {

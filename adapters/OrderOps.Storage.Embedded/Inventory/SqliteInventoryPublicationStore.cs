@@ -1,11 +1,20 @@
 using Microsoft.Data.Sqlite;
+using OrderOps.Core.Events;
 using OrderOps.Core.Ports;
+using OrderOps.Storage.Embedded.Events;
+using OrderOps.Storage.Embedded.Messaging;
 
 namespace OrderOps.Storage.Embedded.Inventory;
 
-/// <summary>Published quantities and the pending-push outbox on SQLite (see <see cref="IInventoryPublicationStore"/>).</summary>
-public sealed class SqliteInventoryPublicationStore(SqliteDatabase database) : IInventoryPublicationStore
+/// <summary>
+/// Published quantities and the pending-push outbox on SQLite (see <see cref="IInventoryPublicationStore"/>). A completion
+/// that changes a published quantity writes its <c>orderops.inventory.published</c> event to the event outbox in the same
+/// transaction.
+/// </summary>
+public sealed class SqliteInventoryPublicationStore(SqliteDatabase database, EventSubscriptions? subscriptions = null, QueueSignal? signal = null) : IInventoryPublicationStore
 {
+    private readonly EventSubscriptions _subscriptions = subscriptions ?? EventSubscriptions.None;
+
     private const int MaxParametersPerQuery = 500;
     private const string PendingColumns = "p.channel, p.sku, p.quantity, p.version, p.due_at, p.changed_at, p.attempts, p.parked, p.last_error, pub.published_quantity";
 
@@ -150,13 +159,21 @@ public sealed class SqliteInventoryPublicationStore(SqliteDatabase database) : I
             return leased;
         }, cancellationToken);
 
-    public Task CompleteAsync(IReadOnlyList<PushCompletion> completions, CancellationToken cancellationToken)
+    public async Task CompleteAsync(IReadOnlyList<PushCompletion> completions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(completions);
-        return database.WriteAsync(async (connection, transaction) =>
+        var published = await database.WriteAsync(async (connection, transaction) =>
         {
+            var events = new List<OutboundEvent>();
             foreach (var completion in completions)
             {
+                if (completion.Kind == PushCompletionKind.Published && _subscriptions.Any
+                    && OutboundEventMapper.FromPublication(completion.Channel, completion.Sku, completion.Quantity,
+                        await PublishedQuantityAsync(connection, transaction, completion.Channel, completion.Sku, cancellationToken), completion.At, completion.Version) is { } e)
+                {
+                    events.Add(e);
+                }
+
                 await using var command = connection.CreateCommand();
                 command.Transaction = transaction;
                 command.CommandText = completion.Kind switch
@@ -193,8 +210,22 @@ public sealed class SqliteInventoryPublicationStore(SqliteDatabase database) : I
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            return completions.Count;
+            return events.Count == 0 ? 0 : await SqliteEventOutbox.InsertAsync(connection, transaction, _subscriptions, events, completions[0].At, cancellationToken);
         }, cancellationToken);
+        if (published > 0)
+        {
+            signal?.Notify(QueueNames.OutboundEvents);
+        }
+    }
+
+    private static async Task<int?> PublishedQuantityAsync(SqliteConnection connection, SqliteTransaction transaction, string channel, string sku, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT published_quantity FROM inventory_publications WHERE channel = $channel AND sku = $sku";
+        command.Parameters.AddWithValue("$channel", channel);
+        command.Parameters.AddWithValue("$sku", sku);
+        return await command.ExecuteScalarAsync(cancellationToken) is long value ? (int)value : null;
     }
 
     public async Task<DateTimeOffset?> NextDueAsync(string channel, CancellationToken cancellationToken)

@@ -1,15 +1,23 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using OrderOps.Core.Events;
 using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
+using OrderOps.Storage.Embedded.Events;
+using OrderOps.Storage.Embedded.Messaging;
 
 namespace OrderOps.Storage.Embedded.Orders;
 
-/// <summary>Orders and their events in two tables; a save writes both in one transaction.</summary>
-public sealed class SqliteOrderStore(SqliteDatabase database, TimeProvider time) : IOrderStore
+/// <summary>
+/// Orders and their events in two tables; a save writes both in one transaction, together with the outbound events its
+/// history events make for <paramref name="subscriptions"/> (the event outbox) and the dispatcher's wake-up.
+/// </summary>
+public sealed class SqliteOrderStore(SqliteDatabase database, TimeProvider time, EventSubscriptions? subscriptions = null, QueueSignal? signal = null) : IOrderStore
 {
+    private readonly EventSubscriptions _subscriptions = subscriptions ?? EventSubscriptions.None;
+
     private const string Columns = "order_id, status, version, created_at, modified_at, document, process_state";
 
     private const string SummaryColumns = """
@@ -28,11 +36,11 @@ public sealed class SqliteOrderStore(SqliteDatabase database, TimeProvider time)
         return await reader.ReadAsync(cancellationToken) ? ReadRecord(reader) : null;
     }
 
-    public Task<OrderRecord> SaveAsync(OrderRecord record, string? expectedETag, IReadOnlyList<OrderEvent> newEvents, CancellationToken cancellationToken)
+    public async Task<OrderRecord> SaveAsync(OrderRecord record, string? expectedETag, IReadOnlyList<OrderEvent> newEvents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(newEvents);
-        return database.WriteAsync(async (connection, transaction) =>
+        var (saved, published) = await database.WriteAsync(async (connection, transaction) =>
         {
             var now = time.GetUtcNow();
             var document = OrderOpsJson.Serialize(record.Order);
@@ -79,13 +87,24 @@ public sealed class SqliteOrderStore(SqliteDatabase database, TimeProvider time)
                 createdAt = UnixTime.FromMs(createdMs);
             }
 
+            var published = 0;
             if (newEvents.Count > 0)
             {
-                await AppendEventsAsync(connection, transaction, record.OrderId, newEvents, cancellationToken);
+                var numbered = await AppendEventsAsync(connection, transaction, record.OrderId, newEvents, cancellationToken);
+                if (_subscriptions.Any)
+                {
+                    published = await SqliteEventOutbox.InsertAsync(connection, transaction, _subscriptions, OutboundEventMapper.FromOrderEvents(record.OrderId, numbered), now, cancellationToken);
+                }
             }
 
-            return record with { ETag = version.ToString(CultureInfo.InvariantCulture), CreatedAt = createdAt, ModifiedAt = now };
+            return (record with { ETag = version.ToString(CultureInfo.InvariantCulture), CreatedAt = createdAt, ModifiedAt = now }, published);
         }, cancellationToken);
+        if (published > 0)
+        {
+            signal?.Notify(QueueNames.OutboundEvents);
+        }
+
+        return saved;
     }
 
     public async Task<IReadOnlyList<OrderEvent>> GetEventsAsync(string orderId, CancellationToken cancellationToken)
@@ -168,8 +187,9 @@ public sealed class SqliteOrderStore(SqliteDatabase database, TimeProvider time)
         return new OrderPage(records, OrderContinuation.Encode(new(last.ModifiedAt, last.OrderId)));
     }
 
-    private static async Task AppendEventsAsync(SqliteConnection connection, SqliteTransaction transaction, string orderId, IReadOnlyList<OrderEvent> events, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<OrderEvent>> AppendEventsAsync(SqliteConnection connection, SqliteTransaction transaction, string orderId, IReadOnlyList<OrderEvent> events, CancellationToken cancellationToken)
     {
+        var numbered = new List<OrderEvent>(events.Count);
         await using var next = Command(connection, transaction, "SELECT COALESCE(MAX(sequence), 0) FROM order_events WHERE order_id = $id");
         next.Parameters.AddWithValue("$id", orderId);
         var sequence = (long)(await next.ExecuteScalarAsync(cancellationToken))!;
@@ -194,7 +214,10 @@ public sealed class SqliteOrderStore(SqliteDatabase database, TimeProvider time)
             cause.Value = (object?)e.Cause ?? DBNull.Value;
             data.Value = (object?)e.Data ?? DBNull.Value;
             await insert.ExecuteNonQueryAsync(cancellationToken);
+            numbered.Add(e with { Sequence = sequence });
         }
+
+        return numbered;
     }
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)

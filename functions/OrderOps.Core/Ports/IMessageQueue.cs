@@ -45,4 +45,7 @@ public static class QueueNames
 
     /// <summary>SKUs whose stock changed, waking the inventory fan-out (see <c>InventoryChangedMessage</c>).</summary>
     public const string InventoryChanges = "inventory-changes";
+
+    /// <summary>Wakes the outbound event dispatcher after a commit wrote events to the outbox (the body is not read).</summary>
+    public const string OutboundEvents = "outbound-events";
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrderOps.Adapters.Events;
 using OrderOps.Adapters.Fulfillment;
 using OrderOps.Adapters.EdiX12;
 using OrderOps.Adapters.Shopify;
@@ -64,6 +65,9 @@ public static class OrderOpsServiceCollectionExtensions
         services.AddAmazonChannel(configuration);
         services.AddEdiChannel(configuration);
         services.AddInventory(configuration);
+
+        // Outbound business events: the stores write them in their commits; the dispatcher delivers them.
+        services.AddOutboundEvents(configuration);
         return services;
     }
 

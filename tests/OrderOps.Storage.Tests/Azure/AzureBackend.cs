@@ -61,21 +61,7 @@ public sealed class AzureBackend : IStorageBackend
             throw new InvalidOperationException($"ORDEROPS_REQUIRE_AZURE_TESTS is set but the Azure services are not configured: {missing}.");
         }
 
-        var suffix = Guid.NewGuid().ToString("N")[..12];
-        var options = new AzureStorageOptions
-        {
-            DatabaseName = await AzureTestEnvironment.CreateCosmosDatabaseAsync(Cosmos.Value, "t"),
-            IdempotencyTable = "keys" + suffix,
-            CheckpointTable = "checkpoints" + suffix,
-            IngestFailureTable = "failures" + suffix,
-            OrderIndexTable = "orderindex" + suffix,
-            TimerTable = "duetimers" + suffix,
-            LifecycleExceptionTable = "lifecycleexceptions" + suffix,
-            InventoryPublicationsTable = "pubs" + suffix,
-            QueueFailureTable = "queuefailures" + suffix,
-            RawArchiveContainer = "raw-" + suffix,
-            CosmosEmulator = AzureTestEnvironment.CosmosIsEmulator,
-        };
+        var options = await FreshOptionsAsync("t");
         var connection = AzureTestEnvironment.StorageConnectionString;
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
         var storage = new AzureStorage(Cosmos.Value, new TableServiceClient(connection), new BlobServiceClient(connection), options, time);
@@ -84,6 +70,27 @@ public sealed class AzureBackend : IStorageBackend
     }
 
     public async ValueTask DisposeAsync() => await _storage.DeleteAsync(default);
+
+    /// <summary>Resource names no other test uses: a new database (named from <paramref name="databasePrefix"/>) and suffixed tables and container.</summary>
+    internal static async Task<AzureStorageOptions> FreshOptionsAsync(string databasePrefix)
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..12];
+        return new AzureStorageOptions
+        {
+            DatabaseName = await AzureTestEnvironment.CreateCosmosDatabaseAsync(Cosmos.Value, databasePrefix),
+            IdempotencyTable = "keys" + suffix,
+            CheckpointTable = "checkpoints" + suffix,
+            IngestFailureTable = "failures" + suffix,
+            OrderIndexTable = "orderindex" + suffix,
+            TimerTable = "duetimers" + suffix,
+            LifecycleExceptionTable = "lifecycleexceptions" + suffix,
+            InventoryPublicationsTable = "pubs" + suffix,
+            QueueFailureTable = "queuefailures" + suffix,
+            EventOutboxTable = "eventoutbox" + suffix,
+            RawArchiveContainer = "raw-" + suffix,
+            CosmosEmulator = AzureTestEnvironment.CosmosIsEmulator,
+        };
+    }
 
     private sealed class SeeQueueBackend : IMessageQueue
     {
@@ -193,21 +200,7 @@ public sealed class AzureLifecycleBackend : ILifecycleStorageBackend
             throw new InvalidOperationException($"ORDEROPS_REQUIRE_AZURE_TESTS is set but the Azure services are not configured: {missing}.");
         }
 
-        var suffix = Guid.NewGuid().ToString("N")[..12];
-        var options = new AzureStorageOptions
-        {
-            DatabaseName = await AzureTestEnvironment.CreateCosmosDatabaseAsync(AzureBackend.Cosmos.Value, "lc"),
-            IdempotencyTable = "keys" + suffix,
-            CheckpointTable = "checkpoints" + suffix,
-            IngestFailureTable = "failures" + suffix,
-            OrderIndexTable = "orderindex" + suffix,
-            TimerTable = "duetimers" + suffix,
-            LifecycleExceptionTable = "lifecycleexceptions" + suffix,
-            InventoryPublicationsTable = "pubs" + suffix,
-            QueueFailureTable = "queuefailures" + suffix,
-            RawArchiveContainer = "raw-" + suffix,
-            CosmosEmulator = AzureTestEnvironment.CosmosIsEmulator,
-        };
+        var options = await AzureBackend.FreshOptionsAsync("lc");
         var connection = AzureTestEnvironment.StorageConnectionString;
         var storage = new AzureStorage(AzureBackend.Cosmos.Value, new TableServiceClient(connection), new BlobServiceClient(connection), options, TimeProvider.System);
         await storage.EnsureCreatedAsync(default);
