@@ -26,6 +26,7 @@ var concurrency = Option("--concurrency", 16);
 var shipments = Option("--shipments", 500);
 var timeout = TimeSpan.FromSeconds(Option("--timeout", 300));
 var withSubscriber = Option("--subscriber", 1) != 0;
+var shopifyPoints = Option("--shopify-points", 1_000_000);
 string[] locations = ["east", "west", "north"];
 const string Secret = "load-secret";
 const string ApiKey = "load-key";
@@ -59,6 +60,15 @@ try
     {
         settings[key.Replace(":", "__", StringComparison.Ordinal)] = value;
     }
+
+    // The shop's GraphQL cost budget: by default the client spends Shopify's points as a real shop allows (50 a second,
+    // ~2.5 fulfillments a second), which would measure the budget, not OrderOps. The fake Admin API has no cost limit,
+    // so --shopify-points (default: effectively unlimited) sets the budget; pass 50 to see a real shop's pace.
+    var shop = $"Channels__Shopify__Shops__{ShopifyWebhooks.Shop}__";
+    settings[shop + "AdminAccessToken"] = "shpat_fake";
+    settings[shop + "AdminApiBaseUrl"] = world.BaseAddress.ToString();
+    settings[shop + "CostPointsPerSecond"] = shopifyPoints.ToString(CultureInfo.InvariantCulture);
+    settings[shop + "CostBurst"] = Math.Max(1000, shopifyPoints).ToString(CultureInfo.InvariantCulture);
 
     if (withSubscriber)
     {
