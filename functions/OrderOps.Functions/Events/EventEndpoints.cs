@@ -39,7 +39,7 @@ public sealed class EventEndpoints(EventSubscriptions subscriptions, IEventOutbo
             return UnknownSubscriber(name);
         }
 
-        var limit = int.TryParse(request.Query["limit"].FirstOrDefault(), CultureInfo.InvariantCulture, out var parsed) ? Math.Clamp(parsed, 1, 1000) : 100;
+        var limit = ListLimit.From(request);
         var all = string.Equals(request.Query["all"].FirstOrDefault(), "true", StringComparison.OrdinalIgnoreCase);
         var deliveries = await outbox.ListAsync(name, parkedOnly: !all, limit, cancellationToken);
         return Results.Ok(new

@@ -1,5 +1,5 @@
-using System.Globalization;
 using OrderOps.Core.Ports;
+using OrderOps.Functions.Http;
 
 namespace OrderOps.Functions.Ingest;
 
@@ -11,7 +11,7 @@ public sealed class IngestFailureEndpoints(IIngestFailureStore failures)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/ingest/failures")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var limit = int.TryParse(request.Query["limit"].FirstOrDefault(), CultureInfo.InvariantCulture, out var parsed) ? Math.Clamp(parsed, 1, 1000) : 100;
+        var limit = ListLimit.From(request);
         var list = await failures.ListAsync(request.Query["channel"].FirstOrDefault(), limit, cancellationToken);
         return Results.Ok(new { failures = list });
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -137,7 +136,7 @@ public sealed class LifecycleEndpoints(
             return Problems.BadRequest("The query is not valid.", "status must be open or all.");
         }
 
-        var limit = int.TryParse(request.Query["limit"].FirstOrDefault(), CultureInfo.InvariantCulture, out var parsed) ? Math.Clamp(parsed, 1, 1000) : 100;
+        var limit = ListLimit.From(request);
         var list = await exceptions.ListAsync(status == "open", request.Query["channel"].FirstOrDefault(), limit, cancellationToken);
         return Results.Ok(new { exceptions = list.Select(ExceptionView.From).ToList() });
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using OrderOps.Core.Ports;
 using OrderOps.Functions.Http;
 
@@ -23,7 +22,7 @@ public sealed class DeadLetterEndpoints(IQueueReceiver receiver)
             return Problems.NotFound($"No queue '{queueName}'. The queues are {string.Join(", ", KnownQueues)}.");
         }
 
-        var limit = int.TryParse(request.Query["limit"].FirstOrDefault(), CultureInfo.InvariantCulture, out var parsed) ? Math.Clamp(parsed, 1, 1000) : 100;
+        var limit = ListLimit.From(request);
         return Results.Ok(new { deadLetters = await receiver.ListDeadLettersAsync(queueName, limit, cancellationToken) });
     }
 }
