@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
@@ -14,6 +15,9 @@ namespace OrderOps.Hosting.Invocation;
 /// </summary>
 public sealed partial class FunctionInvoker(IServiceScopeFactory scopes, ILogger<FunctionInvoker> logger)
 {
+    /// <summary>One constructor lookup per function class, not one per invocation (every webhook is one).</summary>
+    private readonly ConcurrentDictionary<Type, ObjectFactory> _factories = new();
+
     /// <param name="services">The request's services for HTTP; null to run in a fresh scope.</param>
     public async Task<object?> InvokeAsync(
         FunctionDescriptor function,
@@ -30,7 +34,7 @@ public sealed partial class FunctionInvoker(IServiceScopeFactory scopes, ILogger
         {
             var provider = services ?? scope!.Value.ServiceProvider;
             var method = function.Method;
-            var target = method.IsStatic ? null : ActivatorUtilities.GetServiceOrCreateInstance(provider, method.DeclaringType!);
+            var target = method.IsStatic ? null : provider.GetService(method.DeclaringType!) ?? Factory(method.DeclaringType!)(provider, null);
             var arguments = method.GetParameters().Select(p =>
                 p == function.TriggerParameter ? triggerValue
                 : p.ParameterType == typeof(CancellationToken) ? cancellationToken
@@ -64,6 +68,8 @@ public sealed partial class FunctionInvoker(IServiceScopeFactory scopes, ILogger
             }
         }
     }
+
+    private ObjectFactory Factory(Type type) => _factories.GetOrAdd(type, t => ActivatorUtilities.CreateFactory(t, Type.EmptyTypes));
 
     private static async Task<object?> UnwrapAsync(object? returned)
     {
