@@ -29,7 +29,6 @@ param amazonClientSecret string = ''
 @description('Storage queues between functions (QueueNames in functions/OrderOps.Core/Ports/IMessageQueue.cs); each gets its -poison queue.')
 param queueNames array = [
   'ingest'
-  'lifecycle'
   'inventory-changes'
   'outbound-events'
 ]

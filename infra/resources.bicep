@@ -25,8 +25,6 @@ param amazonClientSecret string = ''
 @description('Our own X12 interchange id (ISA08); trading partners are added as Channels__Edi__Partners__{id}__... settings.')
 param ediInterchangeReceiverId string = ''
 
-@description('Six-field NCRONTAB schedule of the lifecycle timer sweep (%OrderOps__Lifecycle__SweepSchedule%).')
-param lifecycleSweepSchedule string = '*/15 * * * * *'
 
 @description('Shopify Admin API access token for fulfillments and cancels (empty: shipment updates raise exceptions).')
 @secure()
@@ -117,7 +115,7 @@ resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-0
 
 // The Azure backend's tables (adapters/OrderOps.Storage.Azure/AzureStorageOptions.cs); queuefailures keeps the last error
 // of each failed queue message, which the dead-letter list joins to the poison queues.
-resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in ['idempotencykeys', 'checkpoints', 'ingestfailures', 'orderindex', 'duetimers', 'lifecycleexceptions', 'inventorypublications', 'queuefailures', 'eventoutbox']: {
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in ['idempotencykeys', 'checkpoints', 'ingestfailures', 'orderindex', 'lifecycleexceptions', 'inventorypublications', 'queuefailures', 'eventoutbox']: {
   parent: tableService
   name: name
 }]
@@ -422,7 +420,6 @@ var appSettings = [
   { name: 'Channels__Amazon__PollSchedule', value: amazonPollSchedule }
   { name: 'Channels__Edi__InterchangeReceiverId', value: ediInterchangeReceiverId }
   { name: 'Channels__Edi__InventoryAdviceSchedule', value: ediInventoryAdviceSchedule }
-  { name: 'OrderOps__Lifecycle__SweepSchedule', value: lifecycleSweepSchedule }
   { name: 'Channels__Shopify__AdminAccessToken', value: shopifyAdminAccessToken }
   { name: 'Inventory__FanOut__DispatchSchedule', value: inventoryDispatchSchedule }
   { name: 'Inventory__FanOut__ReconcileSchedule', value: inventoryReconcileSchedule }

@@ -10,7 +10,9 @@ namespace OrderOps.Adapters.Fulfillment;
 
 /// <summary>
 /// Webhook-out to each configured location: <c>POST {Url}</c> with <c>{"type":"release"|"cancel", "orderId", ...}</c> and an
-/// <c>Idempotency-Key</c> header (<c>release:{orderId}</c> / <c>cancel:{orderId}</c>) the location uses to ignore repeats.
+/// <c>Idempotency-Key</c> header (<c>release:{attemptId}</c> / <c>cancel:{attemptId}</c>, the attempt being the order's
+/// reservation generation: the order id, then <c>{orderId}~2</c>...) the location uses to ignore repeats; a release after a
+/// compensated attempt is a new attempt with a new key.
 /// 2xx = accepted; 409 with <c>{"status":"already_shipped"}</c> = too late to cancel; other 4xx = refused; 5xx, 408, 429
 /// and network errors are retried by the resilience pipeline, then reported as unavailable.
 /// </summary>
@@ -28,6 +30,7 @@ public sealed class HttpFulfillmentLocation(IHttpClientFactory clients, IOptions
         {
             type = "release",
             release.OrderId,
+            release.AttemptId,
             release.LocationId,
             release.Channel,
             release.ChannelOrderNumber,
@@ -35,11 +38,15 @@ public sealed class HttpFulfillmentLocation(IHttpClientFactory clients, IOptions
             release.ShipTo,
             release.ShipBy,
         };
-        return PostAsync(release.LocationId, "release:" + release.OrderId, body, cancellationToken);
+        return PostAsync(release.LocationId, "release:" + release.AttemptId, body, cancellationToken);
     }
 
-    public Task<FulfillmentCallResult> CancelAsync(string locationId, string orderId, string reason, CancellationToken cancellationToken) =>
-        PostAsync(locationId, "cancel:" + orderId, new { type = "cancel", orderId, locationId, reason }, cancellationToken);
+    public Task<FulfillmentCallResult> CancelAsync(FulfillmentCancel cancel, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cancel);
+        return PostAsync(cancel.LocationId, "cancel:" + cancel.AttemptId,
+            new { type = "cancel", cancel.OrderId, cancel.AttemptId, cancel.LocationId, cancel.Reason }, cancellationToken);
+    }
 
     private async Task<FulfillmentCallResult> PostAsync(string locationId, string idempotencyKey, object body, CancellationToken cancellationToken)
     {

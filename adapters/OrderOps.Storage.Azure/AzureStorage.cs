@@ -53,7 +53,6 @@ public sealed class AzureStorage(
     public TableInventoryPublicationStore CreateInventoryPublicationStore() =>
         new(tables.GetTableClient(options.InventoryPublicationsTable), CreateEventOutbox(), subscriptions, wake);
 
-    public TableTimerStore CreateTimerStore() => new(tables.GetTableClient(options.TimerTable), time);
 
     public TableLifecycleExceptionStore CreateLifecycleExceptionStore() => new(tables.GetTableClient(options.LifecycleExceptionTable), time);
 

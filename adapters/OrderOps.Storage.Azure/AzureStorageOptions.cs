@@ -31,8 +31,6 @@ public sealed record AzureStorageOptions
     /// <summary>The order list index (see <see cref="Orders.OrderIndex"/>).</summary>
     public string OrderIndexTable { get; init; } = "orderindex";
 
-    /// <summary>The lifecycle's due timers (see <see cref="Lifecycle.TableTimerStore"/>).</summary>
-    public string TimerTable { get; init; } = "duetimers";
 
     /// <summary>The lifecycle's exception queue (see <see cref="Lifecycle.TableLifecycleExceptionStore"/>).</summary>
     public string LifecycleExceptionTable { get; init; } = "lifecycleexceptions";
@@ -47,7 +45,7 @@ public sealed record AzureStorageOptions
     /// <summary>Outbound events owed to each subscriber (see <see cref="Events.TableEventOutbox"/>).</summary>
     public string EventOutboxTable { get; init; } = "eventoutbox";
 
-    public IReadOnlyList<string> Tables => [IdempotencyTable, CheckpointTable, IngestFailureTable, OrderIndexTable, TimerTable, LifecycleExceptionTable, InventoryPublicationsTable, QueueFailureTable, EventOutboxTable];
+    public IReadOnlyList<string> Tables => [IdempotencyTable, CheckpointTable, IngestFailureTable, OrderIndexTable, LifecycleExceptionTable, InventoryPublicationsTable, QueueFailureTable, EventOutboxTable];
 
     /// <summary>Every Cosmos DB container the backend uses, with its partition key path: what <see cref="AzureStorage.EnsureCreatedAsync"/> creates and infra/ must declare.</summary>
     public IReadOnlyList<(string Name, string PartitionKey)> CosmosContainers =>

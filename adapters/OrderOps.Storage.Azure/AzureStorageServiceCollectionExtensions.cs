@@ -52,7 +52,6 @@ public static class AzureStorageServiceCollectionExtensions
         services.AddSingleton<ICheckpointStore>(sp => sp.GetRequiredService<AzureStorage>().CreateCheckpointStore());
         services.AddSingleton<IIngestFailureStore>(sp => sp.GetRequiredService<AzureStorage>().CreateIngestFailureStore());
         services.AddSingleton<IRawArchive>(sp => sp.GetRequiredService<AzureStorage>().CreateRawArchive());
-        services.AddSingleton<ITimerStore>(sp => sp.GetRequiredService<AzureStorage>().CreateTimerStore());
         services.AddSingleton<ILifecycleExceptionStore>(sp => sp.GetRequiredService<AzureStorage>().CreateLifecycleExceptionStore());
         services.AddSingleton<IOutboundDocuments>(sp => new Archive.BlobOutboundDocuments(sp.GetRequiredService<global::Azure.Storage.Blobs.BlobServiceClient>()));
         return services;

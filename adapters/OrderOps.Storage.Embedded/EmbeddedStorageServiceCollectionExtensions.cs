@@ -36,7 +36,6 @@ public static class EmbeddedStorageServiceCollectionExtensions
         services.AddSingleton<ICheckpointStore, SqliteCheckpointStore>();
         services.AddSingleton<IRawArchive, SqliteRawArchive>();
         services.AddSingleton<IIngestFailureStore, SqliteIngestFailureStore>();
-        services.AddSingleton<ITimerStore, SqliteTimerStore>();
         services.AddSingleton<ILifecycleExceptionStore, SqliteLifecycleExceptionStore>();
         services.AddSingleton<IOutboundDocuments, FolderOutboundDocuments>();
         services.TryAddSingleton<InventorySignals>();

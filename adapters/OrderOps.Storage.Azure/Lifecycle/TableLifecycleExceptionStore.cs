@@ -22,11 +22,14 @@ namespace OrderOps.Storage.Azure.Lifecycle;
 /// Writes go list rows first, record second, leftover list rows last (a resolved exception's <c>open</c> row, the rows
 /// of an earlier raise time), and a list row counts only if its record names it (and, in <c>open</c>, is still open).
 /// So a crash leaves at worst a list row the reads skip; they delete such rows once older than
-/// <see cref="TableTimerStore.AbandonedAfter"/>. Each listed exception is one point read of its record.
+/// <see cref="AbandonedAfter"/>. Each listed exception is one point read of its record.
 /// </para>
 /// </summary>
 public sealed class TableLifecycleExceptionStore(TableClient table, TimeProvider time) : ILifecycleExceptionStore
 {
+    /// <summary>When a list row nothing points at is garbage rather than a write still in flight.</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
+
     private const string RecordRowKey = "record";
     private const string Open = "open";
     private const string All = "all";
@@ -95,7 +98,7 @@ public sealed class TableLifecycleExceptionStore(TableClient table, TimeProvider
                         found.Add(Document(record));
                     }
                 }
-                else if (rows[i].GetInt64(Written) is not { } written || now.UtcTicks - written > TableTimerStore.AbandonedAfter.Ticks)
+                else if (rows[i].GetInt64(Written) is not { } written || now.UtcTicks - written > AbandonedAfter.Ticks)
                 {
                     await DeleteAsync(rows[i].PartitionKey, rows[i].RowKey, rows[i].ETag, cancellationToken);
                 }

@@ -4,7 +4,7 @@ namespace OrderOps.Core.Lifecycle;
 public sealed record LifecycleTransition(IReadOnlyList<string> From, string Trigger, string To, string Guard, string SideEffects);
 
 /// <summary>
-/// The order lifecycle, declared in one place. <see cref="LifecycleEngine"/> moves an order only along these
+/// The order lifecycle, declared in one place. <see cref="LifecycleDecider"/> moves an order only along these
 /// transitions (anything else throws), and each move is written to the order's history as an immutable
 /// <c>lifecycle.transition</c> event with actor, time and cause.
 /// </summary>
@@ -31,6 +31,8 @@ public static class LifecycleMachine
             "every planned location accepted the release", "POST release to each location (owes: cancel at location); arm fulfillment-ack and ship-by timers"),
         new([LifecycleStates.Allocated], LifecycleTriggers.ReleaseFailed, LifecycleStates.Validated,
             "a location refused or stayed unavailable", "compensate: cancel at released locations, release reservation; raise release-failed exception"),
+        new([LifecycleStates.Allocated, LifecycleStates.Released], LifecycleTriggers.Replan, LifecycleStates.Validated,
+            "the channel changed the lines and an operator chose retry on the order-changed exception", "compensate: cancel at released locations, release the reservation; allocate and release again"),
         new([LifecycleStates.Allocated, LifecycleStates.Released, LifecycleStates.PartiallyShipped], LifecycleTriggers.Ship, LifecycleStates.PartiallyShipped,
             "a new shipment leaves lines unshipped", "record shipment in stock; confirm shipment to the channel"),
         new([LifecycleStates.Allocated, LifecycleStates.Released, LifecycleStates.PartiallyShipped], LifecycleTriggers.Ship, LifecycleStates.Shipped,

@@ -1,6 +1,6 @@
 namespace OrderOps.Core.Lifecycle;
 
-/// <summary>What the <c>lifecycle</c> queue carries: one thing that happened to one order.</summary>
+/// <summary>One thing that happened to one order: what an order's orchestration receives as an external event.</summary>
 public sealed record LifecycleMessage
 {
     /// <summary>One of <see cref="LifecycleMessageTypes"/>.</summary>
@@ -8,7 +8,10 @@ public sealed record LifecycleMessage
 
     public required string OrderId { get; init; }
 
-    /// <summary>Idempotency key: the same key is applied once (deliveries are at least once).</summary>
+    /// <summary>
+    /// Names this message (e.g. <c>fulfillment:east:evt-1</c>): the orchestration reports each key's outcome in its
+    /// status, so a caller can wait for it. Repeats are harmless: every message type is idempotent in itself.
+    /// </summary>
     public required string Key { get; init; }
 
     /// <summary>"channel:shopify", "operator:alice", "location:east", "timer:ship-by", "system:ingest".</summary>
@@ -50,6 +53,9 @@ public static class LifecycleMessageTypes
     public const string Returned = "returned";
     public const string TimerDue = "timer";
     public const string Resolve = "resolve";
+
+    /// <summary>Stock arrived for SKUs this order is short of (sent oldest order first).</summary>
+    public const string StockArrived = "stock-arrived";
 }
 
 public sealed record FulfillmentShipment(string ShipmentId, string? Carrier, string? TrackingNumber, string? TrackingUrl, IReadOnlyList<FulfillmentShipmentLine> Lines);

@@ -26,9 +26,6 @@ public sealed class LifecycleOptions
     /// <summary>Default ship-by window per channel, counted from PlacedAt, for orders that carry no ship-by date.</summary>
     public Dictionary<string, TimeSpan> ShipByDefaults { get; set; } = new(StringComparer.OrdinalIgnoreCase) { ["shopify"] = TimeSpan.FromDays(2) };
 
-    /// <summary>Lost concurrency races retried in-process before the message is handed back to the queue.</summary>
-    public int MaxConcurrencyRetries { get; set; } = 10;
-
     public TimerPolicyOptions PolicyFor(string kind) => kind switch
     {
         TimerKinds.ReviewHold => ReviewHold,

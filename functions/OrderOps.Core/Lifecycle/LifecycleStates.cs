@@ -40,6 +40,9 @@ public static class LifecycleTriggers
     public const string Cancel = "cancel";
     public const string Reject = "reject";
     public const string Return = "return";
+
+    /// <summary>Undo allocation and release so the order is planned again (its lines changed).</summary>
+    public const string Replan = "replan";
 }
 
 /// <summary>Kinds of due timers.</summary>
@@ -66,8 +69,11 @@ public static class ExceptionKinds
     public const string UnexpectedFulfillmentEvent = "unexpected-fulfillment-event";
     public const string TimerExpired = "timer-expired";
 
+    /// <summary>The channel changed the lines of an order already allocated (and maybe released).</summary>
+    public const string OrderChanged = "order-changed";
+
     /// <summary>Kinds that stop the machine until resolved; the others are reported while the order moves on.</summary>
-    public static bool Blocks(string kind) => kind is ValidationFailed or ReviewRequired or InsufficientStock or ReleaseFailed or CompensationFailed;
+    public static bool Blocks(string kind) => kind is ValidationFailed or ReviewRequired or InsufficientStock or ReleaseFailed or CompensationFailed or OrderChanged;
 }
 
 /// <summary>How an operator resolves an exception.</summary>
@@ -101,6 +107,9 @@ public static class LifecycleEventTypes
     public const string StockReserved = "lifecycle.stockReserved";
     public const string ReleasedToLocation = "lifecycle.releasedToLocation";
     public const string Compensated = "lifecycle.compensated";
+
+    /// <summary>A compensation no longer owed (the goods it would have stopped have shipped).</summary>
+    public const string CompensationDropped = "lifecycle.compensationDropped";
     public const string ShipmentRecorded = "lifecycle.shipmentRecorded";
     public const string LocationAcknowledged = "lifecycle.locationAcknowledged";
     public const string DeliveryReported = "lifecycle.deliveryReported";

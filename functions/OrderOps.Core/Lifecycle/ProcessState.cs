@@ -6,12 +6,11 @@ namespace OrderOps.Core.Lifecycle;
 /// <summary>
 /// The orchestration's own state, stored as JSON in <see cref="OrderRecord.ProcessState"/> and saved with the order
 /// under its ETag: the allocation, what was released where, the compensations owed, shipments, pending timers and
-/// exceptions, and the keys of the messages already applied.
+/// exceptions. The order's orchestration carries it as data from event to event and writes a copy to the order
+/// record after each step (<see cref="Step"/> orders those writes), which is what the order API shows.
 /// </summary>
 public sealed class ProcessState
 {
-    public const int MaxRememberedKeys = 200;
-
     public string State { get; set; } = LifecycleStates.Received;
 
     public List<PlannedLine> Allocation { get; set; } = [];
@@ -55,7 +54,11 @@ public sealed class ProcessState
     /// <summary>Attempts per timer kind under the Retry policy.</summary>
     public Dictionary<string, int> RetryAttempts { get; set; } = [];
 
-    public List<string> AppliedKeys { get; set; } = [];
+    /// <summary>How many steps have been saved to the order record; a repeated save of an older step changes nothing.</summary>
+    public int Step { get; set; }
+
+    /// <summary>The order's lines when it was allocated (id, SKU, quantity), to notice the channel changing them.</summary>
+    public string? AllocatedLines { get; set; }
 
     /// <summary>
     /// Which reservation of the order is current. The inventory ledger never reserves a released id again (so a late
@@ -72,18 +75,11 @@ public sealed class ProcessState
 
     public string ToJson() => OrderOpsJson.Serialize(this);
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<LifecycleException> OpenExceptions => Exceptions.Where(e => e.IsOpen);
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsBlocked => OpenExceptions.Any(e => ExceptionKinds.Blocks(e.Kind));
-
-    public void Remember(string key)
-    {
-        AppliedKeys.Add(key);
-        if (AppliedKeys.Count > MaxRememberedKeys)
-        {
-            AppliedKeys.RemoveRange(0, AppliedKeys.Count - MaxRememberedKeys);
-        }
-    }
 
     /// <summary>Units reserved and not yet shipped, per (location, SKU): what this order should hold in stock.</summary>
     public IEnumerable<AllocationLine> OpenAllocation()

@@ -12,7 +12,7 @@ public interface IFulfillmentLocation
 
     Task<FulfillmentCallResult> ReleaseAsync(FulfillmentRelease release, CancellationToken cancellationToken);
 
-    Task<FulfillmentCallResult> CancelAsync(string locationId, string orderId, string reason, CancellationToken cancellationToken);
+    Task<FulfillmentCallResult> CancelAsync(FulfillmentCancel cancel, CancellationToken cancellationToken);
 }
 
 /// <summary>What a fulfillment location is asked to ship.</summary>
@@ -21,6 +21,12 @@ public sealed record FulfillmentRelease
     public required string LocationId { get; init; }
 
     public required string OrderId { get; init; }
+
+    /// <summary>
+    /// The order's current reservation id: the idempotency key of this release (and of its cancel). A release after a
+    /// compensated attempt carries a new one, so a location that honours the key treats it as new, not as a repeat.
+    /// </summary>
+    public required string AttemptId { get; init; }
 
     public required string Channel { get; init; }
 
@@ -32,6 +38,9 @@ public sealed record FulfillmentRelease
 
     public DateTimeOffset? ShipBy { get; init; }
 }
+
+/// <summary>Asks a location to cancel what it was released under <paramref name="AttemptId"/>.</summary>
+public sealed record FulfillmentCancel(string LocationId, string OrderId, string AttemptId, string Reason);
 
 /// <summary>One line to ship: the channel's line id, the SKU and how many.</summary>
 public sealed record ReleaseLine(string LineId, string Sku, int Quantity);

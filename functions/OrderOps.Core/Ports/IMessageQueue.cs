@@ -40,9 +40,6 @@ public static class QueueNames
     /// <summary>Inbound channel payloads waiting to become canonical orders.</summary>
     public const string Ingest = "ingest";
 
-    /// <summary>Things that happened to an order, for its lifecycle process manager.</summary>
-    public const string Lifecycle = "lifecycle";
-
     /// <summary>SKUs whose stock changed, waking the inventory fan-out (see <c>InventoryChangedMessage</c>).</summary>
     public const string InventoryChanges = "inventory-changes";
 

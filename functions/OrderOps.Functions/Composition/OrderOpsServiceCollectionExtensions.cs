@@ -7,6 +7,7 @@ using OrderOps.Adapters.Shopify.Fulfillment;
 using OrderOps.Adapters.Shopify.Orders;
 using OrderOps.Core.Ingest;
 using OrderOps.Core.Lifecycle;
+using OrderOps.Core.Lifecycle.Orchestration;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
 using OrderOps.Functions.Inventory;
@@ -48,12 +49,13 @@ public static class OrderOpsServiceCollectionExtensions
 
         services.AddShopifyChannel(configuration);
 
-        // The order lifecycle: its engine, routing policy, fulfillment locations and channel notifiers.
+        // The order lifecycle: its activities' work, routing policy, fulfillment locations and channel notifiers. The
+        // orchestrations themselves run under Durable Functions (or the standalone durable runtime, StandaloneDurable).
         services.AddSingleton(configuration.GetSection("OrderOps:Lifecycle").Get<LifecycleOptions>() ?? new LifecycleOptions());
         services.AddSingleton<IRoutingPolicy, MinimalShipmentsRoutingPolicy>();
         services.AddSingleton<IStockAllocator, LedgerStockAllocator>();
-        services.AddSingleton<LifecycleEngine>();
-        services.AddSingleton<TimerSweeper>();
+        services.AddSingleton<LifecycleActivities>();
+        services.AddSingleton<StockArrivalRetry>();
         services.Configure<FulfillmentOptions>(configuration.GetSection("Fulfillment"));
         services.AddHttpFulfillmentLocations();
         services.AddShopifyChannelNotifier();

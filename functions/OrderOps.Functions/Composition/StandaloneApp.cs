@@ -26,6 +26,10 @@ internal static partial class StandaloneApp
         // The request-start line prints the full URL, and a client may put its key in ?code=: keep it out of the log.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", level => level >= LogLevel.Warning);
 
+        // The durable runtime logs every episode and activity at Information: the orders' own history says what happened.
+        builder.Logging.AddFilter("DurableTask", level => level >= LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.DurableTask", level => level >= LogLevel.Warning);
+
         builder.Services.AddOrderOps(builder.Configuration);
         builder.Services.AddStandaloneFunctions(typeof(StandaloneApp).Assembly, builder.Configuration);
         builder.Services.AddStandaloneDurable(typeof(StandaloneApp).Assembly, builder.Configuration);

@@ -1,5 +1,7 @@
 using OrderOps.Core.Ingest;
+using Microsoft.DurableTask.Client;
 using OrderOps.Core.Lifecycle;
+using OrderOps.Core.Lifecycle.Orchestration;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
 
@@ -7,14 +9,18 @@ namespace OrderOps.Functions.Ingest;
 
 /// <summary>
 /// Queue-triggered (<c>ingest</c>): turns one archived inbound payload into stored canonical orders, then tells each
-/// changed order's lifecycle on the <c>lifecycle</c> queue: <c>start</c> for a new order, <c>channel-updated</c> for an
-/// applied update (a channel cancellation is acted on there, with its compensations), and <c>start</c> again for an
-/// unchanged redelivery, so a crash between storing and sending cannot strand an order.
+/// changed order's lifecycle orchestration: <c>start</c> for a new order (which starts its instance), <c>channel-updated</c>
+/// for an applied update (a channel cancellation is acted on there, with its compensations), and <c>start</c> again for
+/// an unchanged redelivery, so a crash between storing and signalling cannot strand an order (a repeated start changes
+/// nothing). A signal that fails fails the message, which comes back.
 /// </summary>
-public sealed partial class IngestOrderFunction(OrderIngestor ingestor, IMessageQueue queue, ILogger<IngestOrderFunction> logger)
+public sealed partial class IngestOrderFunction(OrderIngestor ingestor, ILogger<IngestOrderFunction> logger)
 {
     [Function("IngestOrder")]
-    public async Task RunAsync([QueueTrigger(QueueNames.Ingest, Connection = Connections.Storage)] string message, CancellationToken cancellationToken)
+    public async Task RunAsync(
+        [QueueTrigger(QueueNames.Ingest, Connection = Connections.Storage)] string message,
+        [DurableClient] DurableTaskClient lifecycle,
+        CancellationToken cancellationToken)
     {
         var parsed = QueueMessages.Parse(message, OrderOpsJson.Deserialize<IngestMessage>, "an ingest message");
 
@@ -27,10 +33,8 @@ public sealed partial class IngestOrderFunction(OrderIngestor ingestor, IMessage
                 return;
             }
 
-            // Unchanged still tells the lifecycle: if an earlier run stored the order and died before this send, this
-            // redelivery is the only chance to start it. A lifecycle that already runs ignores it (same key).
             var type = result.Result == IngestResult.Updated ? LifecycleMessageTypes.ChannelUpdated : LifecycleMessageTypes.Start;
-            var lifecycle = new LifecycleMessage
+            var signal = new LifecycleMessage
             {
                 Type = type,
                 OrderId = result.OrderId,
@@ -38,7 +42,7 @@ public sealed partial class IngestOrderFunction(OrderIngestor ingestor, IMessage
                 Actor = "channel:" + parsed.Channel,
                 Cause = $"{parsed.Kind} {parsed.ArchiveId}",
             };
-            await queue.SendAsync(QueueNames.Lifecycle, new QueueMessage { MessageId = lifecycle.Key, Body = OrderOpsJson.Serialize(lifecycle) }, token);
+            await lifecycle.SignalAsync(signal, token);
         }, cancellationToken);
     }
 

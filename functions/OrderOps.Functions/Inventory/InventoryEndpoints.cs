@@ -1,12 +1,14 @@
 using System.Text.Json;
+using Microsoft.DurableTask.Client;
 using OrderOps.Core.Inventory;
+using OrderOps.Core.Lifecycle.Orchestration;
 using OrderOps.Core.Serialization;
 using OrderOps.Functions.Http;
 
 namespace OrderOps.Functions.Inventory;
 
 /// <summary>The key-protected inventory API.</summary>
-public sealed class InventoryEndpoints(InventoryService inventory)
+public sealed class InventoryEndpoints(InventoryService inventory, StockArrivalRetry stockArrival)
 {
     public const int MaxBodyBytes = 16 * 1024;
 
@@ -14,11 +16,14 @@ public sealed class InventoryEndpoints(InventoryService inventory)
     /// <c>POST /api/inventory/movements</c> with one movement
     /// (<c>{"movementId","sku","location","type":"receipt|allocation|release|shipment|adjustment|return|transfer","quantity","toLocation","orderId","reason"}</c>).
     /// 201 when recorded, 200 when that movement id was recorded before (idempotent), 400 when malformed,
-    /// 409 when stock does not allow it or the id was used for a different movement.
+    /// 409 when stock does not allow it or the id was used for a different movement. A recorded movement that adds
+    /// stock (receipt, return, transfer, positive adjustment) retries the orders waiting for that SKU, oldest first,
+    /// before the answer.
     /// </summary>
     [Function("PostInventoryMovement")]
     public async Task<IResult> PostMovementAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/inventory/movements")] HttpRequest request,
+        [DurableClient] DurableTaskClient lifecycle,
         CancellationToken cancellationToken)
     {
         var body = await BoundedBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
@@ -50,6 +55,11 @@ public sealed class InventoryEndpoints(InventoryService inventory)
                 return Problems.BadRequest("The movement is not valid.", "See errors.", new Dictionary<string, string[]> { ["movement"] = [.. result.Errors] });
             }
 
+            if (result.Outcome == MovementOutcome.Recorded && AddsStock(movement))
+            {
+                await stockArrival.RetryAsync(lifecycle, [movement.Sku], "movement " + movement.MovementId, cancellationToken);
+            }
+
             var view = new { movementId = movement.MovementId, outcome = result.Outcome };
             return result.Outcome == MovementOutcome.Recorded
                 ? Results.Created(RouteIds.Path("/api/inventory/", movement.Sku), view)
@@ -73,6 +83,13 @@ public sealed class InventoryEndpoints(InventoryService inventory)
             return Problems.Status(StatusCodes.Status409Conflict, "The quantity is out of range.", $"Recording {movement.Quantity} would take a balance of '{movement.Sku}' at '{movement.Location}' past {int.MaxValue}; nothing was recorded.");
         }
     }
+
+    private static bool AddsStock(StockMovement movement) => movement.Type switch
+    {
+        MovementType.Receipt or MovementType.Return or MovementType.Transfer => true,
+        MovementType.Adjustment => movement.Quantity > 0,
+        _ => false,
+    };
 
     /// <summary>
     /// <c>GET /api/inventory/{sku}</c>: on hand, allocated and available per location; per channel the quantity it

@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using OrderOps.Core.Ids;
+using Microsoft.DurableTask.Client;
 using OrderOps.Core.Lifecycle;
+using OrderOps.Core.Lifecycle.Orchestration;
 using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
@@ -14,22 +16,24 @@ namespace OrderOps.Functions.Lifecycle;
 
 /// <summary>Fulfillment events in, the exception queue, and operator actions. Thin: parse, call the core, answer.</summary>
 public sealed class LifecycleEndpoints(
-    IMessageQueue queue,
     ILifecycleExceptionStore exceptions,
     IOrderStore orders,
-    LifecycleEngine engine,
     IOptionsMonitor<FulfillmentOptions> fulfillment)
 {
     public const string OperatorHeader = "X-OrderOps-Operator";
     private const int MaxBodyBytes = 256 * 1024;
 
+    /// <summary>How long an operator action waits for the order's orchestration to apply it before answering 202.</summary>
+    public static readonly TimeSpan OutcomeWait = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// <c>POST /api/fulfillment/events</c>: a location reports <c>acknowledged</c>, <c>shipped</c> (carrier, tracking number,
-    /// lines), <c>delivered</c> or <c>returned</c>. Queued durably for the lifecycle, answered 202.
+    /// lines), <c>delivered</c> or <c>returned</c>. Raised durably to the order's orchestration, answered 202.
     /// </summary>
     [Function("FulfillmentEvents")]
     public async Task<IResult> FulfillmentEventAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/fulfillment/events")] HttpRequest request,
+        [DurableClient] DurableTaskClient lifecycle,
         CancellationToken cancellationToken)
     {
         var body = await BoundedBody.ReadAsync(request, MaxBodyBytes, cancellationToken);
@@ -120,7 +124,7 @@ public sealed class LifecycleEndpoints(
                 ? new FulfillmentShipment(input.ShipmentId!, input.Carrier, input.TrackingNumber, input.TrackingUrl, input.Lines!.Select(l => new FulfillmentShipmentLine(l.LineId, l.Sku, l.Quantity)).ToList())
                 : null,
         };
-        await queue.SendAsync(QueueNames.Lifecycle, new QueueMessage { MessageId = message.Key, Body = OrderOpsJson.Serialize(message) }, cancellationToken);
+        await lifecycle.SignalAsync(message, cancellationToken);
         return Results.Accepted(value: new { status = "accepted", eventId });
     }
 
@@ -143,12 +147,15 @@ public sealed class LifecycleEndpoints(
 
     /// <summary>
     /// <c>POST /api/exceptions/{exceptionId}/resolve</c> with <c>{"resolution":"retry"|"cancel"|"override","reason":"..."}</c>;
-    /// the operator's name in <c>X-OrderOps-Operator</c>. Applied at once; answers the order's new state.
+    /// the operator's name in <c>X-OrderOps-Operator</c>. Checked against the order now (404/409 when it cannot apply),
+    /// then applied by the order's orchestration; answers the order's new state, or 202 if that takes longer than
+    /// <see cref="OutcomeWait"/>.
     /// </summary>
     [Function("ResolveException")]
     public async Task<IResult> ResolveExceptionAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/exceptions/{exceptionId}/resolve")] HttpRequest request,
         string exceptionId,
+        [DurableClient] DurableTaskClient lifecycle,
         CancellationToken cancellationToken)
     {
         if (!RouteIds.TryGet(request, 2, exceptionId, "exceptionId", out exceptionId, out var invalid))
@@ -168,8 +175,14 @@ public sealed class LifecycleEndpoints(
             return Problems.BadRequest("The resolution is not valid.", "Send {\"resolution\": \"retry\" | \"cancel\" | \"override\", \"reason\": \"...\"}.");
         }
 
+        var record = await orders.GetAsync(existing.OrderId, cancellationToken);
+        if (record is not null && LifecycleDecider.CheckResolution(ProcessState.Parse(record.ProcessState), exceptionId, input.Resolution, input.Reason) is { } refused)
+        {
+            return refused.NotFound ? Problems.NotFound(refused.Problem) : Problems.Status(StatusCodes.Status409Conflict, "The request cannot be applied.", refused.Problem);
+        }
+
         var actor = Operator(request);
-        return await RunAsync(new LifecycleMessage
+        return await RunAsync(lifecycle, new LifecycleMessage
         {
             Type = LifecycleMessageTypes.Resolve,
             OrderId = existing.OrderId,
@@ -182,11 +195,15 @@ public sealed class LifecycleEndpoints(
         }, cancellationToken);
     }
 
-    /// <summary><c>POST /api/orders/{orderId}/cancel</c> with <c>{"reason":"..."}</c>: an operator cancels; compensations run now.</summary>
+    /// <summary>
+    /// <c>POST /api/orders/{orderId}/cancel</c> with <c>{"reason":"..."}</c> (or no body): an operator cancels; the
+    /// order's orchestration runs the compensations. <c>applied: false</c> with a note when there was nothing to cancel.
+    /// </summary>
     [Function("CancelOrder")]
     public async Task<IResult> CancelOrderAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/orders/{orderId}/cancel")] HttpRequest request,
         string orderId,
+        [DurableClient] DurableTaskClient lifecycle,
         CancellationToken cancellationToken)
     {
         if (!RouteIds.TryGet(request, 2, orderId, "orderId", out orderId, out var invalid))
@@ -206,7 +223,7 @@ public sealed class LifecycleEndpoints(
         }
 
         var actor = Operator(request);
-        return await RunAsync(new LifecycleMessage
+        return await RunAsync(lifecycle, new LifecycleMessage
         {
             Type = LifecycleMessageTypes.Cancel,
             OrderId = orderId,
@@ -217,21 +234,14 @@ public sealed class LifecycleEndpoints(
         }, cancellationToken);
     }
 
-    private async Task<IResult> RunAsync(LifecycleMessage message, CancellationToken cancellationToken)
+    /// <summary>Hands the message to the order's orchestration and answers what it did, or 202 while it is still on its way.</summary>
+    private static async Task<IResult> RunAsync(DurableTaskClient lifecycle, LifecycleMessage message, CancellationToken cancellationToken)
     {
-        try
-        {
-            var outcome = await engine.HandleAsync(message, cancellationToken);
-            return Results.Ok(new { orderId = outcome.OrderId, state = outcome.State, applied = outcome.Applied, note = outcome.Note });
-        }
-        catch (LifecycleRequestException ex) when (ex.NotFound)
-        {
-            return Problems.NotFound(ex.Message);
-        }
-        catch (LifecycleRequestException ex)
-        {
-            return Problems.Status(StatusCodes.Status409Conflict, "The request cannot be applied.", ex.Message);
-        }
+        await lifecycle.SignalAsync(message, cancellationToken);
+        var outcome = await lifecycle.WaitForOutcomeAsync(message.OrderId, message.Key, OutcomeWait, cancellationToken);
+        return outcome is null
+            ? Results.Accepted(RouteIds.Path("/api/orders/", message.OrderId, string.Empty), new { orderId = message.OrderId, status = "accepted", note = "Accepted; the order's lifecycle applies it shortly." })
+            : Results.Ok(new { orderId = outcome.OrderId, state = outcome.State, applied = outcome.Applied, note = outcome.Note });
     }
 
     private static string Operator(HttpRequest request) =>

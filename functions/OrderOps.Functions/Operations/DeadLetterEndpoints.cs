@@ -5,7 +5,7 @@ namespace OrderOps.Functions.Operations;
 
 public sealed class DeadLetterEndpoints(IQueueReceiver receiver)
 {
-    private static readonly string[] KnownQueues = [QueueNames.Ingest, QueueNames.Lifecycle, QueueNames.InventoryChanges, QueueNames.OutboundEvents];
+    private static readonly string[] KnownQueues = [QueueNames.Ingest, QueueNames.InventoryChanges, QueueNames.OutboundEvents];
 
     /// <summary>
     /// <c>GET /api/queues/{queueName}/deadletters?limit=</c>: messages that failed every delivery (the embedded dead-letter

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Microsoft.DurableTask.Client;
 using OrderOps.Core.Lifecycle;
+using OrderOps.Core.Lifecycle.Orchestration;
 using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
 using OrderOps.Functions.Http;
@@ -15,12 +17,13 @@ public sealed class OrderEndpoints(IOrderStore orders)
 
     /// <summary>
     /// <c>GET /api/orders/{orderId}</c>: the canonical order, its status, its lifecycle (allocation, shipments, pending
-    /// timers, open exceptions, compensations owed) and its whole history.
+    /// timers, open exceptions, compensations owed, and the status of its orchestration instance) and its whole history.
     /// </summary>
     [Function("GetOrder")]
     public async Task<IResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/orders/{orderId}")] HttpRequest request,
         string orderId,
+        [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken)
     {
         if (!RouteIds.TryGet(request, 2, orderId, "orderId", out orderId, out var invalid))
@@ -43,7 +46,8 @@ public sealed class OrderEndpoints(IOrderStore orders)
             process.Shipments.Select(s => new ShipmentView(s.ShipmentId, s.LocationId, s.Carrier, s.TrackingNumber, s.TrackingUrl, s.At, s.Lines, s.ChannelNotified)).ToList(),
             process.Timers,
             process.OpenExceptions.Select(Lifecycle.LifecycleEndpoints.ExceptionView.From).ToList(),
-            process.Owed);
+            process.Owed,
+            await durable.GetLifecycleInstanceAsync(orderId, cancellationToken));
         return Results.Ok(new OrderView(
             record.Order,
             record.Status,
@@ -118,7 +122,8 @@ public sealed class OrderEndpoints(IOrderStore orders)
     public sealed record OrderView(CanonicalOrder Order, string Status, DateTimeOffset CreatedAt, DateTimeOffset ModifiedAt, LifecycleView Lifecycle, IReadOnlyList<EventView> Events);
 
     public sealed record LifecycleView(string State, IReadOnlyList<PlannedLine> Allocation, IReadOnlyList<string> ReleasedLocations, IReadOnlyList<ShipmentView> Shipments,
-        IReadOnlyList<PendingTimer> PendingTimers, IReadOnlyList<Lifecycle.LifecycleEndpoints.ExceptionView> OpenExceptions, IReadOnlyList<OwedCompensation> CompensationsOwed);
+        IReadOnlyList<PendingTimer> PendingTimers, IReadOnlyList<Lifecycle.LifecycleEndpoints.ExceptionView> OpenExceptions, IReadOnlyList<OwedCompensation> CompensationsOwed,
+        OrderLifecycleInstance? Instance);
 
     public sealed record ShipmentView(string ShipmentId, string LocationId, string? Carrier, string? TrackingNumber, string? TrackingUrl, DateTimeOffset At, IReadOnlyList<ShipmentRecordLine> Lines, bool ChannelNotified);
 

@@ -82,7 +82,6 @@ public sealed class AzureBackend : IStorageBackend
             CheckpointTable = "checkpoints" + suffix,
             IngestFailureTable = "failures" + suffix,
             OrderIndexTable = "orderindex" + suffix,
-            TimerTable = "duetimers" + suffix,
             LifecycleExceptionTable = "lifecycleexceptions" + suffix,
             InventoryPublicationsTable = "pubs" + suffix,
             QueueFailureTable = "queuefailures" + suffix,
@@ -100,44 +99,36 @@ public sealed class AzureBackend : IStorageBackend
 }
 
 /// <summary>
-/// The Table storage flavour for the lifecycle's due timers and exception queue, on two fresh tables made through
+/// The Table storage flavour for the lifecycle's exception queue, on a fresh table made through
 /// <see cref="AzureStorage"/>'s factories; every table request goes through <see cref="Requests"/> (counted, and able
 /// to fail one on purpose to simulate a crash between writes).
 /// </summary>
-public sealed class AzureTimerAndExceptionBackend : ITimerAndExceptionStorageBackend
+public sealed class AzureExceptionBackend : IExceptionStorageBackend
 {
     private readonly TableServiceClient _tables;
     private readonly AzureStorageOptions _options;
 
-    private AzureTimerAndExceptionBackend(TableServiceClient tables, AzureStorageOptions options, TableRequestRecorder requests, FakeTimeProvider time)
+    private AzureExceptionBackend(TableServiceClient tables, AzureStorageOptions options, TableRequestRecorder requests, FakeTimeProvider time)
     {
         _tables = tables;
         _options = options;
         Requests = requests;
         Time = time;
         var storage = new AzureStorage(AzureBackend.Cosmos.Value, tables, new BlobServiceClient(AzureTestEnvironment.StorageConnectionString), options, time);
-        TimerStore = storage.CreateTimerStore();
         Exceptions = storage.CreateLifecycleExceptionStore();
     }
 
     public FakeTimeProvider Time { get; }
 
-    public ITimerStore Timers => TimerStore;
-
-    public OrderOps.Storage.Azure.Lifecycle.TableTimerStore TimerStore { get; }
-
     public ILifecycleExceptionStore Exceptions { get; }
 
     public TableRequestRecorder Requests { get; }
 
-    /// <summary>The timers' table, for looking at the rows themselves.</summary>
-    public TableClient TimerTable => _tables.GetTableClient(_options.TimerTable);
-
     public TableClient ExceptionTable => _tables.GetTableClient(_options.LifecycleExceptionTable);
 
-    public static async Task<ITimerAndExceptionStorageBackend> CreateAsync() => await CreateTablesAsync();
+    public static async Task<IExceptionStorageBackend> CreateAsync() => await CreateTablesAsync();
 
-    public static async Task<AzureTimerAndExceptionBackend> CreateTablesAsync()
+    public static async Task<AzureExceptionBackend> CreateTablesAsync()
     {
         if (AzureTestEnvironment.Missing is { } missing)
         {
@@ -145,28 +136,26 @@ public sealed class AzureTimerAndExceptionBackend : ITimerAndExceptionStorageBac
         }
 
         var suffix = Guid.NewGuid().ToString("N")[..12];
-        var options = new AzureStorageOptions { TimerTable = "duetimers" + suffix, LifecycleExceptionTable = "lifecycleexceptions" + suffix };
+        var options = new AzureStorageOptions { LifecycleExceptionTable = "lifecycleexceptions" + suffix };
         var requests = new TableRequestRecorder();
         var clientOptions = new TableClientOptions();
         clientOptions.AddPolicy(requests, HttpPipelinePosition.PerCall);
         var tables = new TableServiceClient(AzureTestEnvironment.StorageConnectionString, clientOptions);
-        await tables.CreateTableIfNotExistsAsync(options.TimerTable);
         await tables.CreateTableIfNotExistsAsync(options.LifecycleExceptionTable);
         requests.Clear();
-        return new AzureTimerAndExceptionBackend(tables, options, requests, new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero)));
+        return new AzureExceptionBackend(tables, options, requests, new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero)));
     }
 
     public async ValueTask DisposeAsync()
     {
         Requests.Crash = null;
-        await _tables.DeleteTableAsync(_options.TimerTable);
         await _tables.DeleteTableAsync(_options.LifecycleExceptionTable);
     }
 }
 
 /// <summary>
 /// The lifecycle's ports wholly on Azure: stock is the Cosmos DB inventory ledger (seen through the lifecycle's
-/// <see cref="LedgerStockAllocator"/>), timers and exceptions the Table storage stores; a fresh database and tables.
+/// <see cref="LedgerStockAllocator"/>), exceptions the Table storage store; a fresh database and tables.
 /// </summary>
 public sealed class AzureLifecycleBackend : ILifecycleStorageBackend
 {
@@ -179,7 +168,6 @@ public sealed class AzureLifecycleBackend : ILifecycleStorageBackend
         // Its own clock for the ledger: intents' leases are measured in real time, which the fake clock would freeze.
         Ledger = storage.CreateInventoryLedger(new OrderOps.Storage.Azure.Inventory.CosmosInventoryLedgerOptions());
         Stock = new LedgerStockAllocator(Ledger);
-        Timers = storage.CreateTimerStore();
         Exceptions = storage.CreateLifecycleExceptionStore();
     }
 
@@ -188,8 +176,6 @@ public sealed class AzureLifecycleBackend : ILifecycleStorageBackend
     public IInventoryLedger Ledger { get; }
 
     public IStockAllocator Stock { get; }
-
-    public ITimerStore Timers { get; }
 
     public ILifecycleExceptionStore Exceptions { get; }
 
@@ -221,15 +207,9 @@ public sealed class AzureStockAllocatorTests : StockAllocatorContract
 }
 
 [NeedsAzureServices]
-public sealed class AzureTimerStoreTests : TimerStoreContract
-{
-    protected override Task<ITimerAndExceptionStorageBackend> CreateBackendAsync() => AzureTimerAndExceptionBackend.CreateAsync();
-}
-
-[NeedsAzureServices]
 public sealed class AzureLifecycleExceptionStoreTests : LifecycleExceptionStoreContract
 {
-    protected override Task<ITimerAndExceptionStorageBackend> CreateBackendAsync() => AzureTimerAndExceptionBackend.CreateAsync();
+    protected override Task<IExceptionStorageBackend> CreateBackendAsync() => AzureExceptionBackend.CreateAsync();
 }
 
 [NeedsAzureServices]

@@ -14,11 +14,11 @@ namespace OrderOps.Storage.Tests.Azure;
 [NeedsAzureServices]
 public sealed class AzureLifecycleExceptionStoreDesignTests : IAsyncLifetime
 {
-    private AzureTimerAndExceptionBackend _backend = null!;
+    private AzureExceptionBackend _backend = null!;
 
     private ILifecycleExceptionStore Exceptions => _backend.Exceptions;
 
-    public async Task InitializeAsync() => _backend = await AzureTimerAndExceptionBackend.CreateTablesAsync();
+    public async Task InitializeAsync() => _backend = await AzureExceptionBackend.CreateTablesAsync();
 
     public async Task DisposeAsync() => await _backend.DisposeAsync();
 
@@ -66,7 +66,7 @@ public sealed class AzureLifecycleExceptionStoreDesignTests : IAsyncLifetime
         Assert.Empty(await Exceptions.ListAsync(true, null, 10, default));
         Assert.Equal("known customer", Assert.Single(await Exceptions.ListAsync(false, null, 10, default)).ResolutionReason);
 
-        _backend.Time.Advance(TableTimerStore.AbandonedAfter + TimeSpan.FromMinutes(1));
+        _backend.Time.Advance(TableLifecycleExceptionStore.AbandonedAfter + TimeSpan.FromMinutes(1));
         Assert.Empty(await Exceptions.ListAsync(true, null, 10, default));
         Assert.DoesNotContain(await RowsAsync(), r => r.PartitionKey == "open"); // listing cleared the abandoned row
     }

@@ -107,55 +107,16 @@ public abstract class StockAllocatorContract : IAsyncLifetime
     }
 }
 
-/// <summary>Due timers: idempotent scheduling by id, due ones earliest first, cancel is idempotent.</summary>
-public abstract class TimerStoreContract : IAsyncLifetime
-{
-    private ITimerAndExceptionStorageBackend _backend = null!;
-
-    public async Task InitializeAsync() => _backend = await CreateBackendAsync();
-
-    public async Task DisposeAsync() => await _backend.DisposeAsync();
-
-    protected abstract Task<ITimerAndExceptionStorageBackend> CreateBackendAsync();
-
-    [ContractFact]
-    public async Task Due_timers_come_earliest_first_and_not_before_they_are_due()
-    {
-        var now = _backend.Time.GetUtcNow();
-        await _backend.Timers.ScheduleAsync(new DueTimer("o1|ship-by|1", "o1", "ship-by", now.AddMinutes(10)), default);
-        await _backend.Timers.ScheduleAsync(new DueTimer("o2|fulfillment-ack|1", "o2", "fulfillment-ack", now.AddMinutes(5)), default);
-
-        Assert.Empty(await _backend.Timers.GetDueAsync(now.AddMinutes(4), 10, default));
-        Assert.Equal(["o2|fulfillment-ack|1", "o1|ship-by|1"], (await _backend.Timers.GetDueAsync(now.AddMinutes(10), 10, default)).Select(t => t.TimerId));
-        Assert.Single(await _backend.Timers.GetDueAsync(now.AddMinutes(10), 1, default));
-    }
-
-    [ContractFact]
-    public async Task Scheduling_the_same_id_again_replaces_it_and_cancel_removes_it_once()
-    {
-        var now = _backend.Time.GetUtcNow();
-        await _backend.Timers.ScheduleAsync(new DueTimer("o1|ship-by|1", "o1", "ship-by", now.AddMinutes(10)), default);
-        await _backend.Timers.ScheduleAsync(new DueTimer("o1|ship-by|1", "o1", "ship-by", now.AddMinutes(20)), default);
-
-        var listed = Assert.Single(await _backend.Timers.ListForOrderAsync("o1", default));
-        Assert.Equal(now.AddMinutes(20), listed.DueAt);
-
-        await _backend.Timers.CancelAsync("o1|ship-by|1", default);
-        await _backend.Timers.CancelAsync("o1|ship-by|1", default);
-        Assert.Empty(await _backend.Timers.ListForOrderAsync("o1", default));
-    }
-}
-
 /// <summary>The exception queue: upsert by id, open ones listed newest first, resolution kept.</summary>
 public abstract class LifecycleExceptionStoreContract : IAsyncLifetime
 {
-    private ITimerAndExceptionStorageBackend _backend = null!;
+    private IExceptionStorageBackend _backend = null!;
 
     public async Task InitializeAsync() => _backend = await CreateBackendAsync();
 
     public async Task DisposeAsync() => await _backend.DisposeAsync();
 
-    protected abstract Task<ITimerAndExceptionStorageBackend> CreateBackendAsync();
+    protected abstract Task<IExceptionStorageBackend> CreateBackendAsync();
 
     [ContractFact]
     public async Task Exceptions_are_listed_newest_first_and_resolved_ones_leave_the_open_list()

@@ -18,12 +18,7 @@ public sealed class EmbeddedStockAllocatorTests : StockAllocatorContract
     protected override Task<ILifecycleStorageBackend> CreateBackendAsync() => EmbeddedBackend.CreateLifecycleAsync();
 }
 
-public sealed class EmbeddedTimerStoreTests : TimerStoreContract
-{
-    protected override async Task<ITimerAndExceptionStorageBackend> CreateBackendAsync() => await EmbeddedBackend.CreateLifecycleAsync();
-}
-
 public sealed class EmbeddedLifecycleExceptionStoreTests : LifecycleExceptionStoreContract
 {
-    protected override async Task<ITimerAndExceptionStorageBackend> CreateBackendAsync() => await EmbeddedBackend.CreateLifecycleAsync();
+    protected override async Task<IExceptionStorageBackend> CreateBackendAsync() => await EmbeddedBackend.CreateLifecycleAsync();
 }

@@ -31,15 +31,12 @@ public sealed class EmbeddedBackend : IStorageBackend, ILifecycleStorageBackend
         Receiver = queue;
         Ledger = new SqliteInventoryLedger(_database, Time);
         Stock = new LedgerStockAllocator(Ledger);
-        Timers = new SqliteTimerStore(_database);
         Exceptions = new SqliteLifecycleExceptionStore(_database);
     }
 
     public IInventoryLedger Ledger { get; }
 
     public IStockAllocator Stock { get; }
-
-    public ITimerStore Timers { get; }
 
     public ILifecycleExceptionStore Exceptions { get; }
 

@@ -6,10 +6,10 @@ namespace OrderOps.Testing.Storage;
 /// <summary>
 /// A fresh backend for the lifecycle's ports. Kept apart from <see cref="IStorageBackend"/> so a backend can adopt these
 /// ports on its own schedule. Stock is the backend's inventory ledger seen through the lifecycle's <see cref="LedgerStockAllocator"/>;
-/// timers and exceptions alone are <see cref="ITimerAndExceptionStorageBackend"/> (the Azure backend has those on Table
+/// exceptions alone are <see cref="IExceptionStorageBackend"/> (the Azure backend has those on Table
 /// storage before it has a ledger).
 /// </summary>
-public interface ILifecycleStorageBackend : ITimerAndExceptionStorageBackend
+public interface ILifecycleStorageBackend : IExceptionStorageBackend
 {
     IInventoryLedger Ledger { get; }
 

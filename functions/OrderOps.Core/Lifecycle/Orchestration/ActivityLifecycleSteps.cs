@@ -1,0 +1,37 @@
+using Microsoft.DurableTask;
+using OrderOps.Core.Ports;
+
+namespace OrderOps.Core.Lifecycle.Orchestration;
+
+/// <summary>
+/// The lifecycle's steps as activity calls from the orchestrator. Transient failures (a storage hiccup, a location
+/// timing out inside its own resilience pipeline and throwing) are retried here with backoff before the step counts
+/// as failed.
+/// </summary>
+public sealed class ActivityLifecycleSteps(TaskOrchestrationContext context) : ILifecycleSteps
+{
+    private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
+        maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30)));
+
+    public Task<LifecycleLoadResult> LoadAsync(LifecycleLoadRequest request) => Call<LifecycleLoadResult>(OrderLifecycleNames.Load, request);
+
+    public Task SaveAsync(LifecycleSaveRequest request) => context.CallActivityAsync(OrderLifecycleNames.Save, request, Retry);
+
+    public Task<IReadOnlyList<string>> ValidateAsync(string orderId) => Call<IReadOnlyList<string>>(OrderLifecycleNames.Validate, orderId);
+
+    public Task<ReserveOutcome> ReserveAsync(ReserveRequest request) => Call<ReserveOutcome>(OrderLifecycleNames.Reserve, request);
+
+    public Task GiveBackAsync(string reservationId) => context.CallActivityAsync(OrderLifecycleNames.GiveBack, reservationId, Retry);
+
+    public Task<FulfillmentCallResult> ReleaseToLocationAsync(LocationReleaseRequest request) => Call<FulfillmentCallResult>(OrderLifecycleNames.ReleaseToLocation, request);
+
+    public Task<FulfillmentCallResult> CancelAtLocationAsync(LocationCancelRequest request) => Call<FulfillmentCallResult>(OrderLifecycleNames.CancelAtLocation, request);
+
+    public Task RecordShipmentAsync(ShipmentStockRequest request) => context.CallActivityAsync(OrderLifecycleNames.RecordShipment, request, Retry);
+
+    public Task<ChannelNotifyResult> NotifyChannelAsync(ChannelNoticeRequest request) => Call<ChannelNotifyResult>(OrderLifecycleNames.NotifyChannel, request);
+
+    public Task PutExceptionAsync(LifecycleException exception) => context.CallActivityAsync(OrderLifecycleNames.PutException, exception, Retry);
+
+    private Task<T> Call<T>(string name, object input) => context.CallActivityAsync<T>(name, input, Retry);
+}

@@ -1,0 +1,66 @@
+using OrderOps.Core.Ports;
+
+namespace OrderOps.Core.Lifecycle.Orchestration;
+
+/// <summary>
+/// The input of one execution of an order's orchestration: the order, its process state carried as data (null on a
+/// first start: then it is read from the order record), the message to apply first, and the latest outcomes.
+/// </summary>
+public sealed record OrderLifecycleInput(string OrderId, ProcessState? State, LifecycleMessage? Message, IReadOnlyList<LifecycleOutcomeEntry>? Recent, int FailedAttempts = 0);
+
+/// <summary>The orchestration's custom status: the order's state and what the latest messages did (by key).</summary>
+public sealed record OrderLifecycleStatus(string State, int Step, IReadOnlyList<LifecycleOutcomeEntry> Recent, string? Stalled = null);
+
+public sealed record LifecycleOutcomeEntry(string Key, string State, bool Applied, string? Note);
+
+public sealed record LifecycleLoadRequest(string OrderId, bool WithStoredState);
+
+/// <summary>What a step decides on: the order's facts (null when there is no such order), the options now, and the stored state when asked.</summary>
+public sealed record LifecycleLoadResult(LifecycleOrderFacts? Facts, LifecycleOptions Options, ProcessState? Stored);
+
+/// <summary>One step's result, written to the order record: status, process state and history events.</summary>
+public sealed record LifecycleSaveRequest(string OrderId, ProcessState State, IReadOnlyList<OrderEvent> Events);
+
+/// <summary>The names of the lifecycle's orchestrator, event and activities (the Function names in Azure).</summary>
+public static class OrderLifecycleNames
+{
+    public const string Orchestrator = "OrderLifecycle";
+
+    /// <summary>The one external event: a <see cref="LifecycleMessage"/>.</summary>
+    public const string Event = "lifecycle";
+
+    public const string Load = "OrderLifecycleLoad";
+    public const string Validate = "OrderLifecycleValidate";
+    public const string Reserve = "OrderLifecycleReserve";
+    public const string GiveBack = "OrderLifecycleGiveBack";
+    public const string ReleaseToLocation = "OrderLifecycleReleaseToLocation";
+    public const string CancelAtLocation = "OrderLifecycleCancelAtLocation";
+    public const string RecordShipment = "OrderLifecycleRecordShipment";
+    public const string NotifyChannel = "OrderLifecycleNotifyChannel";
+    public const string PutException = "OrderLifecyclePutException";
+    public const string Save = "OrderLifecycleSave";
+
+    /// <summary>
+    /// The instance id of an order's orchestration: <c>order:</c> and the order id, with the characters Azure Storage
+    /// keys cannot hold (<c>/ \ # ?</c>, control characters) and <c>%</c> itself percent-encoded, so distinct orders
+    /// always get distinct instances.
+    /// </summary>
+    public static string InstanceId(string orderId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(orderId);
+        var builder = new System.Text.StringBuilder("order:", orderId.Length + 6);
+        foreach (var c in orderId)
+        {
+            if (c is '/' or '\\' or '#' or '?' or '%' || char.IsControl(c))
+            {
+                builder.Append('%').Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+}

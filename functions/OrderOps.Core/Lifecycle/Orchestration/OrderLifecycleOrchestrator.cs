@@ -1,0 +1,129 @@
+using Microsoft.DurableTask;
+
+namespace OrderOps.Core.Lifecycle.Orchestration;
+
+/// <summary>
+/// One order's lifecycle as an eternal Durable orchestration. Each execution applies one message (or resumes with
+/// none), saves the step, then waits for whichever comes first: the next external event or the order's earliest
+/// timer. A fired timer is applied in the same execution; an event ends the execution with <c>ContinueAsNew</c>,
+/// carrying the state as data, so histories stay short and new orchestrator code applies from the next event on.
+/// </summary>
+/// <remarks>
+/// Deterministic: no I/O, clock or configuration here; the time is the context's, the options come from the load
+/// activity, and every side effect is an activity (<see cref="ActivityLifecycleSteps"/>). The event waiter is created
+/// once per execution and never abandoned before the execution ends: a waiter left behind would swallow the next
+/// event. A step whose activities keep failing is retried from the state it started with (every step is
+/// idempotent), after a durable backoff, so a message once accepted is never dropped.
+/// </remarks>
+public static class OrderLifecycleOrchestrator
+{
+    public const int RecentOutcomes = 20;
+
+    private static readonly TimeSpan[] StallBackoff = [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30)];
+
+    public static async Task<object?> RunAsync(TaskOrchestrationContext context, OrderLifecycleInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var steps = new ActivityLifecycleSteps(context);
+        var recent = input.Recent?.ToList() ?? [];
+        var state = input.State;
+        var message = input.Message;
+        Task<LifecycleMessage>? nextEvent = null;
+        while (true)
+        {
+            var before = state?.ToJson();
+            try
+            {
+                state = await StepAsync(context, steps, input.OrderId, state, message, recent);
+            }
+            catch (TaskFailedException ex)
+            {
+                // Retry this very message from the state it started with, after a pause; the status says why.
+                var attempt = input.FailedAttempts + 1;
+                var restored = before is null ? null : ProcessState.Parse(before);
+                context.SetCustomStatus(new OrderLifecycleStatus(restored?.State ?? "unknown", restored?.Step ?? 0, recent, $"attempt {attempt} failed in {ex.TaskName}: {ex.FailureDetails.ErrorMessage}"));
+                await context.CreateTimer(StallBackoff[Math.Min(attempt, StallBackoff.Length) - 1], CancellationToken.None);
+                context.ContinueAsNew(new OrderLifecycleInput(input.OrderId, restored, message, recent, attempt));
+                return null;
+            }
+
+            context.SetCustomStatus(new OrderLifecycleStatus(state?.State ?? "unknown", state?.Step ?? 0, recent));
+            nextEvent ??= context.WaitForExternalEvent<LifecycleMessage>(OrderLifecycleNames.Event);
+            var timer = state?.Timers.MinBy(t => t.DueAt);
+            if (timer is null)
+            {
+                message = await nextEvent;
+                break;
+            }
+
+            using var cancelTimer = new CancellationTokenSource();
+            var due = context.CreateTimer(timer.DueAt.UtcDateTime, cancelTimer.Token);
+            if (await Task.WhenAny(nextEvent, due) == nextEvent)
+            {
+                // Cancel synchronously: CancelAsync would resume this code on the thread pool, outside the episode.
+#pragma warning disable CA1849
+                cancelTimer.Cancel();
+#pragma warning restore CA1849
+                message = await nextEvent;
+                break;
+            }
+
+            message = TimerMessage(input.OrderId, timer);
+        }
+
+        context.ContinueAsNew(new OrderLifecycleInput(input.OrderId, state, message, recent));
+        return null;
+    }
+
+    /// <summary>Loads the order's facts, decides, and saves what changed. Returns the state after the step.</summary>
+    private static async Task<ProcessState?> StepAsync(
+        TaskOrchestrationContext context, ActivityLifecycleSteps steps, string orderId, ProcessState? state, LifecycleMessage? message, List<LifecycleOutcomeEntry> recent)
+    {
+        var loaded = await steps.LoadAsync(new LifecycleLoadRequest(orderId, WithStoredState: state is null));
+        if (loaded.Facts is null)
+        {
+            Remember(recent, message, new LifecycleOutcome(orderId, "unknown", false, "No such order."));
+            return state;
+        }
+
+        state ??= loaded.Stored ?? new ProcessState();
+        var now = new DateTimeOffset(DateTime.SpecifyKind(context.CurrentUtcDateTime, DateTimeKind.Utc));
+        var decider = new LifecycleDecider(loaded.Facts, state, message, now, loaded.Options, steps);
+        var outcome = await decider.RunAsync();
+        if (decider.Events.Count > 0 || state.Step == 0)
+        {
+            state.Step++;
+            await steps.SaveAsync(new LifecycleSaveRequest(orderId, state, decider.Events));
+        }
+
+        Remember(recent, message, outcome);
+        return state;
+    }
+
+    private static void Remember(List<LifecycleOutcomeEntry> recent, LifecycleMessage? message, LifecycleOutcome outcome)
+    {
+        if (message is null)
+        {
+            return;
+        }
+
+        recent.RemoveAll(r => r.Key == message.Key);
+        recent.Add(new LifecycleOutcomeEntry(message.Key, outcome.State, outcome.Applied, outcome.Note));
+        if (recent.Count > RecentOutcomes)
+        {
+            recent.RemoveRange(0, recent.Count - RecentOutcomes);
+        }
+    }
+
+    private static LifecycleMessage TimerMessage(string orderId, PendingTimer timer) => new()
+    {
+        Type = LifecycleMessageTypes.TimerDue,
+        OrderId = orderId,
+        Key = "timer:" + timer.TimerId,
+        Actor = "timer:" + timer.Kind,
+        Cause = $"timer {timer.TimerId} due {timer.DueAt:O}",
+        TimerId = timer.TimerId,
+        TimerKind = timer.Kind,
+    };
+}
