@@ -11,7 +11,7 @@ public sealed class DeliveryTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _h = new LifecycleHarness();
+        _h = await LifecycleHarness.StartAsync();
         await _h.SeedAsync("east", "A", 10);
     }
 
@@ -20,7 +20,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     [Fact]
     public async Task Every_message_delivered_twice_leaves_the_same_order_history_and_stock()
     {
-        var order = LifecycleHarness.Order("d1", ("l1", "A", 2));
+        var order = _h.Order("d1", ("l1", "A", 2));
         await _h.PlaceAsync(order);
         var start = new LifecycleMessage { Type = LifecycleMessageTypes.Start, OrderId = order.OrderId, Key = "start:" + order.OrderId, Actor = "channel:shopify" };
         Assert.False((await _h.SendAsync(start)).Applied);
@@ -44,7 +44,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     [Fact]
     public async Task Delivery_reported_before_the_last_shipment_completes_the_order_once_everything_shipped()
     {
-        var order = LifecycleHarness.Order("d2", ("l1", "A", 2));
+        var order = _h.Order("d2", ("l1", "A", 2));
         await _h.PlaceAsync(order);
 
         await _h.ShipAsync(order.OrderId, "east", "s1", ("l1", 1));
@@ -55,8 +55,8 @@ public sealed class DeliveryTests : IAsyncLifetime
     [Fact]
     public async Task Shipments_in_either_order_end_in_the_same_state_and_stock()
     {
-        var first = LifecycleHarness.Order("d3", ("l1", "A", 1), ("l2", "A", 1));
-        var second = LifecycleHarness.Order("d4", ("l1", "A", 1), ("l2", "A", 1));
+        var first = _h.Order("d3", ("l1", "A", 1), ("l2", "A", 1));
+        var second = _h.Order("d4", ("l1", "A", 1), ("l2", "A", 1));
         await _h.PlaceAsync(first);
         await _h.PlaceAsync(second);
 
@@ -73,7 +73,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     [Fact]
     public async Task A_cancel_delivered_twice_compensates_once()
     {
-        var order = LifecycleHarness.Order("d5");
+        var order = _h.Order("d5");
         await _h.PlaceAsync(order);
 
         await _h.CancelAsync(order.OrderId);
@@ -86,7 +86,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     [Fact]
     public async Task Concurrent_messages_for_one_order_all_apply_under_optimistic_concurrency()
     {
-        var order = LifecycleHarness.Order("d6", ("l1", "A", 4));
+        var order = _h.Order("d6", ("l1", "A", 4));
         await _h.PlaceAsync(order);
 
         await Task.WhenAll(Enumerable.Range(1, 4).Select(i => _h.ShipAsync(order.OrderId, "east", "s" + i, ("l1", 1))));

@@ -22,7 +22,7 @@ public sealed class InterleavingProperties
 
     private static async Task RunAsync(int[] script)
     {
-        await using var h = new LifecycleHarness(o =>
+        await using var h = await LifecycleHarness.StartAsync(o =>
         {
             o.ReviewValueThreshold = 35m;
             o.FulfillmentAck = new() { After = TimeSpan.FromMinutes(15), Policy = ExpiryPolicy.Retry, MaxAttempts = 1 };
@@ -38,9 +38,9 @@ public sealed class InterleavingProperties
         await h.SeedAsync("north", "C", 2);
         CanonicalOrder[] orders =
         [
-            LifecycleHarness.Order("p0", ("l1", "A", 2)),
-            LifecycleHarness.Order("p1", ("l1", "A", 1), ("l2", "B", 3)),
-            LifecycleHarness.Order("p2", ("l1", "B", 2), ("l2", "C", 2)),
+            h.Order("p0", ("l1", "A", 2)),
+            h.Order("p1", ("l1", "A", 1), ("l2", "B", 3)),
+            h.Order("p2", ("l1", "B", 2), ("l2", "C", 2)),
         ];
         var placed = new HashSet<string>();
         LifecycleMessage? last = null;

@@ -1,44 +1,56 @@
 using System.Collections.Concurrent;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Time.Testing;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OrderOps.Durable;
 using OrderOps.Core.Lifecycle;
+using OrderOps.Core.Lifecycle.Orchestration;
 using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
 using OrderOps.Storage.Embedded;
 using OrderOps.Storage.Embedded.Inventory;
+using OrderOps.Testing.Lifecycle;
 using OrderOps.Testing.Storage;
 using OrderOps.Storage.Embedded.Lifecycle;
-using OrderOps.Storage.Embedded.Messaging;
 using OrderOps.Storage.Embedded.Orders;
 
 namespace OrderOps.Lifecycle.Tests;
 
-/// <summary>The lifecycle engine on a fresh embedded SQLite file, a fake clock, fake locations and a fake channel.</summary>
+/// <summary>
+/// The order lifecycle orchestration in Microsoft.DurableTask.InProcessTestHost, over a fresh embedded SQLite file
+/// (orders, ledger, exception queue), fake locations and a fake channel. Messages go in the way ingest and the API
+/// send them (<see cref="OrderLifecycleClient.SignalAsync"/>), and each call waits for the orchestration to report
+/// that message's outcome. Timers are real durable timers: a test that wants one to fire sets its duration short.
+/// </summary>
 public sealed class LifecycleHarness : IAsyncDisposable
 {
-    public static readonly DateTimeOffset Start = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+    public static readonly TimeSpan OutcomeTimeout = TimeSpan.FromSeconds(30);
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "orderops-lifecycle-tests", Guid.NewGuid().ToString("N"));
     private readonly SqliteDatabase _database;
+    private DurableTaskTestHost? _testHost;
+    private IHost? _runtime;
     private int _keys;
 
-    public LifecycleHarness(Action<LifecycleOptions>? configure = null)
+    private LifecycleHarness(Action<LifecycleOptions>? configure)
     {
         _database = new SqliteDatabase(new EmbeddedStorageOptions { DataDirectory = _directory });
-        Orders = new SqliteOrderStore(_database, Time);
-        Ledger = new SqliteInventoryLedger(_database, Time);
+        Orders = new SqliteOrderStore(_database, TimeProvider.System);
+        Ledger = new SqliteInventoryLedger(_database, TimeProvider.System);
         Stock = new LedgerStockAllocator(Ledger);
-        Timers = new SqliteTimerStore(_database);
         Exceptions = new SqliteLifecycleExceptionStore(_database);
-        Queue = new SqliteMessageQueue(_database, Time, new QueueRetryPolicy(), new QueueSignal());
         configure?.Invoke(Options);
-        Engine = new LifecycleEngine(Orders, Stock, Locations, [Channel, UnwiredAcceptanceChannel], Timers, Exceptions, new MinimalShipmentsRoutingPolicy(), Options, Time);
-        Sweeper = new TimerSweeper(Timers, Queue, Time);
+        Activities = new LifecycleActivities(Orders, Stock, Locations, [Channel, UnwiredAcceptanceChannel], Exceptions, new MinimalShipmentsRoutingPolicy(), Options);
     }
 
+    /// <summary>When the harness was made: orders are placed now, so default ship-by windows lie ahead.</summary>
+    public DateTimeOffset Start { get; } = DateTimeOffset.UtcNow;
+
     /// <summary>
-    /// Channel "edi" as a channel whose acceptance message is not wired: the engine's behaviour for any such seam. (The
+    /// Channel "edi" as a channel whose acceptance message is not wired: the lifecycle's behaviour for any such seam. (The
     /// real EDI notifier lives in the EDI adapter and is tested there and in the Function app's tests.)
     /// </summary>
     public static UnwiredChannel UnwiredAcceptanceChannel { get; } = new(
@@ -48,8 +60,6 @@ public sealed class LifecycleHarness : IAsyncDisposable
         shipmentSeam: "The shipment message is not wired in this harness.",
         cancellationSeam: "The cancellation message is not wired in this harness.");
 
-    public FakeTimeProvider Time { get; } = new(Start);
-
     public LifecycleOptions Options { get; } = new();
 
     public SqliteOrderStore Orders { get; }
@@ -58,28 +68,53 @@ public sealed class LifecycleHarness : IAsyncDisposable
 
     public LedgerStockAllocator Stock { get; }
 
-    public SqliteTimerStore Timers { get; }
-
     public SqliteLifecycleExceptionStore Exceptions { get; }
-
-    public SqliteMessageQueue Queue { get; }
 
     public FakeLocations Locations { get; } = new();
 
     public FakeChannel Channel { get; } = new();
 
-    public LifecycleEngine Engine { get; }
+    public LifecycleActivities Activities { get; }
 
-    public TimerSweeper Sweeper { get; }
+    public DurableTaskClient Client { get; private set; } = null!;
 
-    public static CanonicalOrder Order(string id, params (string LineId, string Sku, int Quantity)[] lines) => new()
+    /// <summary>
+    /// Starts the orchestration on Microsoft.DurableTask.InProcessTestHost, or on the embedded runtime standalone mode
+    /// uses (DurableTask.Core over SQLite, <see cref="LifecycleRuntime.EmbeddedSqlite"/>).
+    /// </summary>
+    public static async Task<LifecycleHarness> StartAsync(Action<LifecycleOptions>? configure = null, LifecycleRuntime runtime = LifecycleRuntime.TestHost)
+    {
+        var harness = new LifecycleHarness(configure);
+        if (runtime == LifecycleRuntime.TestHost)
+        {
+            harness._testHost = await DurableTaskTestHost.StartAsync(registry => registry.AddOrderLifecycle(harness.Activities));
+            harness.Client = harness._testHost.Client;
+        }
+        else
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Services.AddOrderOpsDurable(
+                options => options.Sqlite.DataDirectory = harness._directory,
+                registry => registry.AddOrderLifecycle(harness.Activities));
+            harness._runtime = builder.Build();
+            await harness._runtime.StartAsync();
+            harness.Client = harness._runtime.Services.GetRequiredService<DurableTaskClient>();
+        }
+
+        return harness;
+    }
+
+    public CanonicalOrder Order(string id, params (string LineId, string Sku, int Quantity)[] lines) => Order(id, Start, lines);
+
+    public static CanonicalOrder Order(string id, DateTimeOffset placedAt, params (string LineId, string Sku, int Quantity)[] lines) => new()
     {
         OrderId = OrderId.Compose(Channels.Shopify, "example.myshopify.com", id),
         Channel = Channels.Shopify,
         ChannelAccount = "example.myshopify.com",
         ChannelOrderId = id,
-        PlacedAt = Start,
-        UpdatedAt = Start,
+        PlacedAt = placedAt,
+        UpdatedAt = placedAt,
         Currency = "USD",
         ShippingAddress = new Address { Name = "Ada", Line1 = "1 Main St", City = "Springfield", Region = "KY", PostalCode = "40001", CountryCode = "US" },
         LineItems = (lines.Length == 0 ? [("1", "A", 1)] : lines).Select(l => new LineItem { LineId = l.LineId, Sku = l.Sku, Title = l.Sku, Quantity = l.Quantity, UnitPrice = new Money(10m, "USD") }).ToList(),
@@ -95,15 +130,38 @@ public sealed class LifecycleHarness : IAsyncDisposable
         return await SendAsync(StartMessage(order.OrderId));
     }
 
-    public Task<LifecycleOutcome> SendAsync(LifecycleMessage message) => Engine.HandleAsync(message, default);
+    /// <summary>Signals the message and waits for the orchestration to report what it did.</summary>
+    public async Task<LifecycleOutcome> SendAsync(LifecycleMessage message) =>
+        await Client.SignalAndWaitAsync(message, OutcomeTimeout, default)
+            ?? throw new TimeoutException($"The orchestration of {message.OrderId} did not report '{message.Key}' within {OutcomeTimeout}.");
 
-    /// <summary>A second engine on the same stores with another stock port (to inject a crash or a concurrent step).</summary>
-    public LifecycleEngine EngineWith(IStockAllocator stock) =>
-        new(Orders, stock, Locations, [Channel, UnwiredAcceptanceChannel], Timers, Exceptions, new MinimalShipmentsRoutingPolicy(), Options, Time);
+    /// <summary>Waits for the outcome of the message with this key (a timer's key is <c>timer:{timerId}</c>).</summary>
+    public async Task<LifecycleOutcome> OutcomeAsync(string orderId, string key) =>
+        await Client.WaitForOutcomeAsync(orderId, key, 0, OutcomeTimeout, default)
+            ?? throw new TimeoutException($"The orchestration of {orderId} did not report '{key}' within {OutcomeTimeout}.");
+
+    /// <summary>Waits until the order's pending timer of this kind has fired and been applied.</summary>
+    public async Task<LifecycleOutcome> TimerFiredAsync(string orderId, string kind)
+    {
+        var timer = (await StateAsync(orderId)).Timers.FirstOrDefault(t => t.Kind == kind)
+            ?? throw new InvalidOperationException($"{orderId} has no pending {kind} timer.");
+        return await OutcomeAsync(orderId, "timer:" + timer.TimerId);
+    }
 
     /// <summary>Stores the order as ingest would, without starting its lifecycle.</summary>
     public Task StoreAsync(CanonicalOrder order) => Orders.SaveAsync(new OrderRecord { Order = order, Status = OrderStatuses.Received }, null,
-        [new OrderEvent { Type = OrderEventTypes.Received, At = Time.GetUtcNow(), Actor = "channel:shopify" }], default);
+        [new OrderEvent { Type = OrderEventTypes.Received, At = DateTimeOffset.UtcNow, Actor = "channel:shopify" }], default);
+
+    /// <summary>Stores a new version of the order as ingest would for an update from the channel, and signals it.</summary>
+    public async Task<LifecycleOutcome> UpdateFromChannelAsync(CanonicalOrder order)
+    {
+        var record = await RecordAsync(order.OrderId);
+        await Orders.SaveAsync(record with { Order = order }, record.ETag, [new OrderEvent { Type = OrderEventTypes.Updated, At = DateTimeOffset.UtcNow, Actor = "channel:shopify" }], default);
+        return await SendAsync(new LifecycleMessage
+        {
+            Type = LifecycleMessageTypes.ChannelUpdated, OrderId = order.OrderId, Key = $"update:{Interlocked.Increment(ref _keys)}", Actor = "channel:shopify",
+        });
+    }
 
     public static LifecycleMessage StartMessage(string orderId) =>
         new() { Type = LifecycleMessageTypes.Start, OrderId = orderId, Key = "start:" + orderId, Actor = "channel:shopify" };
@@ -112,7 +170,7 @@ public sealed class LifecycleHarness : IAsyncDisposable
     {
         Type = LifecycleMessageTypes.Shipped,
         OrderId = orderId,
-        Key = $"ship:{location}:{shipmentId}",
+        Key = $"ship:{location}:{shipmentId}:{Interlocked.Increment(ref _keys)}",
         Actor = "location:" + location,
         LocationId = location,
         Shipment = new FulfillmentShipment(shipmentId, "UPS", "1Z" + shipmentId, null, lines.Select(l => new FulfillmentShipmentLine(l.LineId, null, l.Quantity)).ToList()),
@@ -133,29 +191,9 @@ public sealed class LifecycleHarness : IAsyncDisposable
         var exception = (await StateAsync(orderId)).OpenExceptions.Single(e => e.Kind == kind);
         return await SendAsync(new LifecycleMessage
         {
-            Type = LifecycleMessageTypes.Resolve, OrderId = orderId, Key = $"resolve:{exception.ExceptionId}:{resolution}", Actor = "operator:ann",
+            Type = LifecycleMessageTypes.Resolve, OrderId = orderId, Key = $"resolve:{exception.ExceptionId}:{resolution}:{Interlocked.Increment(ref _keys)}", Actor = "operator:ann",
             ExceptionId = exception.ExceptionId, Resolution = resolution, Reason = reason,
         });
-    }
-
-    /// <summary>Runs the sweep, then delivers what it queued to the engine (as the Lifecycle function would).</summary>
-    public async Task<int> FireDueTimersAsync()
-    {
-        var swept = await Sweeper.SweepAsync(default);
-        while (true)
-        {
-            var batch = await Queue.ReceiveAsync(QueueNames.Lifecycle, 50, TimeSpan.FromMinutes(5), default);
-            if (batch.Count == 0)
-            {
-                return swept;
-            }
-
-            foreach (var received in batch)
-            {
-                await Engine.HandleAsync(OrderOpsJson.Deserialize<LifecycleMessage>(received.Body), default);
-                await Queue.CompleteAsync(received, default);
-            }
-        }
     }
 
     public async Task<ProcessState> StateAsync(string orderId) => ProcessState.Parse((await Orders.GetAsync(orderId, default))!.ProcessState);
@@ -173,10 +211,27 @@ public sealed class LifecycleHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Task.Yield();
+        if (_testHost is not null)
+        {
+            await _testHost.DisposeAsync();
+        }
+
+        if (_runtime is not null)
+        {
+            await _runtime.StopAsync();
+            _runtime.Dispose();
+        }
+
         _database.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
+}
+
+/// <summary>Where a harness runs the orchestration.</summary>
+public enum LifecycleRuntime
+{
+    TestHost,
+    EmbeddedSqlite,
 }
 
 /// <summary>Locations that answer as told and remember every call.</summary>
@@ -193,16 +248,21 @@ public sealed class FakeLocations : IFulfillmentLocation
 
     public bool IsKnown(string locationId) => !Unknown.Contains(locationId);
 
+    /// <summary>Every idempotency key a location was sent (release:{attempt} / cancel:{attempt}).</summary>
+    public ConcurrentQueue<string> Keys { get; } = new();
+
     public Task<FulfillmentCallResult> ReleaseAsync(FulfillmentRelease release, CancellationToken cancellationToken)
     {
         Calls.Enqueue(("release", release.LocationId, release.OrderId));
+        Keys.Enqueue("release:" + release.AttemptId);
         return Task.FromResult(new FulfillmentCallResult(ReleaseAnswer.GetValueOrDefault(release.LocationId, FulfillmentCallStatus.Accepted), "fake"));
     }
 
-    public Task<FulfillmentCallResult> CancelAsync(string locationId, string orderId, string reason, CancellationToken cancellationToken)
+    public Task<FulfillmentCallResult> CancelAsync(FulfillmentCancel cancel, CancellationToken cancellationToken)
     {
-        Calls.Enqueue(("cancel", locationId, orderId));
-        return Task.FromResult(new FulfillmentCallResult(CancelAnswer.GetValueOrDefault(locationId, FulfillmentCallStatus.Accepted), "fake"));
+        Calls.Enqueue(("cancel", cancel.LocationId, cancel.OrderId));
+        Keys.Enqueue("cancel:" + cancel.AttemptId);
+        return Task.FromResult(new FulfillmentCallResult(CancelAnswer.GetValueOrDefault(cancel.LocationId, FulfillmentCallStatus.Accepted), "fake"));
     }
 
     public int Count(string call, string location) => Calls.Count(c => c.Call == call && c.Location == location);

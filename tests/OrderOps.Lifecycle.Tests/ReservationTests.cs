@@ -15,7 +15,7 @@ public sealed class ReservationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _h = new LifecycleHarness();
+        _h = await LifecycleHarness.StartAsync();
         await _h.SeedAsync("east", "A", 10);
     }
 
@@ -24,7 +24,7 @@ public sealed class ReservationTests : IAsyncLifetime
     [Fact]
     public async Task An_attempt_that_crashed_after_giving_back_a_stale_reservation_is_finished_under_the_next_reservation_id()
     {
-        var order = LifecycleHarness.Order("r1", ("l1", "A", 2));
+        var order = _h.Order("r1", ("l1", "A", 2));
         await _h.StoreAsync(order);
 
         // 1. The first attempt reserves 2 and dies before saving.
@@ -56,7 +56,7 @@ public sealed class ReservationTests : IAsyncLifetime
     [InlineData(false)]
     public async Task A_cancellation_that_lands_while_an_allocation_is_reserving_leaves_no_stock_held(bool cancelBeforeTheReserve)
     {
-        var order = LifecycleHarness.Order("r2", ("l1", "A", 4));
+        var order = _h.Order("r2", ("l1", "A", 4));
         await _h.StoreAsync(order);
         Func<Task> cancelConcurrently = async () => Assert.Equal(S.Cancelled, (await _h.CancelAsync(order.OrderId)).State);
         var racing = new InterceptingStock(_h.Stock);
@@ -82,12 +82,12 @@ public sealed class ReservationTests : IAsyncLifetime
     {
         await _h.SeedAsync("store-7", "A", 50);
         _h.Locations.Unknown.Add("east");
-        var order = LifecycleHarness.Order("r3", ("l1", "A", 2));
+        var order = _h.Order("r3", ("l1", "A", 2));
 
         Assert.Equal(S.Released, (await _h.PlaceAsync(order)).State);
         Assert.Equal([("store-7", 2)], (await _h.StateAsync(order.OrderId)).Allocation.Select(a => (a.LocationId, a.Quantity)));
 
-        var other = LifecycleHarness.Order("r4", ("l1", "A", 60));
+        var other = _h.Order("r4", ("l1", "A", 60));
         await _h.PlaceAsync(other);
         Assert.Equal(ExceptionKinds.InsufficientStock, Assert.Single((await _h.StateAsync(other.OrderId)).OpenExceptions).Kind);
         Assert.Equal(0, await _h.ReservedAsync("east", "A"));

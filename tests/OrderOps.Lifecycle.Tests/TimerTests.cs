@@ -8,7 +8,7 @@ public sealed class TimerTests
 {
     private static async Task<LifecycleHarness> HarnessAsync(Action<LifecycleOptions> configure)
     {
-        var harness = new LifecycleHarness(configure);
+        var harness = await LifecycleHarness.StartAsync(configure);
         await harness.SeedAsync("east", "A", 10);
         return harness;
     }
@@ -17,7 +17,7 @@ public sealed class TimerTests
     public async Task Nothing_fires_before_it_is_due()
     {
         await using var h = await HarnessAsync(o => o.FulfillmentAck = new() { After = TimeSpan.FromMinutes(30), Policy = ExpiryPolicy.Exception });
-        var order = LifecycleHarness.Order("t1");
+        var order = h.Order("t1");
         await h.PlaceAsync(order);
 
         h.Time.Advance(TimeSpan.FromMinutes(29));
@@ -29,7 +29,7 @@ public sealed class TimerTests
     public async Task An_unacknowledged_release_raises_an_exception_under_the_exception_policy()
     {
         await using var h = await HarnessAsync(o => o.FulfillmentAck = new() { After = TimeSpan.FromMinutes(30), Policy = ExpiryPolicy.Exception });
-        var order = LifecycleHarness.Order("t2");
+        var order = h.Order("t2");
         await h.PlaceAsync(order);
 
         h.Time.Advance(TimeSpan.FromMinutes(31));
@@ -52,7 +52,7 @@ public sealed class TimerTests
     public async Task The_retry_policy_resends_the_release_then_gives_up_to_an_operator()
     {
         await using var h = await HarnessAsync(o => o.FulfillmentAck = new() { After = TimeSpan.FromMinutes(10), Policy = ExpiryPolicy.Retry, MaxAttempts = 2, RetryAfter = TimeSpan.FromMinutes(10) });
-        var order = LifecycleHarness.Order("t3");
+        var order = h.Order("t3");
         await h.PlaceAsync(order);
 
         for (var i = 0; i < 3; i++)
@@ -70,7 +70,7 @@ public sealed class TimerTests
     public async Task An_acknowledgement_disarms_the_timer_so_it_never_fires()
     {
         await using var h = await HarnessAsync(o => o.FulfillmentAck = new() { After = TimeSpan.FromMinutes(30), Policy = ExpiryPolicy.Exception });
-        var order = LifecycleHarness.Order("t4");
+        var order = h.Order("t4");
         await h.PlaceAsync(order);
 
         await h.FulfillmentEventAsync(LifecycleMessageTypes.FulfillmentAcknowledged, order.OrderId, "east");
@@ -84,7 +84,7 @@ public sealed class TimerTests
     public async Task A_timer_the_order_stopped_waiting_for_is_ignored_if_it_still_fires()
     {
         await using var h = await HarnessAsync(o => o.FulfillmentAck = new() { After = TimeSpan.FromMinutes(30), Policy = ExpiryPolicy.Exception });
-        var order = LifecycleHarness.Order("t5");
+        var order = h.Order("t5");
         await h.PlaceAsync(order);
         var timer = Assert.Single((await h.StateAsync(order.OrderId)).Timers, t => t.Kind == TimerKinds.FulfillmentAck);
         await h.FulfillmentEventAsync(LifecycleMessageTypes.FulfillmentAcknowledged, order.OrderId, "east");
@@ -101,13 +101,13 @@ public sealed class TimerTests
     public async Task The_ship_by_sla_uses_the_order_date_when_the_channel_gives_one_and_the_channel_default_otherwise()
     {
         await using var h = await HarnessAsync(o => o.ShipByDefaults["shopify"] = TimeSpan.FromDays(2));
-        var withDate = LifecycleHarness.Order("t6") with { ShipBy = LifecycleHarness.Start.AddHours(6) };
-        var without = LifecycleHarness.Order("t7");
+        var withDate = h.Order("t6") with { ShipBy = h.Start.AddHours(6) };
+        var without = h.Order("t7");
         await h.PlaceAsync(withDate);
         await h.PlaceAsync(without);
 
-        Assert.Equal(LifecycleHarness.Start.AddHours(6), (await h.StateAsync(withDate.OrderId)).Timers.Single(t => t.Kind == TimerKinds.ShipBy).DueAt);
-        Assert.Equal(LifecycleHarness.Start.AddDays(2), (await h.StateAsync(without.OrderId)).Timers.Single(t => t.Kind == TimerKinds.ShipBy).DueAt);
+        Assert.Equal(h.Start.AddHours(6), (await h.StateAsync(withDate.OrderId)).Timers.Single(t => t.Kind == TimerKinds.ShipBy).DueAt);
+        Assert.Equal(h.Start.AddDays(2), (await h.StateAsync(without.OrderId)).Timers.Single(t => t.Kind == TimerKinds.ShipBy).DueAt);
 
         await h.FulfillmentEventAsync(LifecycleMessageTypes.FulfillmentAcknowledged, withDate.OrderId, "east");
         h.Time.Advance(TimeSpan.FromHours(7));
@@ -122,7 +122,7 @@ public sealed class TimerTests
     public async Task Overriding_an_unacknowledged_release_accepts_the_silence_and_the_order_ships_on()
     {
         await using var h = await HarnessAsync(o => o.FulfillmentAck = new() { After = TimeSpan.FromMinutes(30), Policy = ExpiryPolicy.Exception });
-        var order = LifecycleHarness.Order("t10");
+        var order = h.Order("t10");
         await h.PlaceAsync(order);
         h.Time.Advance(TimeSpan.FromMinutes(31));
         await h.FireDueTimersAsync();
@@ -144,7 +144,7 @@ public sealed class TimerTests
     public async Task Overriding_a_missed_ship_by_accepts_a_late_shipment_and_keeps_the_stock_reserved_until_it_ships()
     {
         await using var h = await HarnessAsync(o => o.ShipBy = new() { Policy = ExpiryPolicy.Exception });
-        var order = LifecycleHarness.Order("t11", ("1", "A", 3)) with { ShipBy = LifecycleHarness.Start.AddHours(1) };
+        var order = h.Order("t11", ("1", "A", 3)) with { ShipBy = h.Start.AddHours(1) };
         await h.PlaceAsync(order);
         await h.FulfillmentEventAsync(LifecycleMessageTypes.FulfillmentAcknowledged, order.OrderId, "east");
         h.Time.Advance(TimeSpan.FromHours(2));
@@ -164,7 +164,7 @@ public sealed class TimerTests
     public async Task Cancelling_from_an_expired_timer_compensates_like_any_cancellation()
     {
         await using var h = await HarnessAsync(o => o.FulfillmentAck = new() { After = TimeSpan.FromMinutes(30), Policy = ExpiryPolicy.Exception });
-        var order = LifecycleHarness.Order("t12", ("1", "A", 2));
+        var order = h.Order("t12", ("1", "A", 2));
         await h.PlaceAsync(order);
         h.Time.Advance(TimeSpan.FromMinutes(31));
         await h.FireDueTimersAsync();
@@ -180,7 +180,7 @@ public sealed class TimerTests
     public async Task A_cancellation_the_channel_has_not_confirmed_yet_is_asked_again_until_it_is()
     {
         await using var h = await HarnessAsync(o => o.ChannelRecheck = new() { After = TimeSpan.FromMinutes(5), Policy = ExpiryPolicy.Retry, MaxAttempts = 3 });
-        var order = LifecycleHarness.Order("t13");
+        var order = h.Order("t13");
         await h.PlaceAsync(order);
         h.Channel.PendingAnswers = 2;
 
@@ -205,7 +205,7 @@ public sealed class TimerTests
     public async Task A_channel_that_never_confirms_is_handed_to_an_operator_who_can_override_once_checked()
     {
         await using var h = await HarnessAsync(o => o.ChannelRecheck = new() { After = TimeSpan.FromMinutes(5), Policy = ExpiryPolicy.Retry, MaxAttempts = 2 });
-        var order = LifecycleHarness.Order("t14");
+        var order = h.Order("t14");
         await h.PlaceAsync(order);
         h.Channel.PendingAnswers = int.MaxValue;
         await h.CancelAsync(order.OrderId);
@@ -230,7 +230,7 @@ public sealed class TimerTests
     public async Task A_missed_ship_by_under_the_compensate_policy_cancels_and_releases_the_stock()
     {
         await using var h = await HarnessAsync(o => o.ShipBy = new() { Policy = ExpiryPolicy.Compensate });
-        var order = LifecycleHarness.Order("t8") with { ShipBy = LifecycleHarness.Start.AddHours(1) };
+        var order = h.Order("t8") with { ShipBy = h.Start.AddHours(1) };
         await h.PlaceAsync(order);
 
         h.Time.Advance(TimeSpan.FromHours(2));
@@ -247,7 +247,7 @@ public sealed class TimerTests
         await using var exception = await HarnessAsync(o => { o.ReviewValueThreshold = 1; o.ReviewHold = new() { After = TimeSpan.FromHours(24), Policy = ExpiryPolicy.Exception }; });
         await using var retry = await HarnessAsync(o => { o.ReviewValueThreshold = 1; o.ReviewHold = new() { After = TimeSpan.FromHours(24), Policy = ExpiryPolicy.Retry, MaxAttempts = 1 }; });
         await using var compensate = await HarnessAsync(o => { o.ReviewValueThreshold = 1; o.ReviewHold = new() { After = TimeSpan.FromHours(24), Policy = ExpiryPolicy.Compensate }; });
-        var order = LifecycleHarness.Order("t9", ("1", "A", 5));
+        var order = h.Order("t9", ("1", "A", 5));
         foreach (var h in new[] { exception, retry, compensate })
         {
             await h.PlaceAsync(order);
@@ -258,7 +258,7 @@ public sealed class TimerTests
         Assert.Contains((await exception.StateAsync(order.OrderId)).OpenExceptions, e => e.Kind == ExceptionKinds.TimerExpired);
         Assert.Equal(S.OnHold, (await exception.RecordAsync(order.OrderId)).Status);
 
-        Assert.Single((await retry.StateAsync(order.OrderId)).Timers, t => t.Kind == TimerKinds.ReviewHold && t.DueAt == LifecycleHarness.Start.AddHours(49));
+        Assert.Single((await retry.StateAsync(order.OrderId)).Timers, t => t.Kind == TimerKinds.ReviewHold && t.DueAt == h.Start.AddHours(49));
         Assert.DoesNotContain((await retry.StateAsync(order.OrderId)).OpenExceptions, e => e.Kind == ExceptionKinds.TimerExpired);
 
         Assert.Equal(S.Rejected, (await compensate.RecordAsync(order.OrderId)).Status);

@@ -13,7 +13,7 @@ public sealed class TransitionTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _h = new LifecycleHarness(o => o.ReviewValueThreshold = 1000m);
+        _h = await LifecycleHarness.StartAsync(o => o.ReviewValueThreshold = 1000m);
         await _h.SeedAsync("east", "A", 10);
         await _h.SeedAsync("east", "B", 1);
         await _h.SeedAsync("west", "B", 10);
@@ -24,7 +24,7 @@ public sealed class TransitionTests : IAsyncLifetime
     [Fact]
     public async Task An_order_runs_from_received_to_completed_with_partial_shipments_and_tells_the_channel_each_time()
     {
-        var order = LifecycleHarness.Order("1", ("l1", "A", 3));
+        var order = _h.Order("1", ("l1", "A", 3));
         Assert.Equal(S.Released, (await _h.PlaceAsync(order)).State);
         Assert.Equal(3, await _h.ReservedAsync("east", "A"));
         Assert.Equal(1, _h.Locations.Count("release", "east"));
@@ -47,18 +47,18 @@ public sealed class TransitionTests : IAsyncLifetime
     [Fact]
     public async Task Each_transition_event_records_actor_time_cause_and_the_move()
     {
-        var order = LifecycleHarness.Order("2");
+        var order = _h.Order("2");
         await _h.PlaceAsync(order);
 
         var validated = (await _h.EventsAsync(order.OrderId)).First(e => e.Type == LifecycleEventTypes.Transition);
-        Assert.Equal(("channel:shopify", "start:" + order.OrderId, LifecycleHarness.Start), (validated.Actor, validated.Cause, validated.At));
+        Assert.Equal(("channel:shopify", "start:" + order.OrderId, _h.Start), (validated.Actor, validated.Cause, validated.At));
         Assert.Contains("\"from\":\"received\",\"to\":\"validated\",\"trigger\":\"validate\"", validated.Data, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task An_order_that_fits_no_single_location_is_split_to_minimise_shipments()
     {
-        var order = LifecycleHarness.Order("3", ("l1", "A", 2), ("l2", "B", 5));
+        var order = _h.Order("3", ("l1", "A", 2), ("l2", "B", 5));
 
         Assert.Equal(S.Released, (await _h.PlaceAsync(order)).State);
 
@@ -71,7 +71,7 @@ public sealed class TransitionTests : IAsyncLifetime
     [Fact]
     public async Task A_failed_validation_waits_for_an_operator_who_can_override_it()
     {
-        var order = LifecycleHarness.Order("4", ("l1", "UNKNOWN", 1)) with { ShippingAddress = null };
+        var order = _h.Order("4", ("l1", "UNKNOWN", 1)) with { ShippingAddress = null };
 
         Assert.Equal(S.Received, (await _h.PlaceAsync(order)).State);
         var exception = Assert.Single((await _h.StateAsync(order.OrderId)).OpenExceptions);
@@ -92,7 +92,7 @@ public sealed class TransitionTests : IAsyncLifetime
     [Fact]
     public async Task Cancelling_a_validation_exception_rejects_the_order()
     {
-        var order = LifecycleHarness.Order("5", ("l1", "UNKNOWN", 1));
+        var order = _h.Order("5", ("l1", "UNKNOWN", 1));
         await _h.PlaceAsync(order);
 
         Assert.Equal(S.Rejected, (await _h.ResolveAsync(order.OrderId, ExceptionKinds.ValidationFailed, Resolutions.Cancel)).State);
@@ -102,7 +102,7 @@ public sealed class TransitionTests : IAsyncLifetime
     [Fact]
     public async Task Retrying_validation_after_the_catalog_learns_the_sku_moves_on()
     {
-        var order = LifecycleHarness.Order("6", ("l1", "NEW", 1));
+        var order = _h.Order("6", ("l1", "NEW", 1));
         await _h.PlaceAsync(order);
         await _h.SeedAsync("east", "NEW", 3);
 
@@ -112,7 +112,7 @@ public sealed class TransitionTests : IAsyncLifetime
     [Fact]
     public async Task A_high_value_order_is_held_for_review_until_approved()
     {
-        var order = LifecycleHarness.Order("7", ("l1", "A", 1)) with { Totals = new() { Total = new(5000m, "USD") } };
+        var order = _h.Order("7", ("l1", "A", 1)) with { Totals = new() { Total = new(5000m, "USD") } };
 
         Assert.Equal(S.OnHold, (await _h.PlaceAsync(order)).State);
         var state = await _h.StateAsync(order.OrderId);
@@ -129,7 +129,7 @@ public sealed class TransitionTests : IAsyncLifetime
     public async Task Risk_tags_hold_an_order_and_declining_the_review_rejects_it()
     {
         _h.Options.ReviewRiskTags.Add("fraud-risk");
-        var order = LifecycleHarness.Order("8") with { Tags = ["Fraud-Risk"] };
+        var order = _h.Order("8") with { Tags = ["Fraud-Risk"] };
 
         Assert.Equal(S.OnHold, (await _h.PlaceAsync(order)).State);
         Assert.Equal(S.Rejected, (await _h.ResolveAsync(order.OrderId, ExceptionKinds.ReviewRequired, Resolutions.Cancel)).State);
@@ -139,7 +139,7 @@ public sealed class TransitionTests : IAsyncLifetime
     [Fact]
     public async Task An_override_needs_a_reason_and_only_offered_options_are_accepted()
     {
-        var order = LifecycleHarness.Order("9") with { Totals = new() { Total = new(5000m, "USD") } };
+        var order = _h.Order("9") with { Totals = new() { Total = new(5000m, "USD") } };
         await _h.PlaceAsync(order);
 
         await Assert.ThrowsAsync<LifecycleRequestException>(() => _h.ResolveAsync(order.OrderId, ExceptionKinds.ReviewRequired, Resolutions.Override, reason: null));
@@ -150,7 +150,7 @@ public sealed class TransitionTests : IAsyncLifetime
     [Fact]
     public async Task Insufficient_stock_waits_and_a_retry_after_restocking_allocates()
     {
-        var order = LifecycleHarness.Order("10", ("l1", "A", 50));
+        var order = _h.Order("10", ("l1", "A", 50));
 
         Assert.Equal(S.Validated, (await _h.PlaceAsync(order)).State);
         Assert.Equal(ExceptionKinds.InsufficientStock, Assert.Single((await _h.StateAsync(order.OrderId)).OpenExceptions).Kind);
@@ -165,7 +165,7 @@ public sealed class TransitionTests : IAsyncLifetime
     public async Task A_refused_release_compensates_in_reverse_and_a_retry_releases_again()
     {
         _h.Locations.ReleaseAnswer["west"] = FulfillmentCallStatus.Unavailable;
-        var order = LifecycleHarness.Order("11", ("l1", "A", 2), ("l2", "B", 5));
+        var order = _h.Order("11", ("l1", "A", 2), ("l2", "B", 5));
 
         Assert.Equal(S.Validated, (await _h.PlaceAsync(order)).State);
 
@@ -197,10 +197,10 @@ public sealed class TransitionTests : IAsyncLifetime
     {
         var order = from switch
         {
-            "received" => LifecycleHarness.Order("c1", ("l1", "UNKNOWN", 1)),
-            "validated" => LifecycleHarness.Order("c2", ("l1", "A", 99)),
-            "on_hold" => LifecycleHarness.Order("c3") with { Totals = new() { Total = new(5000m, "USD") } },
-            _ => LifecycleHarness.Order("c4", ("l1", "A", 2), ("l2", "B", 5)),
+            "received" => _h.Order("c1", ("l1", "UNKNOWN", 1)),
+            "validated" => _h.Order("c2", ("l1", "A", 99)),
+            "on_hold" => _h.Order("c3") with { Totals = new() { Total = new(5000m, "USD") } },
+            _ => _h.Order("c4", ("l1", "A", 2), ("l2", "B", 5)),
         };
         Assert.Equal(from, (await _h.PlaceAsync(order)).State);
 
@@ -225,7 +225,7 @@ public sealed class TransitionTests : IAsyncLifetime
     [Fact]
     public async Task A_channel_cancellation_arriving_with_an_update_cancels_through_the_lifecycle()
     {
-        var order = LifecycleHarness.Order("12");
+        var order = _h.Order("12");
         await _h.PlaceAsync(order);
         var record = await _h.RecordAsync(order.OrderId);
         await _h.Orders.SaveAsync(record with { Order = order with { UpdatedAt = order.UpdatedAt.AddMinutes(5), Cancellation = new() { CancelledAt = order.UpdatedAt.AddMinutes(5), Reason = "customer" } } }, record.ETag, [], default);
@@ -241,7 +241,7 @@ public sealed class TransitionTests : IAsyncLifetime
     [Fact]
     public async Task An_order_already_shipped_is_not_cancellable_and_an_operator_is_asked()
     {
-        var order = LifecycleHarness.Order("13", ("l1", "A", 2));
+        var order = _h.Order("13", ("l1", "A", 2));
         await _h.PlaceAsync(order);
         await _h.ShipAsync(order.OrderId, "east", "s1", ("l1", 1));
 
@@ -258,7 +258,7 @@ public sealed class TransitionTests : IAsyncLifetime
     public async Task A_location_that_already_shipped_stops_the_cancellation()
     {
         _h.Locations.CancelAnswer["east"] = FulfillmentCallStatus.AlreadyShipped;
-        var order = LifecycleHarness.Order("14");
+        var order = _h.Order("14");
         await _h.PlaceAsync(order);
 
         Assert.Equal(S.Released, (await _h.CancelAsync(order.OrderId)).State);
@@ -271,7 +271,7 @@ public sealed class TransitionTests : IAsyncLifetime
     public async Task A_compensation_that_fails_is_retried_by_the_operator()
     {
         _h.Locations.CancelAnswer["east"] = FulfillmentCallStatus.Unavailable;
-        var order = LifecycleHarness.Order("15");
+        var order = _h.Order("15");
         await _h.PlaceAsync(order);
 
         Assert.Equal(S.Released, (await _h.CancelAsync(order.OrderId)).State);
@@ -285,7 +285,7 @@ public sealed class TransitionTests : IAsyncLifetime
     [Fact]
     public async Task A_returned_order_ends_returned()
     {
-        var order = LifecycleHarness.Order("16");
+        var order = _h.Order("16");
         await _h.PlaceAsync(order);
         await _h.ShipAsync(order.OrderId, "east", "s1", ("1", 1));
 
@@ -296,7 +296,7 @@ public sealed class TransitionTests : IAsyncLifetime
     public async Task A_failed_channel_update_is_an_exception_that_does_not_stop_the_order_and_can_be_retried()
     {
         _h.Channel.Fail = true;
-        var order = LifecycleHarness.Order("17");
+        var order = _h.Order("17");
         await _h.PlaceAsync(order);
 
         Assert.Equal(S.Shipped, (await _h.ShipAsync(order.OrderId, "east", "s1", ("1", 1))).State);
@@ -312,7 +312,7 @@ public sealed class TransitionTests : IAsyncLifetime
     [Fact]
     public async Task An_order_whose_channel_acceptance_is_not_wired_shows_an_exception_instead_of_pretending()
     {
-        var order = LifecycleHarness.Order("18") with { OrderId = "edi:PARTNER:PO18", Channel = "edi", ChannelAccount = "PARTNER", ChannelOrderId = "PO18" };
+        var order = _h.Order("18") with { OrderId = "edi:PARTNER:PO18", Channel = "edi", ChannelAccount = "PARTNER", ChannelOrderId = "PO18" };
 
         Assert.Equal(S.Released, (await _h.PlaceAsync(order)).State);
 
@@ -324,7 +324,7 @@ public sealed class TransitionTests : IAsyncLifetime
     [Fact]
     public async Task An_amazon_order_still_pending_payment_waits_for_the_channel_then_proceeds()
     {
-        var pending = LifecycleHarness.Order("20") with
+        var pending = _h.Order("20") with
         {
             OrderId = "amazon:A1:111-2222222-3333333", Channel = "amazon", ChannelAccount = "A1", ChannelOrderId = "111-2222222-3333333",
             FinancialStatus = OrderOps.Core.Orders.FinancialStatus.Pending,
@@ -345,7 +345,7 @@ public sealed class TransitionTests : IAsyncLifetime
     [Fact]
     public async Task A_shipment_from_nowhere_is_an_exception_not_a_state_change()
     {
-        var order = LifecycleHarness.Order("19", ("l1", "A", 50));
+        var order = _h.Order("19", ("l1", "A", 50));
         await _h.PlaceAsync(order);
 
         Assert.Equal(S.Validated, (await _h.ShipAsync(order.OrderId, "east", "s1", ("l1", 1))).State);
@@ -355,7 +355,7 @@ public sealed class TransitionTests : IAsyncLifetime
     [Fact]
     public async Task An_unexpected_shipment_overridden_by_an_operator_changes_nothing_and_the_order_carries_on()
     {
-        var order = LifecycleHarness.Order("20", ("l1", "A", 2));
+        var order = _h.Order("20", ("l1", "A", 2));
         await _h.PlaceAsync(order);
 
         // A line that was never released to west: recorded as an exception, stock untouched.
@@ -376,7 +376,7 @@ public sealed class TransitionTests : IAsyncLifetime
     [Fact]
     public async Task A_delivery_reported_before_its_shipment_waits_for_it_instead_of_completing_early()
     {
-        var order = LifecycleHarness.Order("21", ("l1", "A", 1));
+        var order = _h.Order("21", ("l1", "A", 1));
         await _h.PlaceAsync(order);
 
         // Carriers' delivery scans can overtake the warehouse's shipment event: remembered, not acted on yet.
@@ -390,7 +390,7 @@ public sealed class TransitionTests : IAsyncLifetime
     [Fact]
     public async Task An_override_of_an_unexpected_event_needs_a_reason_and_retry_is_not_offered()
     {
-        var order = LifecycleHarness.Order("22", ("l1", "A", 1));
+        var order = _h.Order("22", ("l1", "A", 1));
         await _h.PlaceAsync(order);
         await _h.ShipAsync(order.OrderId, "east", "s1", ("nope", 1));
         var open = Assert.Single((await _h.StateAsync(order.OrderId)).OpenExceptions);

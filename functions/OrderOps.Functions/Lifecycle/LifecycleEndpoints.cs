@@ -237,8 +237,7 @@ public sealed class LifecycleEndpoints(
     /// <summary>Hands the message to the order's orchestration and answers what it did, or 202 while it is still on its way.</summary>
     private static async Task<IResult> RunAsync(DurableTaskClient lifecycle, LifecycleMessage message, CancellationToken cancellationToken)
     {
-        await lifecycle.SignalAsync(message, cancellationToken);
-        var outcome = await lifecycle.WaitForOutcomeAsync(message.OrderId, message.Key, OutcomeWait, cancellationToken);
+        var outcome = await lifecycle.SignalAndWaitAsync(message, OutcomeWait, cancellationToken);
         return outcome is null
             ? Results.Accepted(RouteIds.Path("/api/orders/", message.OrderId, string.Empty), new { orderId = message.OrderId, status = "accepted", note = "Accepted; the order's lifecycle applies it shortly." })
             : Results.Ok(new { orderId = outcome.OrderId, state = outcome.State, applied = outcome.Applied, note = outcome.Note });

@@ -43,10 +43,24 @@ public static class OrderLifecycleClient
     }
 
     /// <summary>
-    /// Waits until the order's orchestration reports the outcome of the message with this key, or the timeout passes
-    /// (null: the message is accepted and will still be applied).
+    /// Signals the message, then waits until the order's orchestration reports what it did (null when that takes
+    /// longer than the timeout: the message is accepted and will still be applied). A key sent before counts only if
+    /// processed after this call began.
     /// </summary>
-    public static async Task<LifecycleOutcome?> WaitForOutcomeAsync(this DurableTaskClient client, string orderId, string key, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<LifecycleOutcome?> SignalAndWaitAsync(this DurableTaskClient client, LifecycleMessage message, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(message);
+        var before = await ReadStatusAsync(client, OrderLifecycleNames.InstanceId(message.OrderId), cancellationToken);
+        await client.SignalAsync(message, cancellationToken);
+        return await client.WaitForOutcomeAsync(message.OrderId, message.Key, before?.Processed ?? 0, timeout, cancellationToken);
+    }
+
+    /// <summary>
+    /// Waits until the order's orchestration reports the outcome of the message with this key, processed after the
+    /// <paramref name="afterSequence"/>th message, or the timeout passes (null).
+    /// </summary>
+    public static async Task<LifecycleOutcome?> WaitForOutcomeAsync(this DurableTaskClient client, string orderId, string key, long afterSequence, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         var instanceId = OrderLifecycleNames.InstanceId(orderId);
@@ -54,8 +68,8 @@ public static class OrderLifecycleClient
         var pause = TimeSpan.FromMilliseconds(10);
         while (true)
         {
-            var status = (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken))?.ReadCustomStatusAs<OrderLifecycleStatus>();
-            if (status?.Recent.FirstOrDefault(r => r.Key == key) is { } entry)
+            var status = await ReadStatusAsync(client, instanceId, cancellationToken);
+            if (status?.Recent.FirstOrDefault(r => r.Key == key && r.Sequence > afterSequence) is { } entry)
             {
                 return new LifecycleOutcome(orderId, entry.State, entry.Applied, entry.Note);
             }
@@ -79,6 +93,9 @@ public static class OrderLifecycleClient
             ? null
             : new OrderLifecycleInstance(instance.InstanceId, instance.RuntimeStatus.ToString(), instance.LastUpdatedAt, instance.ReadCustomStatusAs<OrderLifecycleStatus>()?.Stalled);
     }
+
+    private static async Task<OrderLifecycleStatus?> ReadStatusAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken) =>
+        (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken))?.ReadCustomStatusAs<OrderLifecycleStatus>();
 
     private static bool IsEnded(OrchestrationRuntimeStatus status) =>
         status is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated;

@@ -6,12 +6,15 @@ namespace OrderOps.Core.Lifecycle.Orchestration;
 /// The input of one execution of an order's orchestration: the order, its process state carried as data (null on a
 /// first start: then it is read from the order record), the message to apply first, and the latest outcomes.
 /// </summary>
-public sealed record OrderLifecycleInput(string OrderId, ProcessState? State, LifecycleMessage? Message, IReadOnlyList<LifecycleOutcomeEntry>? Recent, int FailedAttempts = 0);
+public sealed record OrderLifecycleInput(string OrderId, ProcessState? State, LifecycleMessage? Message, IReadOnlyList<LifecycleOutcomeEntry>? Recent, int FailedAttempts = 0, long Processed = 0);
 
-/// <summary>The orchestration's custom status: the order's state and what the latest messages did (by key).</summary>
-public sealed record OrderLifecycleStatus(string State, int Step, IReadOnlyList<LifecycleOutcomeEntry> Recent, string? Stalled = null);
+/// <summary>
+/// The orchestration's custom status: the order's state, how many messages it has processed, and what the latest
+/// ones did (by key and sequence number, so a caller that sends a key again can wait for the new outcome).
+/// </summary>
+public sealed record OrderLifecycleStatus(string State, int Step, long Processed, IReadOnlyList<LifecycleOutcomeEntry> Recent, string? Stalled = null);
 
-public sealed record LifecycleOutcomeEntry(string Key, string State, bool Applied, string? Note);
+public sealed record LifecycleOutcomeEntry(string Key, long Sequence, string State, bool Applied, string? Note);
 
 public sealed record LifecycleLoadRequest(string OrderId, bool WithStoredState);
 

@@ -17,7 +17,7 @@ namespace OrderOps.Core.Lifecycle.Orchestration;
 /// </remarks>
 public static class OrderLifecycleOrchestrator
 {
-    public const int RecentOutcomes = 20;
+    public const int RecentOutcomeCount = 20;
 
     private static readonly TimeSpan[] StallBackoff = [TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30)];
 
@@ -26,7 +26,7 @@ public static class OrderLifecycleOrchestrator
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var steps = new ActivityLifecycleSteps(context);
-        var recent = input.Recent?.ToList() ?? [];
+        var recent = new RecentOutcomes(input.Recent, input.Processed);
         var state = input.State;
         var message = input.Message;
         Task<LifecycleMessage>? nextEvent = null;
@@ -42,13 +42,13 @@ public static class OrderLifecycleOrchestrator
                 // Retry this very message from the state it started with, after a pause; the status says why.
                 var attempt = input.FailedAttempts + 1;
                 var restored = before is null ? null : ProcessState.Parse(before);
-                context.SetCustomStatus(new OrderLifecycleStatus(restored?.State ?? "unknown", restored?.Step ?? 0, recent, $"attempt {attempt} failed in {ex.TaskName}: {ex.FailureDetails.ErrorMessage}"));
+                context.SetCustomStatus(new OrderLifecycleStatus(restored?.State ?? "unknown", restored?.Step ?? 0, recent.Processed, recent.Entries, $"attempt {attempt} failed in {ex.TaskName}: {ex.FailureDetails.ErrorMessage}"));
                 await context.CreateTimer(StallBackoff[Math.Min(attempt, StallBackoff.Length) - 1], CancellationToken.None);
-                context.ContinueAsNew(new OrderLifecycleInput(input.OrderId, restored, message, recent, attempt));
+                context.ContinueAsNew(new OrderLifecycleInput(input.OrderId, restored, message, recent.Entries, attempt, recent.Processed));
                 return null;
             }
 
-            context.SetCustomStatus(new OrderLifecycleStatus(state?.State ?? "unknown", state?.Step ?? 0, recent));
+            context.SetCustomStatus(new OrderLifecycleStatus(state?.State ?? "unknown", state?.Step ?? 0, recent.Processed, recent.Entries));
             nextEvent ??= context.WaitForExternalEvent<LifecycleMessage>(OrderLifecycleNames.Event);
             var timer = state?.Timers.MinBy(t => t.DueAt);
             if (timer is null)
@@ -72,18 +72,18 @@ public static class OrderLifecycleOrchestrator
             message = TimerMessage(input.OrderId, timer);
         }
 
-        context.ContinueAsNew(new OrderLifecycleInput(input.OrderId, state, message, recent));
+        context.ContinueAsNew(new OrderLifecycleInput(input.OrderId, state, message, recent.Entries, 0, recent.Processed));
         return null;
     }
 
     /// <summary>Loads the order's facts, decides, and saves what changed. Returns the state after the step.</summary>
     private static async Task<ProcessState?> StepAsync(
-        TaskOrchestrationContext context, ActivityLifecycleSteps steps, string orderId, ProcessState? state, LifecycleMessage? message, List<LifecycleOutcomeEntry> recent)
+        TaskOrchestrationContext context, ActivityLifecycleSteps steps, string orderId, ProcessState? state, LifecycleMessage? message, RecentOutcomes recent)
     {
         var loaded = await steps.LoadAsync(new LifecycleLoadRequest(orderId, WithStoredState: state is null));
         if (loaded.Facts is null)
         {
-            Remember(recent, message, new LifecycleOutcome(orderId, "unknown", false, "No such order."));
+            recent.Add(message, new LifecycleOutcome(orderId, "unknown", false, "No such order."));
             return state;
         }
 
@@ -97,22 +97,32 @@ public static class OrderLifecycleOrchestrator
             await steps.SaveAsync(new LifecycleSaveRequest(orderId, state, decider.Events));
         }
 
-        Remember(recent, message, outcome);
+        recent.Add(message, outcome);
         return state;
     }
 
-    private static void Remember(List<LifecycleOutcomeEntry> recent, LifecycleMessage? message, LifecycleOutcome outcome)
+    /// <summary>The latest outcomes, numbered in the order the messages were processed.</summary>
+    private sealed class RecentOutcomes(IReadOnlyList<LifecycleOutcomeEntry>? entries, long processed)
     {
-        if (message is null)
-        {
-            return;
-        }
+        private readonly List<LifecycleOutcomeEntry> _entries = entries?.ToList() ?? [];
 
-        recent.RemoveAll(r => r.Key == message.Key);
-        recent.Add(new LifecycleOutcomeEntry(message.Key, outcome.State, outcome.Applied, outcome.Note));
-        if (recent.Count > RecentOutcomes)
+        public long Processed { get; private set; } = processed;
+
+        public IReadOnlyList<LifecycleOutcomeEntry> Entries => _entries;
+
+        public void Add(LifecycleMessage? message, LifecycleOutcome outcome)
         {
-            recent.RemoveRange(0, recent.Count - RecentOutcomes);
+            if (message is null)
+            {
+                return;
+            }
+
+            _entries.RemoveAll(r => r.Key == message.Key);
+            _entries.Add(new LifecycleOutcomeEntry(message.Key, ++Processed, outcome.State, outcome.Applied, outcome.Note));
+            if (_entries.Count > RecentOutcomeCount)
+            {
+                _entries.RemoveRange(0, _entries.Count - RecentOutcomeCount);
+            }
         }
     }
 

@@ -42,8 +42,7 @@ public sealed class StockArrivalRetry(ILifecycleExceptionStore exceptions)
                 Actor = "system:stock-arrived",
                 Cause = cause,
             };
-            await client.SignalAsync(message, cancellationToken);
-            await client.WaitForOutcomeAsync(exception.OrderId, message.Key, OutcomeWait, cancellationToken);
+            await client.SignalAndWaitAsync(message, OutcomeWait, cancellationToken);
         }
 
         return waiting.Count;
