@@ -112,7 +112,9 @@ public sealed partial class SqliteOrchestrationService
     /// <summary>Stops heartbeating and hands back every lock this process holds, so a restart does not wait for the lease.</summary>
     public async Task StopAsync(bool isForced)
     {
-        if (_heartbeatStop is null || _heartbeat is null)
+        // Already disposed (a host that disposes its services before stopping them, as the test server does): the
+        // locks lapse with the lease instead.
+        if (_heartbeatStop is null || _heartbeat is null || Volatile.Read(ref _disposed) == 1)
         {
             return;
         }
@@ -124,15 +126,24 @@ public sealed partial class SqliteOrchestrationService
         _heartbeat = null;
         _orchestrationBuffer.Clear();
         _activityBuffer.Clear();
-        await _database.WriteAsync(async (connection, transaction) =>
+        try
         {
-            await Sql.ExecuteAsync(connection, transaction, """
-                UPDATE instances SET lock_owner = NULL WHERE lock_owner = $owner;
-                UPDATE activity_messages SET lock_owner = NULL WHERE lock_owner = $owner;
-                DELETE FROM workers WHERE owner_id = $owner;
-                """, CancellationToken.None, ("$owner", OwnerId));
-            return 0;
-        }, CancellationToken.None);
+            await _database.WriteAsync(async (connection, transaction) =>
+            {
+                await Sql.ExecuteAsync(connection, transaction, """
+                    UPDATE instances SET lock_owner = NULL WHERE lock_owner = $owner;
+                    UPDATE activity_messages SET lock_owner = NULL WHERE lock_owner = $owner;
+                    DELETE FROM workers WHERE owner_id = $owner;
+                    """, CancellationToken.None, ("$owner", OwnerId));
+                return 0;
+            }, CancellationToken.None);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed while stopping (a host that disposes its services as it stops them): the locks lapse with the lease.
+            return;
+        }
+
         _orchestrationWork.Notify();
         _activityWork.Notify();
     }

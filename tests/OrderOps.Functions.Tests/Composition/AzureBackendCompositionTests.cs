@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OrderOps.Core.Lifecycle;
+using OrderOps.Core.Lifecycle.Orchestration;
 using OrderOps.Core.Ports;
 using OrderOps.Functions.Composition;
 using OrderOps.Hosting;
@@ -66,11 +67,10 @@ public sealed class AzureBackendCompositionTests : IDisposable
             Assert.NotNull(ActivatorUtilities.CreateInstance(scope.ServiceProvider, type));
         }
 
-        Assert.IsType<TableTimerStore>(provider.GetRequiredService<ITimerStore>());
         Assert.IsType<TableLifecycleExceptionStore>(provider.GetRequiredService<ILifecycleExceptionStore>());
         Assert.IsType<CosmosInventoryLedger>(provider.GetRequiredService<IInventoryLedger>());
         Assert.IsType<LedgerStockAllocator>(provider.GetRequiredService<IStockAllocator>());
-        Assert.NotNull(provider.GetRequiredService<LifecycleEngine>());
+        Assert.NotNull(provider.GetRequiredService<LifecycleActivities>());
     }
 
     private IConfiguration AzureConfiguration(HostingMode mode) => new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

@@ -27,7 +27,8 @@ public sealed class QueueFailureTests : IDisposable
 
     [Theory]
     [InlineData("ingest", HttpStatusCode.OK)]
-    [InlineData("lifecycle", HttpStatusCode.OK)]
+    [InlineData("outbound-events", HttpStatusCode.OK)]
+    [InlineData("lifecycle", HttpStatusCode.NotFound)] // the lifecycle runs as orchestrations now, not over a queue
     [InlineData("inventory-changes", HttpStatusCode.OK)]
     [InlineData("nonsense", HttpStatusCode.NotFound)]
     public async Task Dead_letters_are_listed_for_the_apps_queues_and_404_for_any_other(string queue, HttpStatusCode expected)

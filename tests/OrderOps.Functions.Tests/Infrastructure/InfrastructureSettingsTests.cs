@@ -20,6 +20,10 @@ public sealed partial class InfrastructureSettingsTests
     private static readonly IReadOnlyList<FunctionDescriptor> Functions = FunctionDiscovery.Discover(typeof(Program).Assembly);
     private static readonly string MainBicep = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "infra", "main.bicep"));
     private static readonly string ResourcesBicep = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "infra", "resources.bicep"));
+
+    /// <summary>The connection the Durable extension keeps its task hub in (host.json), used by every orchestrator and activity.</summary>
+    private static readonly string DurableConnection = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "host.json")))!
+        ["extensions"]!["durableTask"]!["storageProvider"]!["connectionName"]!.GetValue<string>();
     private static readonly IReadOnlySet<string> BicepSettings = ParseBicepAppSettings(ResourcesBicep);
     private static readonly IReadOnlySet<string> SampleSettings = ParseSampleSettings();
 
@@ -200,6 +204,7 @@ public sealed partial class InfrastructureSettingsTests
             BlobTriggerAttribute blob => (blob.Connection, new[] { blob.BlobPath }),
             TimerTriggerAttribute timer => (null, new[] { timer.Schedule }),
             HttpTriggerAttribute http => (null, new[] { http.Route ?? string.Empty }),
+            OrchestrationTriggerAttribute or ActivityTriggerAttribute => (DurableConnection, Array.Empty<string>()),
             _ => throw new InvalidOperationException($"No settings rule for {function.Trigger.GetType().Name}."),
         };
         if (connection is not null)

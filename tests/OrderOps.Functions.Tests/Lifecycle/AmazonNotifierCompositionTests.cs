@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using OrderOps.Adapters.Amazon.Fulfillment;
 using OrderOps.Core.Lifecycle;
+using OrderOps.Core.Lifecycle.Orchestration;
 using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
 
@@ -37,8 +38,8 @@ public sealed class AmazonNotifierCompositionTests
         var notifiers = app.Services.GetServices<IChannelNotifier>().ToList();
 
         Assert.IsType<AmazonChannelNotifier>(Assert.Single(notifiers, n => n.Channel == Channels.Amazon));
-        Assert.Equal(notifiers.Count, notifiers.Select(n => n.Channel).Distinct(StringComparer.Ordinal).Count()); // The engine indexes them by channel.
-        Assert.NotNull(app.Services.GetRequiredService<LifecycleEngine>());
+        Assert.Equal(notifiers.Count, notifiers.Select(n => n.Channel).Distinct(StringComparer.Ordinal).Count()); // The activities index them by channel.
+        Assert.NotNull(app.Services.GetRequiredService<LifecycleActivities>());
     }
 
     [Fact]

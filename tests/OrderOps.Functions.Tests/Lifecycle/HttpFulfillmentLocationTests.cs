@@ -42,7 +42,7 @@ public sealed class HttpFulfillmentLocationTests : IAsyncLifetime
     {
         _world.LocationStatus["east"] = status;
 
-        var result = await _locations.ReleaseAsync(new FulfillmentRelease { LocationId = "east", OrderId = "shopify:s:1", Channel = "shopify", Lines = [new("1", "A", 2)] }, default);
+        var result = await _locations.ReleaseAsync(new FulfillmentRelease { LocationId = "east", OrderId = "shopify:s:1", AttemptId = "shopify:s:1", Channel = "shopify", Lines = [new("1", "A", 2)] }, default);
 
         Assert.Equal(expected, result.Status);
         Assert.Equal(calls, _world.LocationCalls.Count);
@@ -55,8 +55,8 @@ public sealed class HttpFulfillmentLocationTests : IAsyncLifetime
     {
         _world.LocationStatus["east"] = 503;
 
-        await _locations.ReleaseAsync(new FulfillmentRelease { LocationId = "east", OrderId = "shopify:s:2", Channel = "shopify", Lines = [new("1", "A", 2)] }, default);
-        await _locations.CancelAsync("east", "shopify:s:2", "customer", default);
+        await _locations.ReleaseAsync(new FulfillmentRelease { LocationId = "east", OrderId = "shopify:s:2", AttemptId = "shopify:s:2", Channel = "shopify", Lines = [new("1", "A", 2)] }, default);
+        await _locations.CancelAsync(new FulfillmentCancel("east", "shopify:s:2", "shopify:s:2", "customer"), default);
 
         Assert.Equal(6, _world.LocationBodies.Count);
         Assert.All(_world.LocationBodies, b => Assert.Equal((true, false), (b.ContentLength > 0, b.Chunked)));
@@ -67,7 +67,7 @@ public sealed class HttpFulfillmentLocationTests : IAsyncLifetime
     {
         _world.LocationStatus["east"] = 409;
 
-        var result = await _locations.CancelAsync("east", "shopify:s:1", "customer", default);
+        var result = await _locations.CancelAsync(new FulfillmentCancel("east", "shopify:s:1", "shopify:s:1", "customer"), default);
 
         Assert.Equal(FulfillmentCallStatus.AlreadyShipped, result.Status);
         Assert.Single(_world.LocationCalls);
@@ -76,7 +76,7 @@ public sealed class HttpFulfillmentLocationTests : IAsyncLifetime
     [Fact]
     public async Task An_unconfigured_location_is_refused_without_a_call()
     {
-        var result = await _locations.CancelAsync("nowhere", "shopify:s:1", "customer", default);
+        var result = await _locations.CancelAsync(new FulfillmentCancel("nowhere", "shopify:s:1", "shopify:s:1", "customer"), default);
 
         Assert.Equal(FulfillmentCallStatus.Rejected, result.Status);
         Assert.Contains("Fulfillment:Locations:nowhere:Url", result.Detail, StringComparison.Ordinal);

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using OrderOps.Core.Lifecycle.Orchestration;
 using OrderOps.Core.Ports;
 using OrderOps.Testing.Storage;
 using OrderOps.Testing;
@@ -143,7 +145,9 @@ public sealed class LifecycleApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, unknownOrder.StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, unknownLocation.StatusCode);
         Assert.Equal("application/problem+json", unknownLocation.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(0, await _app.Services.GetRequiredService<IQueueReceiver>().CountAsync(QueueNames.Lifecycle, default));
+        var lifecycle = _app.Services.GetRequiredService<DurableTaskClient>();
+        Assert.Null(await lifecycle.GetInstanceAsync(OrderLifecycleNames.InstanceId("shopify:example.myshopify.com:999999")));
+        Assert.DoesNotContain("ship-y", (await _app.WaitForOrderAsync(orderId)).GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,9 +10,10 @@ using OrderOps.Testing;
 namespace OrderOps.Functions.Tests.Lifecycle;
 
 /// <summary>
-/// The real standalone process killed (SIGKILL) mid-orchestration, twice: while orders are being allocated and
-/// released, and while shipment events are being applied. After each restart every order reaches the right state
-/// exactly once in its history, stock reservations match, and Shopify heard about every shipment.
+/// The real standalone process killed (SIGKILL) mid-orchestration: while orders are being allocated and released
+/// (activities in flight), while shipment events are being applied (events in flight), and while orders wait on a
+/// durable timer. After each restart every order reaches the right state exactly once in its history, stock
+/// reservations match, Shopify heard about every shipment, and the timers fire.
 /// </summary>
 [Collection(nameof(RealProcessCollection))]
 public sealed class LifecycleKillAndRestartTests : IAsyncLifetime
@@ -161,6 +162,66 @@ public sealed class LifecycleKillAndRestartTests : IAsyncLifetime
         Assert.Equal(Locations.Length * 3 * 1000 - orderIds.Count * 3, levels.Sum(l => l.OnHand));
     }
 
+    [Fact]
+    public async Task Killed_while_orders_wait_on_a_durable_timer_the_timer_still_fires_after_restart()
+    {
+        // Orders released to a location that never acknowledges: their fulfillment-ack timer (8 s, Exception policy) is
+        // pending in the orchestration when the process dies, and must fire once it runs again.
+        var timer = new Dictionary<string, string>
+        {
+            ["OrderOps__Lifecycle__FulfillmentAck__After"] = "00:00:08",
+            ["OrderOps__Lifecycle__FulfillmentAck__Policy"] = "Exception",
+        };
+        var orderIds = new List<string>();
+        await using (var first = await StartAsync(timer))
+        {
+            using var webhooks = first.CreateClient();
+            using var client = first.CreateClient(ApiKey);
+            for (var id = 7501L; id <= 7505; id++)
+            {
+                using var response = await webhooks.SendAsync(ShopifyWebhooks.Delivery(ShopifyWebhooks.OrderBody(id), Secret));
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                orderIds.Add($"shopify:{ShopifyWebhooks.Shop}:{id}");
+            }
+
+            foreach (var orderId in orderIds)
+            {
+                var view = await WaitForStatusAsync(client, orderId, "released");
+                Assert.Contains(view.GetProperty("lifecycle").GetProperty("pendingTimers").EnumerateArray(), t => t.GetProperty("kind").GetString() == "fulfillment-ack");
+            }
+
+            first.Kill();
+        }
+
+        var restarted = DateTimeOffset.UtcNow;
+        await using var second = await StartAsync(timer);
+        using var after = second.CreateClient(ApiKey);
+        foreach (var orderId in orderIds)
+        {
+            var view = await WaitForAsync(after, orderId, v => v.GetProperty("lifecycle").GetProperty("openExceptions").EnumerateArray()
+                .Any(e => e.GetProperty("kind").GetString() == "timer-expired" && e.GetProperty("context").GetProperty("timerKind").GetString() == "fulfillment-ack"));
+            var fired = Assert.Single(view.GetProperty("events").EnumerateArray(), e => e.GetProperty("type").GetString() == "lifecycle.timerFired"
+                && e.GetProperty("data").GetProperty("kind").GetString() == "fulfillment-ack");
+            Assert.True(fired.GetProperty("at").GetDateTimeOffset() >= restarted, "The timer fired before the kill; the test proved nothing.");
+        }
+    }
+
+    private static async Task<JsonElement> WaitForAsync(HttpClient client, string orderId, Func<JsonElement, bool> until)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            var view = await client.GetFromJsonAsync<JsonElement>("/api/orders/" + orderId);
+            if (until(view))
+            {
+                return view;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{orderId} never got there: {view.GetProperty("lifecycle")}");
+            await Task.Delay(100);
+        }
+    }
+
     private static IEnumerable<string?> Transitions(JsonElement view) =>
         view.GetProperty("events").EnumerateArray().Where(e => e.GetProperty("type").GetString() == "lifecycle.transition").Select(e => e.GetProperty("data").GetProperty("to").GetString());
 
@@ -203,9 +264,9 @@ public sealed class LifecycleKillAndRestartTests : IAsyncLifetime
         }
     }
 
-    private Task<StandaloneProcess> StartAsync()
+    private Task<StandaloneProcess> StartAsync(Dictionary<string, string>? extra = null)
     {
-        var settings = new Dictionary<string, string>
+        var settings = new Dictionary<string, string>(extra ?? [])
         {
             ["OrderOps__DataDirectory"] = _dataDirectory,
             ["Auth__ApiKeys__0"] = ApiKey,

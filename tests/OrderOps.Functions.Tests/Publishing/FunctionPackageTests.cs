@@ -70,7 +70,13 @@ public sealed class FunctionPackageTests(FunctionPackageTests.PublishedPackage p
         var metadata = package.Metadata[name];
         Assert.Equal($"{function.Method.DeclaringType!.FullName}.{function.Method.Name}", metadata["entryPoint"]!.GetValue<string>());
         var bindings = metadata["bindings"]!.AsArray();
-        var trigger = bindings.Single(b => b!["direction"]!.GetValue<string>() == "In")!;
+        var trigger = bindings.Single(b => b!["type"]!.GetValue<string>().EndsWith("Trigger", StringComparison.Ordinal))!;
+        Assert.Equal(function.TriggerParameter.Name, trigger["name"]!.GetValue<string>());
+
+        // Every [DurableClient] parameter is a durableClient input binding of the same name; nothing else is bound.
+        Assert.Equal(
+            function.Method.GetParameters().Where(FunctionDiscovery.IsDurableClient).Select(p => p.Name!).Order(),
+            bindings.Where(b => b!["type"]!.GetValue<string>() == "durableClient").Select(b => b!["name"]!.GetValue<string>()).Order());
         string Text(string key) => trigger[key]!.GetValue<string>();
         switch (function.Trigger)
         {
@@ -87,6 +93,12 @@ public sealed class FunctionPackageTests(FunctionPackageTests.PublishedPackage p
                 break;
             case BlobTriggerAttribute blob:
                 Assert.Equal(("blobTrigger", blob.BlobPath, "StorageConnection", "EventGrid"), (Text("type"), Text("path"), Text("connection"), Text("source")));
+                break;
+            case OrchestrationTriggerAttribute:
+                Assert.Equal("orchestrationTrigger", Text("type"));
+                break;
+            case ActivityTriggerAttribute:
+                Assert.Equal("activityTrigger", Text("type"));
                 break;
             default:
                 Assert.Fail($"No check for {function.Trigger.GetType().Name}.");
