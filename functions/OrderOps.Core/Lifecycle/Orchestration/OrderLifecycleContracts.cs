@@ -4,9 +4,17 @@ namespace OrderOps.Core.Lifecycle.Orchestration;
 
 /// <summary>
 /// The input of one execution of an order's orchestration: the order, its process state carried as data (null on a
-/// first start: then it is read from the order record), the message to apply first, and the latest outcomes.
+/// first start: then it is read from the order record), the message to apply first and any caught after it (a step
+/// that failed is retried with the events that arrived meanwhile queued behind it), and the latest outcomes.
 /// </summary>
-public sealed record OrderLifecycleInput(string OrderId, ProcessState? State, LifecycleMessage? Message, IReadOnlyList<LifecycleOutcomeEntry>? Recent, int FailedAttempts = 0, long Processed = 0);
+public sealed record OrderLifecycleInput(
+    string OrderId,
+    ProcessState? State,
+    LifecycleMessage? Message,
+    IReadOnlyList<LifecycleOutcomeEntry>? Recent,
+    int FailedAttempts = 0,
+    long Processed = 0,
+    IReadOnlyList<LifecycleMessage>? Pending = null);
 
 /// <summary>
 /// The orchestration's custom status: the order's state, how many messages it has processed, and what the latest

@@ -27,6 +27,7 @@ public static class OrderLifecycleOrchestrator
         ArgumentNullException.ThrowIfNull(input);
         var steps = new ActivityLifecycleSteps(context);
         var recent = new RecentOutcomes(input.Recent, input.Processed);
+        var queued = new Queue<LifecycleMessage>(input.Pending ?? []);
         var state = input.State;
         var message = input.Message;
         Task<LifecycleMessage>? nextEvent = null;
@@ -43,12 +44,25 @@ public static class OrderLifecycleOrchestrator
                 var attempt = input.FailedAttempts + 1;
                 var restored = before is null ? null : ProcessState.Parse(before);
                 context.SetCustomStatus(new OrderLifecycleStatus(restored?.State ?? "unknown", restored?.Step ?? 0, recent.Processed, recent.Entries, $"attempt {attempt} failed in {ex.TaskName}: {ex.FailureDetails.ErrorMessage}"));
-                await context.CreateTimer(StallBackoff[Math.Min(attempt, StallBackoff.Length) - 1], CancellationToken.None);
-                context.ContinueAsNew(new OrderLifecycleInput(input.OrderId, restored, message, recent.Entries, attempt, recent.Processed));
+                var backoff = context.CreateTimer(StallBackoff[Math.Min(attempt, StallBackoff.Length) - 1], CancellationToken.None);
+                if (nextEvent is not null && await Task.WhenAny(nextEvent, backoff) == nextEvent)
+                {
+                    // The waiter must not outlive the execution (it would swallow an event): keep what it caught.
+                    queued.Enqueue(await nextEvent);
+                }
+
+                await backoff;
+                context.ContinueAsNew(new OrderLifecycleInput(input.OrderId, restored, message, recent.Entries, attempt, recent.Processed, [.. queued]));
                 return null;
             }
 
             context.SetCustomStatus(new OrderLifecycleStatus(state?.State ?? "unknown", state?.Step ?? 0, recent.Processed, recent.Entries));
+            if (queued.TryDequeue(out var carried))
+            {
+                message = carried;
+                continue;
+            }
+
             nextEvent ??= context.WaitForExternalEvent<LifecycleMessage>(OrderLifecycleNames.Event);
             var timer = state?.Timers.MinBy(t => t.DueAt);
             if (timer is null)
