@@ -20,6 +20,9 @@ using OrderOps.Testing;
 // 4. Outbound events: a webhook subscriber on loopback (signature verified) receives every business event; reports
 //    events per second delivered (first to last arrival) and the lag from the transition (the envelope's time) to its
 //    arrival (p50/p99), and checks each order's events arrived in order, once. --subscriber 0 leaves it out.
+// --durable azure runs the orchestrations on DurableTask.AzureStorage (the Durable Functions backend) on the Azurite that
+// ORDEROPS_STORAGE_CONNECTION_STRING names (tests/emulators/start.sh DIR && source DIR/env), a fresh task hub per run;
+// everything else stays on the embedded backend, so the difference is the orchestration backend's.
 // Only loopback is addressed; every loop is bounded by a count and by --timeout.
 var orders = Option("--orders", 1000);
 var concurrency = Option("--concurrency", 16);
@@ -27,6 +30,7 @@ var shipments = Option("--shipments", 500);
 var timeout = TimeSpan.FromSeconds(Option("--timeout", 300));
 var withSubscriber = Option("--subscriber", 1) != 0;
 var shopifyPoints = Option("--shopify-points", 1_000_000);
+var durableOnAzure = args.SkipWhile(a => a != "--durable").Skip(1).FirstOrDefault() is "azure";
 string[] locations = ["east", "west", "north"];
 const string Secret = "load-secret";
 const string ApiKey = "load-key";
@@ -69,6 +73,14 @@ try
     settings[shop + "AdminApiBaseUrl"] = world.BaseAddress.ToString();
     settings[shop + "CostPointsPerSecond"] = shopifyPoints.ToString(CultureInfo.InvariantCulture);
     settings[shop + "CostBurst"] = Math.Max(1000, shopifyPoints).ToString(CultureInfo.InvariantCulture);
+
+    if (durableOnAzure)
+    {
+        settings["OrderOps__Durable__Backend"] = "AzureStorage";
+        settings["OrderOps__Durable__AzureStorageConnectionString"] = Environment.GetEnvironmentVariable("ORDEROPS_STORAGE_CONNECTION_STRING")
+            ?? throw new InvalidOperationException("--durable azure needs ORDEROPS_STORAGE_CONNECTION_STRING (tests/emulators/start.sh DIR && source DIR/env).");
+        settings["OrderOps__Durable__TaskHubName"] = "load" + Guid.NewGuid().ToString("N")[..12];
+    }
 
     if (withSubscriber)
     {
