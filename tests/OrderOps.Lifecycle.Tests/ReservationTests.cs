@@ -85,22 +85,6 @@ public sealed class ReservationTests : IAsyncLifetime
         Assert.Equal(2, await _h.ReservedAsync("east", "A"));
     }
 
-    [Fact]
-    public async Task A_step_whose_activity_keeps_failing_is_run_again_from_where_it_started_and_nothing_is_held_twice()
-    {
-        // Every retry of the activity fails (4 attempts, about 7 s), the orchestration pauses (5 s) and runs the message again.
-        _h.Locations.ReleaseThrows = 4;
-        var order = _h.Order("r6", ("l1", "A", 2));
-
-        Assert.Equal(S.Released, (await _h.PlaceAsync(order)).State);
-
-        Assert.Equal(5, _h.Locations.Keys.Count(k => k == $"release:{order.OrderId}"));
-        var state = await _h.StateAsync(order.OrderId);
-        Assert.Equal(1, state.ReservationGeneration);
-        Assert.Equal(2, await _h.ReservedAsync("east", "A"));
-        Assert.Equal([S.Validated, S.Allocated, S.Released], await _h.TransitionsAsync(order.OrderId));
-    }
-
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
