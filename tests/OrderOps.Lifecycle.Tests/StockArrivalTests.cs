@@ -71,6 +71,25 @@ public sealed class StockArrivalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_order_whose_stock_was_taken_between_planning_and_reserving_is_retried_when_stock_arrives()
+    {
+        InterceptingStock racing = null!;
+        await using var h = await LifecycleHarness.StartAsync(stockSeam: stock => racing = new InterceptingStock(stock));
+        await h.SeedAsync("east", "A", 2);
+        var order = h.Order("sa5", ("l1", "A", 2));
+
+        // The routing plan saw 2 available; another order holds them by the time the ledger is asked.
+        racing.BeforeReserve = () => h.Ledger.ReserveAsync(new ReservationRequest { OrderId = "elsewhere", Lines = [new ReservationLine("A", 2)] }, default);
+        Assert.Equal(S.Validated, (await h.PlaceAsync(order)).State);
+        Assert.Equal(ExceptionKinds.InsufficientStock, Assert.Single((await h.StateAsync(order.OrderId)).OpenExceptions).Kind);
+
+        await h.Ledger.RecordMovementAsync(new StockMovement { MovementId = "receipt-5", Sku = "A", Location = "east", Type = MovementType.Receipt, Quantity = 2 }, default);
+
+        Assert.Equal(1, await new StockArrivalRetry(h.Exceptions).RetryAsync(h.Client, ["A"], "movement receipt-5", default));
+        Assert.Equal(S.Released, (await h.RecordAsync(order.OrderId)).Status);
+    }
+
+    [Fact]
     public async Task A_stock_arrival_for_an_order_no_longer_waiting_changes_nothing_and_says_so()
     {
         var order = _h.Order("sa4", ("l1", "A", 1));
