@@ -61,6 +61,35 @@ public sealed class LocationCallTests
         Assert.Equal(0, await h.ReservedAsync("east", "A"));
     }
 
+    [Theory]
+    [InlineData(Resolutions.Retry)]
+    [InlineData(Resolutions.Override)]
+    public async Task A_failed_cancel_while_compensating_a_failed_release_resolves_back_to_the_release_failure_not_a_cancelled_order(string resolution)
+    {
+        await using var h = await HarnessAsync();
+        h.Locations.ReleaseAnswer["east"] = FulfillmentCallStatus.Unavailable;
+        h.Locations.CancelAnswer["east"] = FulfillmentCallStatus.Unavailable;
+        var order = h.Order("k5", ("l1", "A", 2));
+
+        Assert.Equal(S.Allocated, (await h.PlaceAsync(order)).State);
+        Assert.Equal(ExceptionKinds.CompensationFailed, Assert.Single((await h.StateAsync(order.OrderId)).OpenExceptions).Kind);
+
+        h.Locations.CancelAnswer["east"] = FulfillmentCallStatus.Accepted;
+        Assert.Equal(S.Validated, (await h.ResolveAsync(order.OrderId, ExceptionKinds.CompensationFailed, resolution, "cancelled at east by phone")).State);
+
+        // The operator fixed the compensation; the order is back where a failed release leaves it, not cancelled.
+        var state = await h.StateAsync(order.OrderId);
+        Assert.Equal(ExceptionKinds.ReleaseFailed, Assert.Single(state.OpenExceptions).Kind);
+        Assert.Empty(state.Owed);
+        Assert.Equal(0, await h.ReservedAsync("east", "A"));
+        Assert.Empty(h.Channel.Calls);
+        Assert.Equal(resolution == Resolutions.Retry ? 2 : 1, h.Locations.Count("cancel", "east"));
+
+        h.Locations.ReleaseAnswer["east"] = FulfillmentCallStatus.Accepted;
+        Assert.Equal(S.Released, (await h.ResolveAsync(order.OrderId, ExceptionKinds.ReleaseFailed, Resolutions.Retry)).State);
+        Assert.Equal(2, await h.ReservedAsync("east", "A"));
+    }
+
     [Fact]
     public async Task A_release_that_was_refused_is_not_cancelled()
     {

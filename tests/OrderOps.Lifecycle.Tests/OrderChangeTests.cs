@@ -72,6 +72,25 @@ public sealed class OrderChangeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_re_plan_whose_cancel_at_the_location_fails_finishes_the_re_plan_once_retried_instead_of_cancelling()
+    {
+        var order = _h.Order("oc7", ("l1", "A", 2));
+        await _h.PlaceAsync(order);
+        await _h.UpdateFromChannelAsync(WithQuantity(order, 3));
+        _h.Locations.CancelAnswer["east"] = Core.Ports.FulfillmentCallStatus.Unavailable;
+
+        Assert.Equal(S.Released, (await _h.ResolveAsync(order.OrderId, ExceptionKinds.OrderChanged, Resolutions.Retry)).State);
+        Assert.Equal(ExceptionKinds.CompensationFailed, Assert.Single((await _h.StateAsync(order.OrderId)).OpenExceptions).Kind);
+
+        _h.Locations.CancelAnswer["east"] = Core.Ports.FulfillmentCallStatus.Accepted;
+        Assert.Equal(S.Released, (await _h.ResolveAsync(order.OrderId, ExceptionKinds.CompensationFailed, Resolutions.Retry)).State);
+
+        Assert.Equal([$"release:{order.OrderId}", $"cancel:{order.OrderId}", $"cancel:{order.OrderId}", $"release:{order.OrderId}~2"], _h.Locations.Keys);
+        Assert.Equal(3, await _h.ReservedAsync("east", "A"));
+        Assert.Empty(_h.Channel.Calls);
+    }
+
+    [Fact]
     public async Task Overriding_keeps_what_the_locations_have_and_the_same_lines_do_not_ask_again()
     {
         var order = _h.Order("oc3", ("l1", "A", 2));
