@@ -35,7 +35,7 @@ public sealed class LifecycleHarness : IAsyncDisposable
     private IHost? _runtime;
     private int _keys;
 
-    private LifecycleHarness(Action<LifecycleOptions>? configure)
+    private LifecycleHarness(Action<LifecycleOptions>? configure, Func<IStockAllocator, IStockAllocator>? stockSeam)
     {
         _database = new SqliteDatabase(new EmbeddedStorageOptions { DataDirectory = _directory });
         Orders = new SqliteOrderStore(_database, TimeProvider.System);
@@ -43,7 +43,7 @@ public sealed class LifecycleHarness : IAsyncDisposable
         Stock = new LedgerStockAllocator(Ledger);
         Exceptions = new SqliteLifecycleExceptionStore(_database);
         configure?.Invoke(Options);
-        Activities = new LifecycleActivities(Orders, Stock, Locations, [Channel, UnwiredAcceptanceChannel], Exceptions, new MinimalShipmentsRoutingPolicy(), Options);
+        Activities = new LifecycleActivities(Orders, stockSeam?.Invoke(Stock) ?? Stock, Locations, [Channel, UnwiredAcceptanceChannel], Exceptions, new MinimalShipmentsRoutingPolicy(), Options);
     }
 
     /// <summary>When the harness was made: orders are placed now, so default ship-by windows lie ahead.</summary>
@@ -80,14 +80,16 @@ public sealed class LifecycleHarness : IAsyncDisposable
 
     /// <summary>
     /// Starts the orchestration on Microsoft.DurableTask.InProcessTestHost, or on the embedded runtime standalone mode
-    /// uses (DurableTask.Core over SQLite, <see cref="LifecycleRuntime.EmbeddedSqlite"/>).
+    /// uses (DurableTask.Core over SQLite, <see cref="LifecycleRuntime.EmbeddedSqlite"/>). <paramref name="stockSeam"/>
+    /// wraps the stock port the activities use (to inject a failure or a concurrent message at a given point).
     /// </summary>
-    public static async Task<LifecycleHarness> StartAsync(Action<LifecycleOptions>? configure = null, LifecycleRuntime runtime = LifecycleRuntime.TestHost)
+    public static async Task<LifecycleHarness> StartAsync(
+        Action<LifecycleOptions>? configure = null, LifecycleRuntime runtime = LifecycleRuntime.TestHost, Func<IStockAllocator, IStockAllocator>? stockSeam = null)
     {
-        var harness = new LifecycleHarness(configure);
+        var harness = new LifecycleHarness(configure, stockSeam);
         if (runtime == LifecycleRuntime.TestHost)
         {
-            harness._testHost = await DurableTaskTestHost.StartAsync(registry => registry.AddOrderLifecycle(harness.Activities));
+            harness._testHost = await StartTestHostAsync(harness.Activities);
             harness.Client = harness._testHost.Client;
         }
         else
@@ -103,6 +105,24 @@ public sealed class LifecycleHarness : IAsyncDisposable
         }
 
         return harness;
+    }
+
+    /// <summary>
+    /// The test host picks a free port and then binds it, so two hosts starting at once (test classes run in parallel)
+    /// can pick the same one: the loser tries again.
+    /// </summary>
+    private static async Task<DurableTaskTestHost> StartTestHostAsync(LifecycleActivities activities)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await DurableTaskTestHost.StartAsync(registry => registry.AddOrderLifecycle(activities));
+            }
+            catch (IOException ex) when (attempt < 5 && ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+            }
+        }
     }
 
     public CanonicalOrder Order(string id, params (string LineId, string Sku, int Quantity)[] lines) => Order(id, Start, lines);
@@ -140,13 +160,34 @@ public sealed class LifecycleHarness : IAsyncDisposable
         await Client.WaitForOutcomeAsync(orderId, key, 0, OutcomeTimeout, default)
             ?? throw new TimeoutException($"The orchestration of {orderId} did not report '{key}' within {OutcomeTimeout}.");
 
-    /// <summary>Waits until the order's pending timer of this kind has fired and been applied.</summary>
-    public async Task<LifecycleOutcome> TimerFiredAsync(string orderId, string kind)
+    /// <summary>
+    /// Waits until a timer of this kind has fired and been applied: the <paramref name="occurrence"/>th armed for the
+    /// order (1 = the first; it is waited for until armed), or by default the latest armed so far. Timers are found in
+    /// the order's history rather than its pending timers, so a short timer that fired before this call is found too.
+    /// </summary>
+    public async Task<LifecycleOutcome> TimerFiredAsync(string orderId, string kind, int occurrence = 0)
     {
-        var timer = (await StateAsync(orderId)).Timers.FirstOrDefault(t => t.Kind == kind)
-            ?? throw new InvalidOperationException($"{orderId} has no pending {kind} timer.");
-        return await OutcomeAsync(orderId, "timer:" + timer.TimerId);
+        var deadline = DateTimeOffset.UtcNow + OutcomeTimeout;
+        while (true)
+        {
+            var armed = (await EventsAsync(orderId)).Where(e => e.Type == LifecycleEventTypes.TimerScheduled && Data(e)["kind"]?.GetValue<string>() == kind).ToList();
+            var timer = occurrence > 0 ? armed.ElementAtOrDefault(occurrence - 1) : armed.LastOrDefault();
+            if (timer is not null)
+            {
+                return await OutcomeAsync(orderId, "timer:" + Data(timer)["timerId"]!.GetValue<string>());
+            }
+
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{orderId} armed {armed.Count} {kind} timers, not {Math.Max(occurrence, 1)}, within {OutcomeTimeout}.");
+            }
+
+            await Task.Delay(20);
+        }
     }
+
+    /// <summary>An event's data as JSON.</summary>
+    public static System.Text.Json.Nodes.JsonNode Data(OrderEvent e) => System.Text.Json.Nodes.JsonNode.Parse(e.Data ?? "{}")!;
 
     /// <summary>Stores the order as ingest would, without starting its lifecycle.</summary>
     public Task StoreAsync(CanonicalOrder order) => Orders.SaveAsync(new OrderRecord { Order = order, Status = OrderStatuses.Received }, null,
@@ -155,12 +196,29 @@ public sealed class LifecycleHarness : IAsyncDisposable
     /// <summary>Stores a new version of the order as ingest would for an update from the channel, and signals it.</summary>
     public async Task<LifecycleOutcome> UpdateFromChannelAsync(CanonicalOrder order)
     {
-        var record = await RecordAsync(order.OrderId);
-        await Orders.SaveAsync(record with { Order = order }, record.ETag, [new OrderEvent { Type = OrderEventTypes.Updated, At = DateTimeOffset.UtcNow, Actor = "channel:shopify" }], default);
+        await SaveOrderAsync(order);
         return await SendAsync(new LifecycleMessage
         {
             Type = LifecycleMessageTypes.ChannelUpdated, OrderId = order.OrderId, Key = $"update:{Interlocked.Increment(ref _keys)}", Actor = "channel:shopify",
         });
+    }
+
+    /// <summary>Stores a new version of the order as ingest does: over whatever the lifecycle saved meanwhile.</summary>
+    public async Task SaveOrderAsync(CanonicalOrder order)
+    {
+        while (true)
+        {
+            var record = await RecordAsync(order.OrderId);
+            try
+            {
+                await Orders.SaveAsync(record with { Order = order }, record.ETag, [new OrderEvent { Type = OrderEventTypes.Updated, At = DateTimeOffset.UtcNow, Actor = "channel:shopify" }], default);
+                return;
+            }
+            catch (ConcurrencyConflictException)
+            {
+                // The orchestration saved a step (a timer fired) between the read and the write: read again.
+            }
+        }
     }
 
     public static LifecycleMessage StartMessage(string orderId) =>
@@ -204,7 +262,7 @@ public sealed class LifecycleHarness : IAsyncDisposable
 
     public async Task<List<string>> TransitionsAsync(string orderId) =>
         (await EventsAsync(orderId)).Where(e => e.Type == LifecycleEventTypes.Transition)
-            .Select(e => System.Text.Json.Nodes.JsonNode.Parse(e.Data!)!["to"]!.GetValue<string>()).ToList();
+            .Select(e => Data(e)["to"]!.GetValue<string>()).ToList();
 
     public async Task<int> ReservedAsync(string location, string sku) =>
         (await Ledger.GetStockAsync()).Where(s => s.LocationId == location && s.Sku == sku).Sum(s => s.Reserved);
@@ -251,10 +309,19 @@ public sealed class FakeLocations : IFulfillmentLocation
     /// <summary>Every idempotency key a location was sent (release:{attempt} / cancel:{attempt}).</summary>
     public ConcurrentQueue<string> Keys { get; } = new();
 
+    /// <summary>How many of the next release calls throw (as a location adapter does once its own retries are spent).</summary>
+    public int ReleaseThrows { get; set; }
+
     public Task<FulfillmentCallResult> ReleaseAsync(FulfillmentRelease release, CancellationToken cancellationToken)
     {
         Calls.Enqueue(("release", release.LocationId, release.OrderId));
         Keys.Enqueue("release:" + release.AttemptId);
+        if (ReleaseThrows > 0)
+        {
+            ReleaseThrows--;
+            throw new HttpRequestException($"{release.LocationId} timed out (fake)");
+        }
+
         return Task.FromResult(new FulfillmentCallResult(ReleaseAnswer.GetValueOrDefault(release.LocationId, FulfillmentCallStatus.Accepted), "fake"));
     }
 

@@ -1,5 +1,6 @@
 using OrderOps.Core.Inventory;
 using OrderOps.Core.Lifecycle;
+using OrderOps.Core.Lifecycle.Orchestration;
 using OrderOps.Core.Ports;
 using S = OrderOps.Core.Lifecycle.LifecycleStates;
 
@@ -7,7 +8,8 @@ namespace OrderOps.Lifecycle.Tests;
 
 /// <summary>
 /// The lifecycle reserves in the inventory ledger, which never reserves a released id again. These are the paths where
-/// that matters: an attempt that crashed halfway, and a cancellation racing an allocation.
+/// that matters: activities run more than once (at-least-once delivery, a result lost in a crash, retries after a
+/// throw), and a cancellation racing an allocation.
 /// </summary>
 public sealed class ReservationTests : IAsyncLifetime
 {
@@ -22,14 +24,32 @@ public sealed class ReservationTests : IAsyncLifetime
     public async Task DisposeAsync() => await _h.DisposeAsync();
 
     [Fact]
+    public async Task A_reserve_activity_run_twice_holds_one_reservation_and_the_order_keeps_it()
+    {
+        var order = _h.Order("r0", ("l1", "A", 2));
+        await _h.StoreAsync(order);
+        var request = new ReserveRequest(order.OrderId, order.OrderId, [new("l1", "A", 2)]);
+
+        // Activities run at least once: the first run's result may be lost when the worker dies before recording it.
+        var first = await _h.Activities.ReserveAsync(request, default);
+        var second = await _h.Activities.ReserveAsync(request, default);
+
+        Assert.Equal((ReserveStatus.Reserved, ReserveStatus.Reserved), (first.Status, second.Status));
+        Assert.Equal(first.Plan, second.Plan);
+        Assert.Equal(2, await _h.ReservedAsync("east", "A"));
+        Assert.Equal(S.Released, (await _h.SendAsync(LifecycleHarness.StartMessage(order.OrderId))).State);
+        Assert.Equal(1, (await _h.StateAsync(order.OrderId)).ReservationGeneration);
+        Assert.Equal(2, await _h.ReservedAsync("east", "A"));
+    }
+
+    [Fact]
     public async Task An_attempt_that_crashed_after_giving_back_a_stale_reservation_is_finished_under_the_next_reservation_id()
     {
         var order = _h.Order("r1", ("l1", "A", 2));
         await _h.StoreAsync(order);
 
-        // 1. The first attempt reserves 2 and dies before saving.
-        var crashAfterReserve = new InterceptingStock(_h.Stock) { AfterReserve = () => throw new SimulatedCrash() };
-        await Assert.ThrowsAsync<SimulatedCrash>(() => _h.EngineWith(crashAfterReserve).HandleAsync(LifecycleHarness.StartMessage(order.OrderId), default));
+        // 1. The reserve activity of a first attempt reserves 2; its result is lost.
+        await _h.Activities.ReserveAsync(new ReserveRequest(order.OrderId, order.OrderId, [new("l1", "A", 2)]), default);
         Assert.Equal(2, await _h.ReservedAsync("east", "A"));
 
         // 2. The channel changes the line to 3 before anyone retries.
@@ -37,29 +57,47 @@ public sealed class ReservationTests : IAsyncLifetime
         var changed = order with { LineItems = [order.LineItems[0] with { Quantity = 3 }] };
         await _h.Orders.SaveAsync(record with { Order = changed }, record.ETag, [], default);
 
-        // 3. The next attempt sees the reservation no longer fits, gives it back, and dies before saving.
-        var crashAfterRelease = new InterceptingStock(_h.Stock) { AfterRelease = () => throw new SimulatedCrash() };
-        await Assert.ThrowsAsync<SimulatedCrash>(() => _h.EngineWith(crashAfterRelease).HandleAsync(LifecycleHarness.StartMessage(order.OrderId), default));
+        // 3. The next run sees the reservation no longer fits, gives it back, and its result is lost too.
+        var spent = await _h.Activities.ReserveAsync(new ReserveRequest(order.OrderId, order.OrderId, [new("l1", "A", 3)]), default);
+        Assert.Equal(ReserveStatus.IdSpent, spent.Status);
         Assert.Equal(0, await _h.ReservedAsync("east", "A"));
 
-        // 4. A clean attempt finds the id released, the order unchanged since it read it, and moves to the next id.
+        // 4. The orchestration finds the id released and moves to the next id.
         Assert.Equal(S.Released, (await _h.SendAsync(LifecycleHarness.StartMessage(order.OrderId))).State);
         var state = await _h.StateAsync(order.OrderId);
         Assert.Equal(2, state.ReservationGeneration);
         Assert.Equal(3, state.Allocation.Sum(a => a.Quantity));
         Assert.Equal(3, await _h.ReservedAsync("east", "A"));
         Assert.Equal(ReservationStatus.Released, (await _h.Ledger.GetReservationAsync(order.OrderId, default))!.Status);
+        Assert.Equal([$"release:{order.OrderId}~2"], _h.Locations.Keys);
+    }
+
+    [Fact]
+    public async Task A_location_call_that_throws_is_retried_by_the_orchestration_under_the_same_idempotency_key()
+    {
+        _h.Locations.ReleaseThrows = 1;
+        var order = _h.Order("r5", ("l1", "A", 2));
+
+        Assert.Equal(S.Released, (await _h.PlaceAsync(order)).State);
+
+        Assert.Equal([$"release:{order.OrderId}", $"release:{order.OrderId}"], _h.Locations.Keys);
+        Assert.Empty((await _h.StateAsync(order.OrderId)).OpenExceptions);
+        Assert.Equal(2, await _h.ReservedAsync("east", "A"));
     }
 
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task A_cancellation_that_lands_while_an_allocation_is_reserving_leaves_no_stock_held(bool cancelBeforeTheReserve)
+    public async Task A_cancellation_that_lands_while_an_allocation_is_reserving_is_applied_after_it_and_leaves_no_stock_held(bool cancelBeforeTheReserve)
     {
-        var order = _h.Order("r2", ("l1", "A", 4));
-        await _h.StoreAsync(order);
-        Func<Task> cancelConcurrently = async () => Assert.Equal(S.Cancelled, (await _h.CancelAsync(order.OrderId)).State);
-        var racing = new InterceptingStock(_h.Stock);
+        InterceptingStock racing = null!;
+        // Concurrent messages to one order: the embedded runtime (the test host drops events forwarded during ContinueAsNew).
+        await using var h = await LifecycleHarness.StartAsync(runtime: LifecycleRuntime.EmbeddedSqlite, stockSeam: stock => racing = new InterceptingStock(stock));
+        await h.SeedAsync("east", "A", 10);
+        var order = h.Order("r2", ("l1", "A", 4));
+        await h.StoreAsync(order);
+        var cancel = new LifecycleMessage { Type = LifecycleMessageTypes.Cancel, OrderId = order.OrderId, Key = "cancel:racing", Actor = "operator:ann", Reason = "customer asked" };
+        Func<Task> cancelConcurrently = () => h.Client.SignalAsync(cancel, default);
         if (cancelBeforeTheReserve)
         {
             racing.BeforeReserve = cancelConcurrently;
@@ -69,12 +107,15 @@ public sealed class ReservationTests : IAsyncLifetime
             racing.AfterReserve = cancelConcurrently;
         }
 
-        var outcome = await _h.EngineWith(racing).HandleAsync(LifecycleHarness.StartMessage(order.OrderId), default);
+        await h.Client.SignalAsync(LifecycleHarness.StartMessage(order.OrderId), default);
 
-        Assert.Equal(S.Cancelled, outcome.State);
-        Assert.Equal(0, await _h.ReservedAsync("east", "A"));
-        Assert.DoesNotContain(_h.Locations.Calls, c => c.Call == "release");
-        Assert.Empty((await _h.Ledger.GetReservationAsync(order.OrderId, default))!.Allocations);
+        // One message at a time per order: the start finishes its step, then the cancel compensates all of it.
+        Assert.Equal(S.Cancelled, (await h.OutcomeAsync(order.OrderId, cancel.Key)).State);
+        Assert.Equal(S.Released, (await h.OutcomeAsync(order.OrderId, "start:" + order.OrderId)).State);
+        Assert.Equal([S.Validated, S.Allocated, S.Released, S.Cancelled], await h.TransitionsAsync(order.OrderId));
+        Assert.Equal(0, await h.ReservedAsync("east", "A"));
+        Assert.Equal([("release", "east"), ("cancel", "east")], h.Locations.Calls.Select(c => (c.Call, c.Location)));
+        Assert.Equal(ReservationStatus.Released, (await h.Ledger.GetReservationAsync(order.OrderId, default))!.Status);
     }
 
     [Fact]
@@ -91,49 +132,5 @@ public sealed class ReservationTests : IAsyncLifetime
         await _h.PlaceAsync(other);
         Assert.Equal(ExceptionKinds.InsufficientStock, Assert.Single((await _h.StateAsync(other.OrderId)).OpenExceptions).Kind);
         Assert.Equal(0, await _h.ReservedAsync("east", "A"));
-    }
-
-    private sealed class SimulatedCrash : Exception;
-
-    /// <summary>The real stock port with hooks around its writes, each firing once.</summary>
-    private sealed class InterceptingStock(IStockAllocator inner) : IStockAllocator
-    {
-        public Func<Task>? BeforeReserve { get; set; }
-
-        public Func<Task>? AfterReserve { get; set; }
-
-        public Func<Task>? AfterRelease { get; set; }
-
-        public Task<IReadOnlyList<StockLevel>> GetAvailabilityAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken) =>
-            inner.GetAvailabilityAsync(skus, cancellationToken);
-
-        public async Task<StockReservationResult> ReserveAsync(string reservationId, IReadOnlyList<AllocationLine> plan, CancellationToken cancellationToken)
-        {
-            await FireAsync(BeforeReserve, () => BeforeReserve = null);
-            var result = await inner.ReserveAsync(reservationId, plan, cancellationToken);
-            await FireAsync(AfterReserve, () => AfterReserve = null);
-            return result;
-        }
-
-        public async Task ReleaseAsync(string reservationId, CancellationToken cancellationToken)
-        {
-            await inner.ReleaseAsync(reservationId, cancellationToken);
-            await FireAsync(AfterRelease, () => AfterRelease = null);
-        }
-
-        public Task RecordShipmentAsync(string reservationId, string shipmentId, string locationId, IReadOnlyList<ShipmentLine> lines, CancellationToken cancellationToken) =>
-            inner.RecordShipmentAsync(reservationId, shipmentId, locationId, lines, cancellationToken);
-
-        public Task<StockReservation?> GetReservationAsync(string reservationId, CancellationToken cancellationToken) =>
-            inner.GetReservationAsync(reservationId, cancellationToken);
-
-        private static async Task FireAsync(Func<Task>? hook, Action disarm)
-        {
-            if (hook is not null)
-            {
-                disarm();
-                await hook();
-            }
-        }
     }
 }

@@ -3,9 +3,15 @@ using S = OrderOps.Core.Lifecycle.LifecycleStates;
 
 namespace OrderOps.Lifecycle.Tests;
 
-/// <summary>Due timers on a fake clock: swept into lifecycle messages, each expiry following its configured policy.</summary>
+/// <summary>
+/// Real durable timers raced against the order's events, each expiry following its configured policy. A test that
+/// needs a timer to fire sets its duration short and waits for the timer's outcome; one that needs a timer NOT to fire
+/// waits for a later timer (a witness) instead of sleeping.
+/// </summary>
 public sealed class TimerTests
 {
+    private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(300);
+
     private static async Task<LifecycleHarness> HarnessAsync(Action<LifecycleOptions> configure)
     {
         var harness = await LifecycleHarness.StartAsync(configure);
@@ -14,26 +20,31 @@ public sealed class TimerTests
     }
 
     [Fact]
-    public async Task Nothing_fires_before_it_is_due()
+    public async Task A_timer_does_not_fire_before_it_is_due_while_an_earlier_one_does()
     {
         await using var h = await HarnessAsync(o => o.FulfillmentAck = new() { After = TimeSpan.FromMinutes(30), Policy = ExpiryPolicy.Exception });
-        var order = h.Order("t1");
+        var order = h.Order("t1") with { ShipBy = DateTimeOffset.UtcNow.AddMilliseconds(500) };
         await h.PlaceAsync(order);
 
-        h.Time.Advance(TimeSpan.FromMinutes(29));
-        Assert.Equal(0, await h.FireDueTimersAsync());
-        Assert.Empty((await h.StateAsync(order.OrderId)).OpenExceptions);
+        await h.TimerFiredAsync(order.OrderId, TimerKinds.ShipBy);
+
+        var state = await h.StateAsync(order.OrderId);
+        var ack = Assert.Single(state.Timers);
+        Assert.Equal((TimerKinds.FulfillmentAck, "east"), (ack.Kind, ack.LocationId));
+        Assert.InRange(ack.DueAt, h.Start.AddMinutes(30), DateTimeOffset.UtcNow.AddMinutes(30));
+        var fired = Assert.Single(await h.EventsAsync(order.OrderId), e => e.Type == LifecycleEventTypes.TimerFired);
+        Assert.Equal(TimerKinds.ShipBy, LifecycleHarness.Data(fired)["kind"]!.GetValue<string>());
+        Assert.DoesNotContain(state.OpenExceptions, e => e.Description.Contains("acknowledged", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task An_unacknowledged_release_raises_an_exception_under_the_exception_policy()
     {
-        await using var h = await HarnessAsync(o => o.FulfillmentAck = new() { After = TimeSpan.FromMinutes(30), Policy = ExpiryPolicy.Exception });
+        await using var h = await HarnessAsync(o => o.FulfillmentAck = new() { After = Short, Policy = ExpiryPolicy.Exception });
         var order = h.Order("t2");
         await h.PlaceAsync(order);
 
-        h.Time.Advance(TimeSpan.FromMinutes(31));
-        Assert.Equal(1, await h.FireDueTimersAsync());
+        Assert.True((await h.TimerFiredAsync(order.OrderId, TimerKinds.FulfillmentAck)).Applied);
 
         var exception = Assert.Single((await h.StateAsync(order.OrderId)).OpenExceptions);
         Assert.Equal(ExceptionKinds.TimerExpired, exception.Kind);
@@ -42,42 +53,46 @@ public sealed class TimerTests
         var fired = (await h.EventsAsync(order.OrderId)).Single(e => e.Type == LifecycleEventTypes.TimerFired);
         Assert.Equal("timer:fulfillment-ack", fired.Actor);
 
-        // Retrying from the exception re-sends the release and arms the timer again.
+        // Retrying from the exception re-sends the release and arms the timer again (at least a minute out).
         await h.ResolveAsync(order.OrderId, ExceptionKinds.TimerExpired, Resolutions.Retry);
         Assert.Equal(2, h.Locations.Count("release", "east"));
-        Assert.Single((await h.StateAsync(order.OrderId)).Timers, t => t.Kind == TimerKinds.FulfillmentAck);
+        var again = Assert.Single((await h.StateAsync(order.OrderId)).Timers, t => t.Kind == TimerKinds.FulfillmentAck);
+        Assert.True(again.DueAt >= h.Start.AddMinutes(1));
     }
 
     [Fact]
     public async Task The_retry_policy_resends_the_release_then_gives_up_to_an_operator()
     {
-        await using var h = await HarnessAsync(o => o.FulfillmentAck = new() { After = TimeSpan.FromMinutes(10), Policy = ExpiryPolicy.Retry, MaxAttempts = 2, RetryAfter = TimeSpan.FromMinutes(10) });
+        await using var h = await HarnessAsync(o => o.FulfillmentAck = new() { After = Short, Policy = ExpiryPolicy.Retry, MaxAttempts = 2, RetryAfter = Short });
         var order = h.Order("t3");
         await h.PlaceAsync(order);
 
-        for (var i = 0; i < 3; i++)
+        for (var i = 1; i <= 3; i++)
         {
-            h.Time.Advance(TimeSpan.FromMinutes(11));
-            await h.FireDueTimersAsync();
+            await h.TimerFiredAsync(order.OrderId, TimerKinds.FulfillmentAck, occurrence: i);
         }
 
         Assert.Equal(3, h.Locations.Count("release", "east"));
-        Assert.Equal(ExceptionKinds.TimerExpired, Assert.Single((await h.StateAsync(order.OrderId)).OpenExceptions).Kind);
-        Assert.DoesNotContain((await h.StateAsync(order.OrderId)).Timers, t => t.Kind == TimerKinds.FulfillmentAck);
+        var state = await h.StateAsync(order.OrderId);
+        Assert.Equal(ExceptionKinds.TimerExpired, Assert.Single(state.OpenExceptions).Kind);
+        Assert.DoesNotContain(state.Timers, t => t.Kind == TimerKinds.FulfillmentAck);
     }
 
     [Fact]
     public async Task An_acknowledgement_disarms_the_timer_so_it_never_fires()
     {
-        await using var h = await HarnessAsync(o => o.FulfillmentAck = new() { After = TimeSpan.FromMinutes(30), Policy = ExpiryPolicy.Exception });
-        var order = h.Order("t4");
+        await using var h = await HarnessAsync(o => o.FulfillmentAck = new() { After = TimeSpan.FromSeconds(1), Policy = ExpiryPolicy.Exception });
+        var order = h.Order("t4") with { ShipBy = DateTimeOffset.UtcNow.AddSeconds(2) };
         await h.PlaceAsync(order);
 
         await h.FulfillmentEventAsync(LifecycleMessageTypes.FulfillmentAcknowledged, order.OrderId, "east");
-        h.Time.Advance(TimeSpan.FromHours(1));
 
-        Assert.Equal(0, await h.FireDueTimersAsync());
-        Assert.Empty((await h.StateAsync(order.OrderId)).OpenExceptions);
+        // The ship-by timer is due after the acknowledgement timer would have been: once it has fired, the other would have.
+        await h.TimerFiredAsync(order.OrderId, TimerKinds.ShipBy);
+        var events = await h.EventsAsync(order.OrderId);
+        Assert.Contains(events, e => e.Type == LifecycleEventTypes.TimerCancelled && LifecycleHarness.Data(e)["kind"]!.GetValue<string>() == TimerKinds.FulfillmentAck);
+        Assert.DoesNotContain(events, e => e.Type == LifecycleEventTypes.TimerFired && LifecycleHarness.Data(e)["kind"]!.GetValue<string>() == TimerKinds.FulfillmentAck);
+        Assert.DoesNotContain((await h.StateAsync(order.OrderId)).OpenExceptions, e => e.Description.Contains("acknowledged", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -89,11 +104,15 @@ public sealed class TimerTests
         var timer = Assert.Single((await h.StateAsync(order.OrderId)).Timers, t => t.Kind == TimerKinds.FulfillmentAck);
         await h.FulfillmentEventAsync(LifecycleMessageTypes.FulfillmentAcknowledged, order.OrderId, "east");
 
-        // As if the store had lagged (a crash between the state save and the timer delete).
-        await h.Timers.ScheduleAsync(new(timer.TimerId, order.OrderId, timer.Kind, timer.DueAt), default);
-        h.Time.Advance(TimeSpan.FromHours(1));
-        Assert.Equal(1, await h.FireDueTimersAsync());
+        // As if a durable timer from an earlier execution delivered late.
+        var outcome = await h.SendAsync(new LifecycleMessage
+        {
+            Type = LifecycleMessageTypes.TimerDue, OrderId = order.OrderId, Key = "timer:" + timer.TimerId + ":late", Actor = "timer:" + timer.Kind,
+            TimerId = timer.TimerId, TimerKind = timer.Kind,
+        });
 
+        Assert.False(outcome.Applied);
+        Assert.Equal("Timer no longer pending.", outcome.Note);
         Assert.Empty((await h.StateAsync(order.OrderId)).OpenExceptions);
     }
 
@@ -101,31 +120,29 @@ public sealed class TimerTests
     public async Task The_ship_by_sla_uses_the_order_date_when_the_channel_gives_one_and_the_channel_default_otherwise()
     {
         await using var h = await HarnessAsync(o => o.ShipByDefaults["shopify"] = TimeSpan.FromDays(2));
-        var withDate = h.Order("t6") with { ShipBy = h.Start.AddHours(6) };
+        var withDate = h.Order("t6") with { ShipBy = DateTimeOffset.UtcNow.AddMilliseconds(800) };
         var without = h.Order("t7");
         await h.PlaceAsync(withDate);
         await h.PlaceAsync(without);
 
-        Assert.Equal(h.Start.AddHours(6), (await h.StateAsync(withDate.OrderId)).Timers.Single(t => t.Kind == TimerKinds.ShipBy).DueAt);
+        Assert.Equal(withDate.ShipBy, (await h.StateAsync(withDate.OrderId)).Timers.Single(t => t.Kind == TimerKinds.ShipBy).DueAt);
         Assert.Equal(h.Start.AddDays(2), (await h.StateAsync(without.OrderId)).Timers.Single(t => t.Kind == TimerKinds.ShipBy).DueAt);
 
-        await h.FulfillmentEventAsync(LifecycleMessageTypes.FulfillmentAcknowledged, withDate.OrderId, "east");
-        h.Time.Advance(TimeSpan.FromHours(7));
-        await h.FireDueTimersAsync();
+        await h.TimerFiredAsync(withDate.OrderId, TimerKinds.ShipBy);
 
         var missed = Assert.Single((await h.StateAsync(withDate.OrderId)).OpenExceptions);
         Assert.Contains("ship-by", missed.Description, StringComparison.Ordinal);
-        Assert.DoesNotContain((await h.StateAsync(without.OrderId)).OpenExceptions, e => e.Description.Contains("ship-by", StringComparison.Ordinal));
+        Assert.Single((await h.StateAsync(without.OrderId)).Timers, t => t.Kind == TimerKinds.ShipBy);
+        Assert.Empty((await h.StateAsync(without.OrderId)).OpenExceptions);
     }
 
     [Fact]
     public async Task Overriding_an_unacknowledged_release_accepts_the_silence_and_the_order_ships_on()
     {
-        await using var h = await HarnessAsync(o => o.FulfillmentAck = new() { After = TimeSpan.FromMinutes(30), Policy = ExpiryPolicy.Exception });
+        await using var h = await HarnessAsync(o => o.FulfillmentAck = new() { After = Short, Policy = ExpiryPolicy.Exception });
         var order = h.Order("t10");
         await h.PlaceAsync(order);
-        h.Time.Advance(TimeSpan.FromMinutes(31));
-        await h.FireDueTimersAsync();
+        await h.TimerFiredAsync(order.OrderId, TimerKinds.FulfillmentAck);
 
         await h.ResolveAsync(order.OrderId, ExceptionKinds.TimerExpired, Resolutions.Override, "the warehouse confirmed by phone");
 
@@ -144,11 +161,10 @@ public sealed class TimerTests
     public async Task Overriding_a_missed_ship_by_accepts_a_late_shipment_and_keeps_the_stock_reserved_until_it_ships()
     {
         await using var h = await HarnessAsync(o => o.ShipBy = new() { Policy = ExpiryPolicy.Exception });
-        var order = h.Order("t11", ("1", "A", 3)) with { ShipBy = h.Start.AddHours(1) };
+        var order = h.Order("t11", ("1", "A", 3)) with { ShipBy = DateTimeOffset.UtcNow.AddMilliseconds(500) };
         await h.PlaceAsync(order);
         await h.FulfillmentEventAsync(LifecycleMessageTypes.FulfillmentAcknowledged, order.OrderId, "east");
-        h.Time.Advance(TimeSpan.FromHours(2));
-        await h.FireDueTimersAsync();
+        await h.TimerFiredAsync(order.OrderId, TimerKinds.ShipBy);
         Assert.Equal(ExceptionKinds.TimerExpired, Assert.Single((await h.StateAsync(order.OrderId)).OpenExceptions).Kind);
 
         await h.ResolveAsync(order.OrderId, ExceptionKinds.TimerExpired, Resolutions.Override, "customer agreed to wait");
@@ -163,11 +179,10 @@ public sealed class TimerTests
     [Fact]
     public async Task Cancelling_from_an_expired_timer_compensates_like_any_cancellation()
     {
-        await using var h = await HarnessAsync(o => o.FulfillmentAck = new() { After = TimeSpan.FromMinutes(30), Policy = ExpiryPolicy.Exception });
+        await using var h = await HarnessAsync(o => o.FulfillmentAck = new() { After = Short, Policy = ExpiryPolicy.Exception });
         var order = h.Order("t12", ("1", "A", 2));
         await h.PlaceAsync(order);
-        h.Time.Advance(TimeSpan.FromMinutes(31));
-        await h.FireDueTimersAsync();
+        await h.TimerFiredAsync(order.OrderId, TimerKinds.FulfillmentAck);
 
         await h.ResolveAsync(order.OrderId, ExceptionKinds.TimerExpired, Resolutions.Cancel);
 
@@ -179,20 +194,18 @@ public sealed class TimerTests
     [Fact]
     public async Task A_cancellation_the_channel_has_not_confirmed_yet_is_asked_again_until_it_is()
     {
-        await using var h = await HarnessAsync(o => o.ChannelRecheck = new() { After = TimeSpan.FromMinutes(5), Policy = ExpiryPolicy.Retry, MaxAttempts = 3 });
+        await using var h = await HarnessAsync(o => o.ChannelRecheck = new() { After = Short, Policy = ExpiryPolicy.Retry, MaxAttempts = 3 });
         var order = h.Order("t13");
         await h.PlaceAsync(order);
         h.Channel.PendingAnswers = 2;
 
         Assert.Equal(S.Cancelled, (await h.CancelAsync(order.OrderId)).State);
-        Assert.False((await h.StateAsync(order.OrderId)).CancellationAcknowledged);
-        Assert.Single((await h.StateAsync(order.OrderId)).Timers, t => t.Kind == TimerKinds.ChannelRecheck);
+        var told = (await h.EventsAsync(order.OrderId)).Where(e => e.Type == LifecycleEventTypes.ChannelNotified)
+            .Select(LifecycleHarness.Data).Where(d => d["action"]!.GetValue<string>() == "cancellation").Select(d => d["result"]!.GetValue<string>());
+        Assert.Equal("Pending", told.First()); // the recheck may already have asked again: it is short
 
-        h.Time.Advance(TimeSpan.FromMinutes(6));
-        await h.FireDueTimersAsync();
-        Assert.False((await h.StateAsync(order.OrderId)).CancellationAcknowledged);
-        h.Time.Advance(TimeSpan.FromMinutes(6));
-        await h.FireDueTimersAsync();
+        await h.TimerFiredAsync(order.OrderId, TimerKinds.ChannelRecheck, occurrence: 1);
+        await h.TimerFiredAsync(order.OrderId, TimerKinds.ChannelRecheck, occurrence: 2);
 
         var state = await h.StateAsync(order.OrderId);
         Assert.True(state.CancellationAcknowledged);
@@ -204,16 +217,15 @@ public sealed class TimerTests
     [Fact]
     public async Task A_channel_that_never_confirms_is_handed_to_an_operator_who_can_override_once_checked()
     {
-        await using var h = await HarnessAsync(o => o.ChannelRecheck = new() { After = TimeSpan.FromMinutes(5), Policy = ExpiryPolicy.Retry, MaxAttempts = 2 });
+        await using var h = await HarnessAsync(o => o.ChannelRecheck = new() { After = Short, Policy = ExpiryPolicy.Retry, MaxAttempts = 2 });
         var order = h.Order("t14");
         await h.PlaceAsync(order);
         h.Channel.PendingAnswers = int.MaxValue;
         await h.CancelAsync(order.OrderId);
 
-        for (var i = 0; i < 3; i++)
+        for (var i = 1; i <= 3; i++)
         {
-            h.Time.Advance(TimeSpan.FromMinutes(6));
-            await h.FireDueTimersAsync();
+            await h.TimerFiredAsync(order.OrderId, TimerKinds.ChannelRecheck, occurrence: i);
         }
 
         var open = Assert.Single((await h.StateAsync(order.OrderId)).OpenExceptions);
@@ -230,38 +242,46 @@ public sealed class TimerTests
     public async Task A_missed_ship_by_under_the_compensate_policy_cancels_and_releases_the_stock()
     {
         await using var h = await HarnessAsync(o => o.ShipBy = new() { Policy = ExpiryPolicy.Compensate });
-        var order = h.Order("t8") with { ShipBy = h.Start.AddHours(1) };
+        var order = h.Order("t8") with { ShipBy = DateTimeOffset.UtcNow.AddMilliseconds(500) };
         await h.PlaceAsync(order);
 
-        h.Time.Advance(TimeSpan.FromHours(2));
-        await h.FireDueTimersAsync();
+        Assert.Equal(S.Cancelled, (await h.TimerFiredAsync(order.OrderId, TimerKinds.ShipBy)).State);
 
         Assert.Equal(S.Cancelled, (await h.RecordAsync(order.OrderId)).Status);
         Assert.Equal(1, h.Locations.Count("cancel", "east"));
         Assert.Equal(0, await h.ReservedAsync("east", "A"));
     }
 
-    [Fact]
-    public async Task An_expired_review_hold_follows_its_policy()
+    [Theory]
+    [InlineData(ExpiryPolicy.Exception)]
+    [InlineData(ExpiryPolicy.Retry)]
+    [InlineData(ExpiryPolicy.Compensate)]
+    public async Task An_expired_review_hold_follows_its_policy(ExpiryPolicy policy)
     {
-        await using var exception = await HarnessAsync(o => { o.ReviewValueThreshold = 1; o.ReviewHold = new() { After = TimeSpan.FromHours(24), Policy = ExpiryPolicy.Exception }; });
-        await using var retry = await HarnessAsync(o => { o.ReviewValueThreshold = 1; o.ReviewHold = new() { After = TimeSpan.FromHours(24), Policy = ExpiryPolicy.Retry, MaxAttempts = 1 }; });
-        await using var compensate = await HarnessAsync(o => { o.ReviewValueThreshold = 1; o.ReviewHold = new() { After = TimeSpan.FromHours(24), Policy = ExpiryPolicy.Compensate }; });
+        var retryAfter = TimeSpan.FromHours(1);
+        await using var h = await HarnessAsync(o => { o.ReviewValueThreshold = 1; o.ReviewHold = new() { After = Short, Policy = policy, MaxAttempts = 1, RetryAfter = retryAfter }; });
         var order = h.Order("t9", ("1", "A", 5));
-        foreach (var h in new[] { exception, retry, compensate })
+        await h.PlaceAsync(order);
+
+        await h.TimerFiredAsync(order.OrderId, TimerKinds.ReviewHold);
+
+        var state = await h.StateAsync(order.OrderId);
+        switch (policy)
         {
-            await h.PlaceAsync(order);
-            h.Time.Advance(TimeSpan.FromHours(25));
-            await h.FireDueTimersAsync();
+            case ExpiryPolicy.Exception:
+                Assert.Contains(state.OpenExceptions, e => e.Kind == ExceptionKinds.TimerExpired);
+                Assert.Equal(S.OnHold, state.State);
+                break;
+            case ExpiryPolicy.Retry:
+                var extended = Assert.Single(state.Timers, t => t.Kind == TimerKinds.ReviewHold);
+                Assert.InRange(extended.DueAt, h.Start + Short + retryAfter, DateTimeOffset.UtcNow + retryAfter);
+                Assert.DoesNotContain(state.OpenExceptions, e => e.Kind == ExceptionKinds.TimerExpired);
+                Assert.Equal(S.OnHold, state.State);
+                break;
+            default:
+                Assert.Equal(S.Rejected, state.State);
+                Assert.Equal([$"cancellation:{order.OrderId}:operator"], h.Channel.Calls);
+                break;
         }
-
-        Assert.Contains((await exception.StateAsync(order.OrderId)).OpenExceptions, e => e.Kind == ExceptionKinds.TimerExpired);
-        Assert.Equal(S.OnHold, (await exception.RecordAsync(order.OrderId)).Status);
-
-        Assert.Single((await retry.StateAsync(order.OrderId)).Timers, t => t.Kind == TimerKinds.ReviewHold && t.DueAt == h.Start.AddHours(49));
-        Assert.DoesNotContain((await retry.StateAsync(order.OrderId)).OpenExceptions, e => e.Kind == ExceptionKinds.TimerExpired);
-
-        Assert.Equal(S.Rejected, (await compensate.RecordAsync(order.OrderId)).Status);
-        Assert.Equal([$"cancellation:{order.OrderId}:operator"], compensate.Channel.Calls);
     }
 }

@@ -41,6 +41,7 @@ public enum ReserveStatus
 
 public sealed record ReserveRequest(string OrderId, string ReservationId, IReadOnlyList<OrderLineFact> Lines);
 
+/// <param name="Shortages">The SKUs that could not be covered (stock arrivals for any of them retry the order).</param>
 public sealed record ReserveOutcome(ReserveStatus Status, IReadOnlyList<PlannedLine> Plan, IReadOnlyList<string> Shortages);
 
 /// <param name="AttemptId">The reservation id: the location's idempotency key, so a release after a compensated attempt is new to it.</param>

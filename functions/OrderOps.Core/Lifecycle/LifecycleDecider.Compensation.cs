@@ -46,8 +46,12 @@ public sealed partial class LifecycleDecider
         await NotifyCancellationAsync();
     }
 
-    /// <summary>Runs the owed compensations in reverse order. False (and an exception raised) when one cannot be done.</summary>
-    private async Task<bool> CompensateAsync(string reason)
+    /// <summary>
+    /// Runs the owed compensations in reverse order. False (and an exception raised) when one cannot be done; the
+    /// exception's context carries <paramref name="resume"/>: what the compensation was for (a cancellation when null),
+    /// so resolving it finishes that step instead of cancelling the order.
+    /// </summary>
+    private async Task<bool> CompensateAsync(string reason, JsonObject? resume = null)
     {
         for (var i = _ps.Owed.Count - 1; i >= 0; i--)
         {
@@ -64,8 +68,11 @@ public sealed partial class LifecycleDecider
 
                 if (result.Status != FulfillmentCallStatus.Accepted)
                 {
+                    var context = resume?.DeepClone().AsObject() ?? [];
+                    context["location"] = owed.LocationId;
+                    context["reason"] = reason;
                     await RaiseAsync(ExceptionKinds.CompensationFailed, $"Cancelling at location '{owed.LocationId}' failed ({result.Status}: {result.Detail}).", [Resolutions.Retry, Resolutions.Override],
-                        "Retry once the location answers; override only after cancelling there by hand.", new JsonObject { ["location"] = owed.LocationId, ["reason"] = reason });
+                        "Retry once the location answers; override only after cancelling there by hand.", context);
                     return false;
                 }
             }
@@ -122,7 +129,7 @@ public sealed partial class LifecycleDecider
             return;
         }
 
-        if (!await CompensateAsync(reason))
+        if (!await CompensateAsync(reason, new JsonObject { ["after"] = CompensatingFor.Replan }))
         {
             return;
         }
@@ -137,6 +144,26 @@ public sealed partial class LifecycleDecider
         }
 
         Move(LifecycleTriggers.Replan, LifecycleStates.Validated, new JsonObject { ["reason"] = reason });
+    }
+
+    /// <summary>A failed compensation was fixed (retried, or done by hand): finish the step it belonged to.</summary>
+    private Task ResumeAfterCompensationAsync(LifecycleException failed)
+    {
+        var reason = ContextValue(failed, "reason") ?? "cancelled";
+        return ContextValue(failed, "after") switch
+        {
+            CompensatingFor.ReleaseFailed when ContextValue(failed, "releaseLocation") is { } location =>
+                FailReleaseAsync(location, ContextValue(failed, "releaseStatus") ?? nameof(FulfillmentCallStatus.Unavailable), ContextValue(failed, "releaseDetail")),
+            CompensatingFor.Replan => ReplanAsync(reason),
+            _ => CancelAsync(reason, requestedByChannel: false, reject: false),
+        };
+    }
+
+    /// <summary>What a compensation is run for, besides a cancellation (kept in a compensation-failed exception).</summary>
+    private static class CompensatingFor
+    {
+        public const string ReleaseFailed = "release-failed";
+        public const string Replan = "replan";
     }
 
     /// <summary>Stock arrived for an order waiting in insufficient-stock: allocate now, and close the exception if that worked.</summary>

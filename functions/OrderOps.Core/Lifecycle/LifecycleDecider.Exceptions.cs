@@ -122,7 +122,7 @@ public sealed partial class LifecycleDecider
                 break;
             case ExceptionKinds.CompensationFailed when ContextValue(open, "location") is { } location:
                 _ps.Owed.RemoveAll(o => o.Kind == OwedCompensation.CancelAtLocation && o.LocationId == location);
-                await CancelAsync(ContextValue(open, "reason") ?? "cancelled", false, false);
+                await ResumeAfterCompensationAsync(open);
                 break;
             case ExceptionKinds.OrderChanged when ContextValue(open, "currentLines") is { } lines:
                 _ps.Overrides.Add("lines:" + lines);
@@ -138,7 +138,7 @@ public sealed partial class LifecycleDecider
                 await NotifyOutstandingAsync();
                 break;
             case ExceptionKinds.CompensationFailed:
-                await CancelAsync(ContextValue(open, "reason") ?? "cancelled", false, false);
+                await ResumeAfterCompensationAsync(open);
                 break;
             case ExceptionKinds.TimerExpired when ContextValue(open, "timerKind") is { } kind:
                 await RetryTimerStepAsync(new PendingTimer(string.Empty, kind, _now, ContextValue(open, "location")));

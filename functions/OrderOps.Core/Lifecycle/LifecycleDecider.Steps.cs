@@ -90,24 +90,13 @@ public sealed partial class LifecycleDecider
             var result = await ReleaseToAsync(location);
             if (result.Status != FulfillmentCallStatus.Accepted)
             {
-                var failure = $"Location '{location}' did not accept the release ({result.Status}: {result.Detail}).";
                 if (result.Status == FulfillmentCallStatus.Unavailable)
                 {
                     // An unanswered call may still have landed: the location is owed a cancel like any that accepted.
                     Owe(new OwedCompensation(OwedCompensation.CancelAtLocation, location));
                 }
 
-                // A failed step compensates what came before it.
-                if (!await CompensateAsync(failure))
-                {
-                    return;
-                }
-
-                _ps.Allocation.Clear();
-                _ps.ReleasedLocations.Clear();
-                Move(LifecycleTriggers.ReleaseFailed, LifecycleStates.Validated, new JsonObject { ["location"] = location, ["detail"] = result.Detail });
-                await RaiseAsync(ExceptionKinds.ReleaseFailed, failure + " The reservation was released.", [Resolutions.Retry, Resolutions.Cancel],
-                    "Check the location's endpoint, then retry (the order is allocated and released again).", new JsonObject { ["location"] = location, ["status"] = result.Status.ToString() });
+                await FailReleaseAsync(location, result.Status.ToString(), result.Detail);
                 return;
             }
 
@@ -126,6 +115,25 @@ public sealed partial class LifecycleDecider
         {
             Arm(TimerKinds.ShipBy, due, null);
         }
+    }
+
+    /// <summary>
+    /// A location did not take the release: compensate what came before it (in reverse), then go back to validated and
+    /// ask an operator. Run again when a compensation that failed here is retried or overridden.
+    /// </summary>
+    private async Task FailReleaseAsync(string location, string status, string? detail)
+    {
+        var failure = $"Location '{location}' did not accept the release ({status}: {detail}).";
+        if (!await CompensateAsync(failure, new JsonObject { ["after"] = CompensatingFor.ReleaseFailed, ["releaseLocation"] = location, ["releaseStatus"] = status, ["releaseDetail"] = detail }))
+        {
+            return;
+        }
+
+        _ps.Allocation.Clear();
+        _ps.ReleasedLocations.Clear();
+        Move(LifecycleTriggers.ReleaseFailed, LifecycleStates.Validated, new JsonObject { ["location"] = location, ["detail"] = detail });
+        await RaiseAsync(ExceptionKinds.ReleaseFailed, failure + " The reservation was released.", [Resolutions.Retry, Resolutions.Cancel],
+            "Check the location's endpoint, then retry (the order is allocated and released again).", new JsonObject { ["location"] = location, ["status"] = status });
     }
 
     private Task<FulfillmentCallResult> ReleaseToAsync(string location) => _steps.ReleaseToLocationAsync(new LocationReleaseRequest(

@@ -119,7 +119,9 @@ public sealed class LifecycleActivities(
         {
             StockReservationStatus.Reserved => new ReserveOutcome(ReserveStatus.Reserved, plan, []),
             StockReservationStatus.Released => new ReserveOutcome(ReserveStatus.IdSpent, [], []),
-            _ => new ReserveOutcome(ReserveStatus.Short, [], result.Shortages),
+            // The ledger's stock moved between the plan and the reservation (another order took it). Report SKUs, as
+            // the routing path does: stock arrivals are matched against them to retry the order.
+            _ => new ReserveOutcome(ReserveStatus.Short, [], lines.Select(l => l.Sku).Distinct().ToList()),
         };
     }
 
