@@ -9,6 +9,12 @@ public interface IChannelInventoryPublisher
     /// <summary>The channel name as configured under <c>Inventory:Channels</c>.</summary>
     string Channel { get; }
 
+    /// <summary>
+    /// The account the pushes count against (rate limits are per account): <c>shopify:{shop domain}</c>,
+    /// <c>amazon:{seller id}</c>. One orchestration per account pushes (<c>channel-sync:{Account}</c>). Defaults to the channel.
+    /// </summary>
+    string Account => Channel;
+
     Task<PublishResult> PublishAsync(string sku, int quantity, CancellationToken cancellationToken);
 }
 

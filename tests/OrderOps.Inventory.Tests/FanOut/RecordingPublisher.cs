@@ -10,6 +10,9 @@ public sealed class RecordingPublisher(string channel) : IChannelInventoryPublis
 
     public string Channel { get; } = channel;
 
+    /// <summary>The account the channel-sync orchestration is named after (defaults to the channel).</summary>
+    public string Account { get; init; } = channel;
+
     /// <summary>Decides the outcome of each call; null means success.</summary>
     public Func<string, int, PublishResult?> Behaviour { get; set; } = (_, _) => null;
 
