@@ -28,6 +28,7 @@ internal static partial class StandaloneApp
 
         builder.Services.AddOrderOps(builder.Configuration);
         builder.Services.AddStandaloneFunctions(typeof(StandaloneApp).Assembly, builder.Configuration);
+        builder.Services.AddStandaloneDurable(typeof(StandaloneApp).Assembly, builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler();

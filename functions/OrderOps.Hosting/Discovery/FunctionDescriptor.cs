@@ -20,5 +20,8 @@ public sealed record FunctionDescriptor
     /// <summary>The trigger attribute itself (<c>HttpTriggerAttribute</c>, <c>TimerTriggerAttribute</c>...).</summary>
     public required Attribute Trigger { get; init; }
 
+    /// <summary>An orchestrator's input parameter (beside its context), when it declares one.</summary>
+    public ParameterInfo? InputParameter { get; init; }
+
     public override string ToString() => $"{Name} ({Method.DeclaringType?.Name}.{Method.Name})";
 }

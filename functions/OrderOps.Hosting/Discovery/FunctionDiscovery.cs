@@ -2,6 +2,8 @@ using System.Reflection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace OrderOps.Hosting.Discovery;
 
@@ -12,9 +14,12 @@ namespace OrderOps.Hosting.Discovery;
 /// </summary>
 /// <remarks>
 /// Parameters standalone mode supplies, as the isolated worker does: the trigger (<see cref="HttpRequest"/>,
-/// <see cref="TimerInfo"/>, a queue message as <see cref="string"/>, a blob as <see cref="Stream"/>), route values
-/// and blob-path tokens by name, and <see cref="CancellationToken"/>. Services come from the function class's
-/// constructor. <c>FunctionContext</c> is not supplied: it has no public implementation outside the worker.
+/// <see cref="TimerInfo"/>, a queue message as <see cref="string"/>, a blob as <see cref="Stream"/>, a
+/// <see cref="TaskOrchestrationContext"/> and the orchestration's input, an activity's input), route values and
+/// blob-path tokens by name, a <c>[DurableClient]</c> <see cref="DurableTaskClient"/>, and
+/// <see cref="CancellationToken"/>. Services come from the function class's constructor. <c>FunctionContext</c> is
+/// not supplied: it has no public implementation outside the worker. Orchestrators must be static: they are
+/// deterministic code over their context and input, with no services to inject.
 /// </remarks>
 public static class FunctionDiscovery
 {
@@ -56,15 +61,22 @@ public static class FunctionDiscovery
             .ToList();
         if (triggers.Count != 1)
         {
-            throw new InvalidOperationException($"Function '{name}' must have exactly one trigger parameter that standalone mode can drive (HTTP, timer, queue or blob); it has {triggers.Count}.");
+            throw new InvalidOperationException($"Function '{name}' must have exactly one trigger parameter that standalone mode can drive (HTTP, timer, queue, blob, orchestration or activity); it has {triggers.Count}.");
         }
 
         var (parameter, (kind, attribute)) = triggers[0];
-        var descriptor = new FunctionDescriptor { Name = name, Method = method, Kind = kind, TriggerParameter = parameter, Trigger = attribute! };
-        var names = BindableNames(descriptor);
-        foreach (var other in method.GetParameters().Where(p => p != parameter))
+        var others = method.GetParameters().Where(p => p != parameter).ToList();
+        var input = kind == TriggerKind.Orchestration ? others.FirstOrDefault(IsOrchestrationInput) : null;
+        if (kind == TriggerKind.Orchestration && !method.IsStatic)
         {
-            if (other.ParameterType != typeof(CancellationToken) && !(other.ParameterType == typeof(string) && names.Contains(other.Name!)))
+            throw new InvalidOperationException($"Orchestrator function '{name}' must be static: an orchestrator is deterministic code over its context and input, with no services.");
+        }
+
+        var descriptor = new FunctionDescriptor { Name = name, Method = method, Kind = kind, TriggerParameter = parameter, Trigger = attribute!, InputParameter = input };
+        var names = BindableNames(descriptor);
+        foreach (var other in others.Where(p => p != input))
+        {
+            if (other.ParameterType != typeof(CancellationToken) && !IsDurableClient(other) && !(other.ParameterType == typeof(string) && names.Contains(other.Name!)))
             {
                 throw new InvalidOperationException(
                     $"Function '{name}' has a parameter '{other.Name}' ({other.ParameterType.Name}) that standalone mode cannot supply: take services through the constructor, route values and blob-path tokens as strings named like the token.");
@@ -72,7 +84,7 @@ public static class FunctionDiscovery
         }
 
         var expected = ExpectedTriggerType(kind);
-        if (!expected.Contains(parameter.ParameterType))
+        if (expected.Length > 0 && !expected.Contains(parameter.ParameterType))
         {
             throw new InvalidOperationException($"The trigger parameter of function '{name}' is {parameter.ParameterType.Name}; standalone mode supplies {string.Join(" or ", expected.Select(t => t.Name))}.");
         }
@@ -85,7 +97,17 @@ public static class FunctionDiscovery
         : parameter.GetCustomAttribute<TimerTriggerAttribute>() is { } timer ? (TriggerKind.Timer, timer)
         : parameter.GetCustomAttribute<QueueTriggerAttribute>() is { } queue ? (TriggerKind.Queue, queue)
         : parameter.GetCustomAttribute<BlobTriggerAttribute>() is { } blob ? (TriggerKind.Blob, blob)
+        : parameter.GetCustomAttribute<OrchestrationTriggerAttribute>() is { } orchestration ? (TriggerKind.Orchestration, orchestration)
+        : parameter.GetCustomAttribute<ActivityTriggerAttribute>() is { } activity ? (TriggerKind.Activity, activity)
         : (default, null);
+
+    /// <summary>A <c>[DurableClient]</c> parameter: the app's <see cref="DurableTaskClient"/>, from DI.</summary>
+    internal static bool IsDurableClient(ParameterInfo parameter) =>
+        parameter.GetCustomAttribute<DurableClientAttribute>() is not null && parameter.ParameterType == typeof(DurableTaskClient);
+
+    /// <summary>An orchestrator's input binding: any parameter besides the context that is neither a client nor a token.</summary>
+    private static bool IsOrchestrationInput(ParameterInfo parameter) =>
+        parameter.ParameterType != typeof(CancellationToken) && !IsDurableClient(parameter) && parameter.GetCustomAttributes().All(a => a is not DurableClientAttribute);
 
     private static Type[] ExpectedTriggerType(TriggerKind kind) => kind switch
     {
@@ -93,6 +115,8 @@ public static class FunctionDiscovery
         TriggerKind.Timer => [typeof(TimerInfo)],
         TriggerKind.Queue => [typeof(string)],
         TriggerKind.Blob => [typeof(Stream)],
+        TriggerKind.Orchestration => [typeof(TaskOrchestrationContext)],
+        TriggerKind.Activity => [], // the activity's input, of whatever type it declares
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

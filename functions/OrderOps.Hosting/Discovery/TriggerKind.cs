@@ -7,4 +7,10 @@ public enum TriggerKind
     Timer,
     Queue,
     Blob,
+
+    /// <summary>A Durable orchestrator: run by the embedded durable runtime, not by a pump.</summary>
+    Orchestration,
+
+    /// <summary>A Durable activity: run by the embedded durable runtime, not by a pump.</summary>
+    Activity,
 }

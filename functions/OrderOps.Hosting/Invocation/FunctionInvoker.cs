@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OrderOps.Hosting.Discovery;
@@ -38,6 +39,7 @@ public sealed partial class FunctionInvoker(IServiceScopeFactory scopes, ILogger
             var arguments = method.GetParameters().Select(p =>
                 p == function.TriggerParameter ? triggerValue
                 : p.ParameterType == typeof(CancellationToken) ? cancellationToken
+                : FunctionDiscovery.IsDurableClient(p) ? provider.GetRequiredService<DurableTaskClient>()
                 : namedValues.GetValueOrDefault(p.Name!)).ToArray();
             object? returned;
             try
@@ -71,7 +73,7 @@ public sealed partial class FunctionInvoker(IServiceScopeFactory scopes, ILogger
 
     private ObjectFactory Factory(Type type) => _factories.GetOrAdd(type, t => ActivatorUtilities.CreateFactory(t, Type.EmptyTypes));
 
-    private static async Task<object?> UnwrapAsync(object? returned)
+    internal static async Task<object?> UnwrapAsync(object? returned)
     {
         switch (returned)
         {

@@ -6,7 +6,8 @@ using OrderOps.Hosting.Discovery;
 namespace OrderOps.Hosting.Standalone;
 
 /// <summary>
-/// Starts a pump for every non-HTTP function once the app is serving. Pumps (and the storage they open) start only
+/// Starts a pump for every timer, queue and blob function once the app is serving (the durable runtime runs
+/// orchestrators and activities; see <see cref="Durable.FunctionTasks"/>). Pumps (and the storage they open) start only
 /// then, so start-up does not wait for background work. A pump that fails is restarted after a pause: one failure
 /// never stops a trigger for good.
 /// </summary>
@@ -41,7 +42,7 @@ public sealed partial class StandaloneHost(
 
         var byKind = pumps.ToDictionary(p => p.Kind);
         await Task.WhenAll(functions.All
-            .Where(f => f.Kind != TriggerKind.Http)
+            .Where(f => f.Kind is not (TriggerKind.Http or TriggerKind.Orchestration or TriggerKind.Activity))
             .Select(f => RunGuardedAsync(f, byKind[f.Kind], stoppingToken)));
     }
 
