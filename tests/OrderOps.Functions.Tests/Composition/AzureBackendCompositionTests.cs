@@ -83,7 +83,6 @@ public sealed class AzureBackendCompositionTests : IDisposable
         ["Channels:Amazon:PollSchedule"] = "0 */5 * * * *",
         ["Channels:Edi:InventoryAdviceSchedule"] = "0 0 * * * *",
         ["OrderOps:Lifecycle:SweepSchedule"] = "*/15 * * * * *",
-        ["Inventory:FanOut:DispatchSchedule"] = "* * * * * *",
         ["Inventory:FanOut:ReconcileSchedule"] = "0 */15 * * * *",
     }).Build();
 }
