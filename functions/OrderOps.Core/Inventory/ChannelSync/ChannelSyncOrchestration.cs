@@ -92,19 +92,25 @@ public static class ChannelSyncOrchestration
             wakeAt = next < wakeAt ? next : wakeAt;
         }
 
+        using var stopTimer = new CancellationTokenSource();
+        var timer = context.CreateTimer(wakeAt, stopTimer.Token);
         for (var handled = 0; handled < MaxSignalsPerGeneration; handled++)
         {
-            using var stop = new CancellationTokenSource();
-            var timer = context.CreateTimer(wakeAt, stop.Token);
-            var changed = context.WaitForExternalEvent<ChannelSyncSignal?>(ChangedEvent, stop.Token);
-            var first = await Task.WhenAny(timer, changed);
-            stop.Cancel(); // not CancelAsync: an orchestrator may only await durable tasks
-            if (first == timer || changed.Result is not { } signal || signal.DueAt.UtcDateTime < wakeAt)
+            var changed = context.WaitForExternalEvent<ChannelSyncSignal?>(ChangedEvent);
+            if (await Task.WhenAny(timer, changed) == timer)
             {
                 return;
             }
 
+            if (changed.Result is not { } signal || signal.DueAt.UtcDateTime < wakeAt)
+            {
+                break;
+            }
+
             // Due no sooner than this sleep ends anyway (a coalescing window closing later): keep sleeping, no round.
         }
+
+        // Cancelled so this generation can end now; DurableTask still delivers the timer later and discards it.
+        stopTimer.Cancel();
     }
 }
