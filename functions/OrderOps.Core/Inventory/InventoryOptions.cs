@@ -82,7 +82,8 @@ public sealed class ChannelInventoryOptions
     /// <summary>
     /// Pushes per second the account's channel-sync orchestration allows itself towards the channel, across every
     /// instance of the app: batches of <see cref="Burst"/> pushes, one batch per <c>Burst / MaxPushesPerSecond</c>.
-    /// Null leaves rate limiting to the channel's publisher (Shopify's adapter limits its own HTTP calls).
+    /// Null takes the publisher's documented rate (Amazon's 5 patchListingsItem requests per second per seller), or
+    /// leaves rate limiting to a publisher that has none (Shopify's adapter follows Shopify's throttle status itself).
     /// </summary>
     public double? MaxPushesPerSecond { get; set; }
 

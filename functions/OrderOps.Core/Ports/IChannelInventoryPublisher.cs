@@ -15,6 +15,13 @@ public interface IChannelInventoryPublisher
     /// </summary>
     string Account => Channel;
 
+    /// <summary>
+    /// The account's documented push rate, which the account's orchestration paces to across every instance of the
+    /// app unless <c>Inventory:Channels:&lt;channel&gt;:MaxPushesPerSecond</c> says otherwise. Null: the publisher paces
+    /// itself (Shopify's cost-based bucket follows the throttle status Shopify returns).
+    /// </summary>
+    double? PushesPerSecond => null;
+
     Task<PublishResult> PublishAsync(string sku, int quantity, CancellationToken cancellationToken);
 }
 

@@ -3,7 +3,11 @@ using OrderOps.Core.Ports;
 namespace OrderOps.Core.Inventory.ChannelSync;
 
 /// <summary>One channel account: the publisher that pushes to it and the singleton orchestration that drives it.</summary>
-public sealed record ChannelAccount(string Channel, string InstanceId, IChannelInventoryPublisher Publisher, ChannelInventoryOptions Options);
+public sealed record ChannelAccount(string Channel, string InstanceId, IChannelInventoryPublisher Publisher, ChannelInventoryOptions Options)
+{
+    /// <summary>The pace of the account's pushes: the channel's configured rate, else the publisher's documented one; null when unpaced.</summary>
+    public double? PushesPerSecond => Options.MaxPushesPerSecond ?? Publisher.PushesPerSecond;
+}
 
 /// <summary>
 /// The accounts inventory is pushed to: every registered publisher whose channel is configured and enabled under

@@ -27,7 +27,7 @@ public sealed partial class ChannelSyncActivities(
             return new ChannelSyncLease { Retired = true };
         }
 
-        TimeSpan? interval = account.Options.MaxPushesPerSecond is { } rate ? TimeSpan.FromSeconds(1 / rate) : null;
+        TimeSpan? interval = account.PushesPerSecond is { } rate ? TimeSpan.FromSeconds(1 / rate) : null;
         var limit = interval is null ? FanOut.DispatchBatchSize : Math.Clamp(account.Options.Burst, 1, FanOut.DispatchBatchSize);
         var now = time.GetUtcNow();
         var due = await publications.TakeDueAsync(channel, now, FanOut.LeaseDuration, limit, cancellationToken);
