@@ -16,13 +16,9 @@ public sealed class ChannelSyncFunctions(ChannelSyncActivities activities)
     public static Task RunOrchestratorAsync([OrchestrationTrigger] TaskOrchestrationContext context, ChannelSyncInput input) =>
         ChannelSyncOrchestration.RunAsync(context, input);
 
-    [Function(ChannelSyncOrchestration.LeaseActivity)]
-    public Task<ChannelSyncLease> LeaseAsync([ActivityTrigger] string channel, CancellationToken cancellationToken) =>
-        activities.LeaseAsync(channel, cancellationToken);
-
-    [Function(ChannelSyncOrchestration.PublishActivity)]
-    public Task<ChannelSyncPublishOutcome> PublishAsync([ActivityTrigger] ChannelSyncPublishRequest request, CancellationToken cancellationToken) =>
-        activities.PublishAsync(request, cancellationToken);
+    [Function(ChannelSyncOrchestration.PushActivity)]
+    public Task<ChannelSyncRound> PushDueAsync([ActivityTrigger] string channel, CancellationToken cancellationToken) =>
+        activities.PushDueAsync(channel, cancellationToken);
 
     [Function(ChannelSyncOrchestration.RecordActivity)]
     public Task<int> RecordAsync([ActivityTrigger] IReadOnlyList<PushCompletion> completions, CancellationToken cancellationToken) =>

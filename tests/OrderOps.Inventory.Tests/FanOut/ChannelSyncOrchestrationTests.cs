@@ -68,7 +68,7 @@ public sealed class ChannelSyncOrchestrationTests
         await using var harness = new FanOutHarness(options, amazon);
         await harness.StartAsync();
 
-        // Two app instances: each its own planner and signaller, racing to start the account's orchestration.
+        // Two app instances, each its own planner and signaller, racing to start and signal the account's orchestration.
         var other = (Planner: harness.NewPlanner(), Signaller: new ChannelSyncSignaller(harness.Accounts, options, TimeProvider.System, NullLogger<ChannelSyncSignaller>.Instance));
         var skus = Enumerable.Range(0, 40).Select(i => $"S{i}").ToList();
         await Task.WhenAll(
@@ -83,7 +83,9 @@ public sealed class ChannelSyncOrchestrationTests
             {
                 foreach (var sku in skus.Where((_, i) => i % 2 == 1))
                 {
-                    await harness.ReceiveAsync(sku, "west", 2, other.Planner, other.Signaller);
+                    await harness.ReceiveAsync(sku, "west", 2);
+                    var plan = await other.Planner.PlanSkusAsync([sku], CancellationToken.None);
+                    await other.Signaller.SignalAsync(harness.Host.Client, plan, CancellationToken.None);
                 }
             }));
         await harness.WaitUntilConvergedAsync(skus, Shown(amazon), Generous);
@@ -154,13 +156,12 @@ public sealed class ChannelSyncOrchestrationTests
         await harness.ReceiveAsync("A", "east", 1);
         await harness.WaitUntilConvergedAsync(["A"], Shown(shop), Generous);
 
-        // A fan-out that planned and then died before signalling: the pushes are in the store, nobody was told.
-        await harness.Ledger.RecordMovementAsync(new StockMovement { MovementId = "lost-signal", Sku = "A", Location = "east", Type = MovementType.Receipt, Quantity = 9 }, CancellationToken.None);
-        var plan = await harness.Planner.PlanSkusAsync(["A"], CancellationToken.None);
-        Assert.Equal(1, plan.Scheduled);
+        // A fan-out that planned and then died before signalling: the push is in the outbox, nobody was told.
+        var now = DateTimeOffset.UtcNow;
+        await harness.Publications.ScheduleAsync([new ScheduledPush("shopify", "A", 10, now, now)], CancellationToken.None);
 
-        await harness.WaitUntilConvergedAsync(["A"], Shown(shop), Generous);
-        Assert.Equal(10, shop.Shown["A"]);
+        await WaitForAsync(() => shop.Shown["A"] == 10, "the unsignalled push");
+        Assert.Equal(2, shop.Calls.Count);
     }
 
     [Fact]

@@ -12,19 +12,22 @@ namespace OrderOps.Inventory.Tests.FanOut;
 
 /// <summary>
 /// Ledger + outbox on a temp SQLite file, the channel-sync orchestrations on the in-process Durable test host, and
-/// channels to watch. <see cref="ReceiveAsync"/> does what the app does on a commit: the <c>InventoryFanOut</c>
-/// function plans the SKU and signals the accounts' orchestrations.
+/// channels to watch. Every ledger change is fanned out as the app does it: a planner follows the change log (the app's
+/// <c>InventoryFanOut</c> function gets the same SKUs from the inventory-changes queue) and signals the accounts.
 /// </summary>
 public sealed class FanOutHarness : IAsyncDisposable
 {
     private readonly TempDatabase _database = new();
+    private readonly InventorySignals _ledgerSignals = new();
+    private readonly CancellationTokenSource _stop = new();
     private DurableTaskTestHost? _host;
+    private Task? _fanOut;
 
     public FanOutHarness(InventoryOptions options, params IChannelInventoryPublisher[] publishers)
     {
         Options = options;
         Publishers = publishers;
-        Ledger = new SqliteInventoryLedger(_database.Database, TimeProvider.System);
+        Ledger = new SqliteInventoryLedger(_database.Database, TimeProvider.System, _ledgerSignals);
         Publications = new SqliteInventoryPublicationStore(_database.Database);
         Checkpoints = new SqliteCheckpointStore(_database.Database, TimeProvider.System);
         Planner = NewPlanner();
@@ -73,23 +76,39 @@ public sealed class FanOutHarness : IAsyncDisposable
         return options;
     }
 
-    /// <summary>Starts the Durable test host with the channel-sync orchestrator and activities registered.</summary>
+    /// <summary>Starts the Durable test host with the channel-sync orchestrator and activities, and the fan-out.</summary>
     public async Task StartAsync()
     {
         var activities = new ChannelSyncActivities(Accounts, Publications, Options, TimeProvider.System, NullLogger<ChannelSyncActivities>.Instance);
         _host = await DurableTaskTestHost.StartAsync(registry => registry.AddChannelSync(activities));
+        _fanOut = Task.Run(FanOutAsync);
     }
 
     /// <summary>A second planner on the same store: what another instance of the app would run.</summary>
     public InventoryFanOutPlanner NewPlanner() =>
         new(Ledger, Publications, Checkpoints, Options, TimeProvider.System, NullLogger<InventoryFanOutPlanner>.Instance);
 
-    /// <summary>Records a receipt, then fans it out as the <c>InventoryFanOut</c> function does.</summary>
-    public async Task ReceiveAsync(string sku, string location, int quantity, InventoryFanOutPlanner? planner = null, ChannelSyncSignaller? signaller = null)
+    public Task ReceiveAsync(string sku, string location, int quantity) =>
+        Ledger.RecordMovementAsync(new StockMovement { MovementId = Guid.NewGuid().ToString("N"), Sku = sku, Location = location, Type = MovementType.Receipt, Quantity = quantity }, CancellationToken.None);
+
+    private async Task FanOutAsync()
     {
-        await Ledger.RecordMovementAsync(new StockMovement { MovementId = Guid.NewGuid().ToString("N"), Sku = sku, Location = location, Type = MovementType.Receipt, Quantity = quantity }, CancellationToken.None);
-        var plan = await (planner ?? Planner).PlanSkusAsync([sku], CancellationToken.None);
-        await (signaller ?? Signaller).SignalAsync(Host.Client, plan, CancellationToken.None);
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var plan = await Planner.RunOnceAsync(_stop.Token);
+                await Signaller.SignalAsync(Host.Client, plan, _stop.Token);
+                if (plan.Consumed == 0)
+                {
+                    await _ledgerSignals.WaitForLedgerChangeAsync(TimeSpan.FromMilliseconds(50), _stop.Token);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Stopping.
+        }
     }
 
     /// <summary>What each channel should show for <paramref name="sku"/> right now, computed from the ledger.</summary>
@@ -137,6 +156,13 @@ public sealed class FanOutHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stop.CancelAsync();
+        if (_fanOut is not null)
+        {
+            await _fanOut;
+        }
+
+        _stop.Dispose();
         if (_host is not null)
         {
             await _host.DisposeAsync();

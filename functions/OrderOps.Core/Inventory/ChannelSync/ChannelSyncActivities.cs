@@ -4,8 +4,8 @@ using OrderOps.Core.Ports;
 namespace OrderOps.Core.Inventory.ChannelSync;
 
 /// <summary>
-/// The side effects of <see cref="ChannelSyncOrchestration"/>: lease an account's due pushes, publish a batch, record
-/// the outcomes. Failures back off exponentially (or per the channel's Retry-After) and are parked after too many
+/// The side effects of <see cref="ChannelSyncOrchestration"/>: lease an account's due pushes and publish them, then
+/// record the outcomes. Failures back off exponentially (or per the channel's Retry-After) and are parked after too many
 /// attempts; parked pushes come due again later, still carrying the latest value, so the channel converges once it
 /// recovers. Pacing is not here: the orchestration spaces the batches, being the account's only caller.
 /// </summary>
@@ -18,22 +18,26 @@ public sealed partial class ChannelSyncActivities(
 {
     private InventoryFanOutOptions FanOut => options.FanOut;
 
-    /// <summary>Leases the channel's due pushes: a batch of the channel's burst when it is paced, else a dispatch batch.</summary>
-    public async Task<ChannelSyncLease> LeaseAsync(string channel, CancellationToken cancellationToken)
+    /// <summary>
+    /// Leases the channel's due pushes (a batch of the channel's burst when it is paced, else a dispatch batch) and
+    /// publishes them, at most <c>MaxConcurrency</c> calls at a time. Never throws for a channel's failure: those are
+    /// outcomes. A crash after the lease leaves the rows leased until <c>LeaseDuration</c> passes; then they are due again.
+    /// </summary>
+    public async Task<ChannelSyncRound> PushDueAsync(string channel, CancellationToken cancellationToken)
     {
         if (accounts.Find(channel) is not { } account)
         {
             LogRetired(channel);
-            return new ChannelSyncLease { Retired = true };
+            return new ChannelSyncRound { Retired = true };
         }
 
         TimeSpan? interval = account.PushesPerSecond is { } rate ? TimeSpan.FromSeconds(1 / rate) : null;
         var limit = interval is null ? FanOut.DispatchBatchSize : Math.Clamp(account.Options.Burst, 1, FanOut.DispatchBatchSize);
         var now = time.GetUtcNow();
         var due = await publications.TakeDueAsync(channel, now, FanOut.LeaseDuration, limit, cancellationToken);
-        return new ChannelSyncLease
+        return new ChannelSyncRound
         {
-            Pushes = due,
+            Completions = due.Count == 0 ? [] : await PublishAsync(account, due, cancellationToken),
             At = now,
             NextDueAt = due.Count == 0 ? await publications.NextDueAsync(channel, cancellationToken) : null,
             PushInterval = interval,
@@ -41,21 +45,24 @@ public sealed partial class ChannelSyncActivities(
         };
     }
 
-    /// <summary>Publishes a leased batch, at most <c>MaxConcurrency</c> calls at a time; never throws for a channel's failure.</summary>
-    public async Task<ChannelSyncPublishOutcome> PublishAsync(ChannelSyncPublishRequest request, CancellationToken cancellationToken)
+    /// <summary>Records what a batch achieved; returns how many outcomes it recorded.</summary>
+    public async Task<int> RecordAsync(IReadOnlyList<PushCompletion> completions, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var account = accounts.Find(request.Channel)
-            ?? throw new InvalidOperationException($"No enabled inventory publisher pushes to channel '{request.Channel}'.");
-        var started = time.GetUtcNow();
-        var completions = new PushCompletion[request.Pushes.Count];
+        ArgumentNullException.ThrowIfNull(completions);
+        await publications.CompleteAsync(completions, cancellationToken);
+        return completions.Count;
+    }
+
+    private async Task<PushCompletion[]> PublishAsync(ChannelAccount account, IReadOnlyList<PendingPush> pushes, CancellationToken cancellationToken)
+    {
+        var completions = new PushCompletion[pushes.Count];
         var consecutiveFailures = 0;
         await Parallel.ForEachAsync(
-            Enumerable.Range(0, request.Pushes.Count),
+            Enumerable.Range(0, pushes.Count),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, account.Options.MaxConcurrency), CancellationToken = cancellationToken },
             async (index, token) =>
             {
-                var push = request.Pushes[index];
+                var push = pushes[index];
                 if (Volatile.Read(ref consecutiveFailures) >= Math.Max(2, account.Options.MaxConcurrency))
                 {
                     // The channel is failing everything: don't spend its rate limit on calls that will fail too.
@@ -78,15 +85,7 @@ public sealed partial class ChannelSyncActivities(
                     Volatile.Write(ref consecutiveFailures, 0);
                 }
             });
-        return new ChannelSyncPublishOutcome(started, completions);
-    }
-
-    /// <summary>Records what a batch achieved; returns how many outcomes it recorded.</summary>
-    public async Task<int> RecordAsync(IReadOnlyList<PushCompletion> completions, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(completions);
-        await publications.CompleteAsync(completions, cancellationToken);
-        return completions.Count;
+        return completions;
     }
 
     private async Task<PushCompletion> PushAsync(ChannelAccount account, PendingPush push, CancellationToken cancellationToken)

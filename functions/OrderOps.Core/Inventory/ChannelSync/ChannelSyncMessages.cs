@@ -24,28 +24,27 @@ public sealed record ChannelSyncInput
 /// </summary>
 public sealed record ChannelSyncSignal(DateTimeOffset DueAt);
 
-/// <summary>What the lease activity found: the due pushes it leased, or when the next one comes due, and the pacing.</summary>
-public sealed record ChannelSyncLease
+/// <summary>
+/// What the push activity did: leased the due pushes and published them (<see cref="Completions"/>, to be recorded),
+/// or found none due and says when the next one is. Plus the pacing and idle settings the orchestrator needs.
+/// </summary>
+public sealed record ChannelSyncRound
 {
     /// <summary>The channel has no enabled publisher any more: the orchestration ends (a later signal would start it again).</summary>
     public bool Retired { get; init; }
 
-    public IReadOnlyList<PendingPush> Pushes { get; init; } = [];
+    /// <summary>The outcome of each push leased this round (empty when none was due).</summary>
+    public IReadOnlyList<PushCompletion> Completions { get; init; } = [];
 
-    /// <summary>The activity's clock when it leased.</summary>
+    /// <summary>The activity's clock when it leased (the pacing counts from there).</summary>
     public DateTimeOffset At { get; init; }
 
     /// <summary>When no push was due: when the next pending one is (null when none waits).</summary>
     public DateTimeOffset? NextDueAt { get; init; }
 
-    /// <summary>One push per this interval (1 / <c>MaxPushesPerSecond</c>); null when the channel's publisher paces itself.</summary>
+    /// <summary>One push per this interval (1 / the account's pushes per second); null when the publisher paces itself.</summary>
     public TimeSpan? PushInterval { get; init; }
 
     /// <summary>With nothing due, look again after this long even without a signal (a lost signal's safety net).</summary>
     public TimeSpan IdleRecheck { get; init; }
 }
-
-public sealed record ChannelSyncPublishRequest(string Channel, IReadOnlyList<PendingPush> Pushes);
-
-/// <summary>What one batch achieved, and when its first call went out (the pacing counts from there).</summary>
-public sealed record ChannelSyncPublishOutcome(DateTimeOffset StartedAt, IReadOnlyList<PushCompletion> Completions);

@@ -8,7 +8,9 @@ namespace OrderOps.Core.Inventory.ChannelSync;
 /// Each generation does one round and continues as new, so history stays a handful of events:
 /// <list type="number">
 /// <item>wait out the pacing of the previous batch (a durable timer: one push per <c>1/MaxPushesPerSecond</c>);</item>
-/// <item>lease the due pushes (activity), publish them (activity), record the outcomes (activity), continue;</item>
+/// <item>lease the due pushes and publish them (one activity, so a change reaches the channel one activity hop after
+/// its signal), record the outcomes (a second activity, retried on its own so a storage hiccup never re-publishes),
+/// continue;</item>
 /// <item>or, with nothing due, sleep on a durable timer until the next push comes due (a coalescing window's end, a
 /// backoff or Retry-After, a parked push's wake-up) or the idle recheck, whichever is first, unless the fan-out's
 /// <see cref="ChangedEvent"/> says something is due sooner.</item>
@@ -23,8 +25,7 @@ namespace OrderOps.Core.Inventory.ChannelSync;
 public static class ChannelSyncOrchestration
 {
     public const string Name = "ChannelSync";
-    public const string LeaseActivity = "ChannelSyncLease";
-    public const string PublishActivity = "ChannelSyncPublish";
+    public const string PushActivity = "ChannelSyncPush";
     public const string RecordActivity = "ChannelSyncRecord";
     public const string ChangedEvent = "InventoryChanged";
 
@@ -50,20 +51,19 @@ public static class ChannelSyncOrchestration
             await context.CreateTimer(notBefore.UtcDateTime, CancellationToken.None);
         }
 
-        ChannelSyncLease lease;
+        ChannelSyncRound round;
         try
         {
-            lease = await context.CallActivityAsync<ChannelSyncLease>(LeaseActivity, input.Channel, Retry);
-            if (lease.Retired)
+            round = await context.CallActivityAsync<ChannelSyncRound>(PushActivity, input.Channel, Retry);
+            if (round.Retired)
             {
                 return;
             }
 
-            if (lease.Pushes.Count > 0)
+            if (round.Completions.Count > 0)
             {
-                var outcome = await context.CallActivityAsync<ChannelSyncPublishOutcome>(PublishActivity, new ChannelSyncPublishRequest(input.Channel, lease.Pushes), Retry);
-                await context.CallActivityAsync<int>(RecordActivity, outcome.Completions, Retry);
-                var paced = lease.PushInterval is { } interval ? outcome.StartedAt + (interval * lease.Pushes.Count) : (DateTimeOffset?)null;
+                await context.CallActivityAsync<int>(RecordActivity, round.Completions, Retry);
+                var paced = round.PushInterval is { } interval ? round.At + (interval * round.Completions.Count) : (DateTimeOffset?)null;
                 context.ContinueAsNew(input with { NotBefore = paced }, preserveUnprocessedEvents: false);
                 return;
             }
@@ -77,17 +77,17 @@ public static class ChannelSyncOrchestration
             return;
         }
 
-        await SleepAsync(context, lease);
+        await SleepAsync(context, round);
         context.ContinueAsNew(input with { NotBefore = null }, preserveUnprocessedEvents: false);
     }
 
     /// <summary>Waits until the next push is due, the idle recheck, or a signal of something due sooner.</summary>
-    private static async Task SleepAsync(TaskOrchestrationContext context, ChannelSyncLease lease)
+    private static async Task SleepAsync(TaskOrchestrationContext context, ChannelSyncRound round)
     {
-        var wakeAt = context.CurrentUtcDateTime + lease.IdleRecheck;
-        if (lease.NextDueAt is { } due)
+        var wakeAt = context.CurrentUtcDateTime + round.IdleRecheck;
+        if (round.NextDueAt is { } due)
         {
-            var earliest = lease.At + MinimumIdleWait;
+            var earliest = round.At + MinimumIdleWait;
             var next = (due > earliest ? due : earliest).UtcDateTime;
             wakeAt = next < wakeAt ? next : wakeAt;
         }

@@ -16,8 +16,7 @@ public static class ChannelSyncTasks
         ArgumentNullException.ThrowIfNull(activities);
         return registry
             .AddOrchestratorFunc<ChannelSyncInput>(ChannelSyncOrchestration.Name, (context, input) => ChannelSyncOrchestration.RunAsync(context, input!))
-            .AddActivityFunc<string, ChannelSyncLease>(ChannelSyncOrchestration.LeaseActivity, (_, channel) => activities.LeaseAsync(channel!, CancellationToken.None))
-            .AddActivityFunc<ChannelSyncPublishRequest, ChannelSyncPublishOutcome>(ChannelSyncOrchestration.PublishActivity, (_, request) => activities.PublishAsync(request!, CancellationToken.None))
+            .AddActivityFunc<string, ChannelSyncRound>(ChannelSyncOrchestration.PushActivity, (_, channel) => activities.PushDueAsync(channel!, CancellationToken.None))
             .AddActivityFunc<IReadOnlyList<PushCompletion>, int>(ChannelSyncOrchestration.RecordActivity, (_, completions) => activities.RecordAsync(completions!, CancellationToken.None));
     }
 }
