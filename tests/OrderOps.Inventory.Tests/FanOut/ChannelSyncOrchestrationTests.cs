@@ -95,7 +95,7 @@ public sealed class ChannelSyncOrchestrationTests
         // Replay the calls through the channel's side of the limit: a leaky bucket draining 10/s. We allow ourselves
         // bursts of 2; the bucket holds 4, so jitter in when calls are recorded cannot fake an overflow, while 40 SKUs
         // pushed unpaced (as two per-process limiters would) overflow it many times.
-        Assert.Equal(0, Overflows(amazon.Calls.Select(c => c.At), perSecond: 10, capacity: 4));
+        Assert.Equal(0, LeakyBucket.Overflows(amazon.Calls.Select(c => c.At), perSecond: 10, capacity: 4));
         var span = amazon.Calls.Max(c => c.At) - amazon.Calls.Min(c => c.At);
         Assert.True(span >= TimeSpan.FromSeconds((amazon.Calls.Count - 2) / 10.0) - TimeSpan.FromMilliseconds(100), $"{amazon.Calls.Count} pushes in {span.TotalMilliseconds} ms");
     }
@@ -193,25 +193,6 @@ public sealed class ChannelSyncOrchestrationTests
         }
 
         return instances;
-    }
-
-    /// <summary>Calls that a leaky bucket of <paramref name="capacity"/> draining <paramref name="perSecond"/> would refuse.</summary>
-    private static int Overflows(IEnumerable<DateTimeOffset> calls, double perSecond, double capacity)
-    {
-        var level = 0.0;
-        DateTimeOffset? last = null;
-        var overflows = 0;
-        foreach (var at in calls.Order())
-        {
-            level = last is { } previous ? Math.Max(0, level - ((at - previous).TotalSeconds * perSecond)) : 0;
-            last = at;
-            if (++level > capacity)
-            {
-                overflows++;
-            }
-        }
-
-        return overflows;
     }
 
     private static Task WaitForAsync(Func<bool> condition, string what) => WaitForAsync(() => Task.FromResult(condition()), what);
