@@ -13,7 +13,7 @@ public sealed class FunctionDiscoveryTests
         var functions = FunctionDiscovery.Discover(typeof(Program).Assembly);
 
         Assert.Equal(
-            [TriggerKind.Http, TriggerKind.Timer, TriggerKind.Queue, TriggerKind.Blob],
+            [TriggerKind.Http, TriggerKind.Timer, TriggerKind.Queue, TriggerKind.Blob, TriggerKind.Orchestration, TriggerKind.Activity],
             functions.Select(f => f.Kind).Distinct().Order());
     }
 

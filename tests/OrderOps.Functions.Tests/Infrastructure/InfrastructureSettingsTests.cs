@@ -200,6 +200,9 @@ public sealed partial class InfrastructureSettingsTests
             BlobTriggerAttribute blob => (blob.Connection, new[] { blob.BlobPath }),
             TimerTriggerAttribute timer => (null, new[] { timer.Schedule }),
             HttpTriggerAttribute http => (null, new[] { http.Route ?? string.Empty }),
+
+            // Orchestrators and activities run on the Durable extension's task hub: host.json names its connection.
+            OrchestrationTriggerAttribute or ActivityTriggerAttribute => (OrderOps.Functions.Connections.Storage, Array.Empty<string>()),
             _ => throw new InvalidOperationException($"No settings rule for {function.Trigger.GetType().Name}."),
         };
         if (connection is not null)

@@ -70,7 +70,7 @@ public sealed class FunctionPackageTests(FunctionPackageTests.PublishedPackage p
         var metadata = package.Metadata[name];
         Assert.Equal($"{function.Method.DeclaringType!.FullName}.{function.Method.Name}", metadata["entryPoint"]!.GetValue<string>());
         var bindings = metadata["bindings"]!.AsArray();
-        var trigger = bindings.Single(b => b!["direction"]!.GetValue<string>() == "In")!;
+        var trigger = bindings.Single(b => b!["type"]!.GetValue<string>().EndsWith("Trigger", StringComparison.Ordinal))!;
         string Text(string key) => trigger[key]!.GetValue<string>();
         switch (function.Trigger)
         {
@@ -88,10 +88,20 @@ public sealed class FunctionPackageTests(FunctionPackageTests.PublishedPackage p
             case BlobTriggerAttribute blob:
                 Assert.Equal(("blobTrigger", blob.BlobPath, "StorageConnection", "EventGrid"), (Text("type"), Text("path"), Text("connection"), Text("source")));
                 break;
+            case OrchestrationTriggerAttribute:
+                Assert.Equal("orchestrationTrigger", Text("type"));
+                break;
+            case ActivityTriggerAttribute:
+                Assert.Equal("activityTrigger", Text("type"));
+                break;
             default:
                 Assert.Fail($"No check for {function.Trigger.GetType().Name}.");
                 break;
         }
+
+        // A [DurableClient] parameter is a durableClient input binding the Durable extension fills.
+        var wantsClient = function.Method.GetParameters().Any(p => p.GetCustomAttributes(typeof(DurableClientAttribute), inherit: false).Length > 0);
+        Assert.Equal(wantsClient, bindings.Any(b => b!["type"]!.GetValue<string>() == "durableClient" && b["direction"]!.GetValue<string>() == "In"));
     }
 
     [Fact]

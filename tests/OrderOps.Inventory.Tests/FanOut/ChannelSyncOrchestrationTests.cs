@@ -165,6 +165,19 @@ public sealed class ChannelSyncOrchestrationTests
     }
 
     [Fact]
+    public async Task The_orchestration_of_a_channel_that_lost_its_publisher_ends()
+    {
+        await using var harness = new FanOutHarness(FanOutHarness.DefaultOptions("shopify"), new RecordingPublisher("shopify"));
+        await harness.StartAsync();
+
+        // Started for a channel configured once, whose publisher is no longer registered.
+        var id = await harness.Host.Client.ScheduleNewOrchestrationInstanceAsync(ChannelSyncOrchestration.Name, new ChannelSyncInput { Channel = "shopify-old" });
+        using var patience = new CancellationTokenSource(Generous);
+        var done = await harness.Host.Client.WaitForInstanceCompletionAsync(id, patience.Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+    }
+
+    [Fact]
     public async Task Planning_the_change_log_moves_the_checkpoint_and_reports_when_each_channel_is_due()
     {
         await using var harness = new FanOutHarness(FanOutHarness.DefaultOptions("shopify", "amazon"), new RecordingPublisher("shopify"), new RecordingPublisher("amazon"));

@@ -7,7 +7,8 @@ namespace OrderOps.Core.Inventory.ChannelSync;
 /// available-to-sell: the only pusher for the account, so its rate limit holds across every instance of the app.
 /// Each generation does one round and continues as new, so history stays a handful of events:
 /// <list type="number">
-/// <item>wait out the pacing of the previous batch (a durable timer: one push per <c>1/MaxPushesPerSecond</c>);</item>
+/// <item>wait out the pacing of the previous batch (a durable timer: a batch of <c>Burst</c> pushes per
+/// <c>Burst / pushes-per-second</c>);</item>
 /// <item>lease the due pushes and publish them (one activity, so a change reaches the channel one activity hop after
 /// its signal), record the outcomes (a second activity, retried on its own so a storage hiccup never re-publishes),
 /// continue;</item>
@@ -33,8 +34,8 @@ public static class ChannelSyncOrchestration
     public const int MaxSignalsPerGeneration = 50;
 
     /// <summary>
-    /// A pending push that is due but could not be leased (held by a lease of a crashed attempt) is looked at again
-    /// after at least this long, so an idle orchestration never spins.
+    /// A next push reported due already though the lease took nothing (it came due between the two reads, or the
+    /// instances' clocks disagree) is looked at again after at least this long, so an idle orchestration never spins.
     /// </summary>
     public static readonly TimeSpan MinimumIdleWait = TimeSpan.FromMilliseconds(20);
 
