@@ -33,8 +33,7 @@ param shopifyAdminAccessToken string = ''
 @description('Six-field NCRONTAB schedule of the 846 inventory advice to EDI partners (%Channels__Edi__InventoryAdviceSchedule%).')
 param ediInventoryAdviceSchedule string = '0 0 * * * *'
 
-@description('Six-field NCRONTAB schedules of the inventory fan-out timers (%Inventory__FanOut__DispatchSchedule%, %Inventory__FanOut__ReconcileSchedule%).')
-param inventoryDispatchSchedule string = '* * * * * *'
+@description('Six-field NCRONTAB schedule of the inventory reconcile timer (%Inventory__FanOut__ReconcileSchedule%).')
 param inventoryReconcileSchedule string = '0 */15 * * * *'
 
 @description('Six-field NCRONTAB schedule of the Amazon order poll (the AmazonOrderPoll timer reads %Channels__Amazon__PollSchedule%).')
@@ -421,7 +420,6 @@ var appSettings = [
   { name: 'Channels__Edi__InterchangeReceiverId', value: ediInterchangeReceiverId }
   { name: 'Channels__Edi__InventoryAdviceSchedule', value: ediInventoryAdviceSchedule }
   { name: 'Channels__Shopify__AdminAccessToken', value: shopifyAdminAccessToken }
-  { name: 'Inventory__FanOut__DispatchSchedule', value: inventoryDispatchSchedule }
   { name: 'Inventory__FanOut__ReconcileSchedule', value: inventoryReconcileSchedule }
   { name: 'Events__Delivery__SweepSchedule', value: eventSweepSchedule }
   // The host name only (the SDK wants `<name>.servicebus.windows.net`, the endpoint property is a URL).

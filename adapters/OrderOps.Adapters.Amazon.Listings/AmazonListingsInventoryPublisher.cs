@@ -17,6 +17,12 @@ public sealed class AmazonListingsInventoryPublisher(HttpClient http, AmazonList
 {
     public string Channel => Channels.Amazon;
 
+    /// <summary>patchListingsItem's limit is per selling-partner account: one channel-sync orchestration per seller.</summary>
+    public string Account => $"amazon:{options.SellerId}";
+
+    /// <summary>The seller's patchListingsItem rate, paced by its channel-sync orchestration across app instances.</summary>
+    public double? PushesPerSecond => options.RequestsPerSecond;
+
     public async Task<PublishResult> PublishAsync(string sku, int quantity, CancellationToken cancellationToken)
     {
         var sellerSku = options.SellerSkus.GetValueOrDefault(sku, sku);

@@ -20,7 +20,9 @@ internal sealed partial class TaskHubWorkerService(
     IOptions<DurableRuntimeOptions> options,
     ILogger<TaskHubWorkerService> logger) : IHostedService, IAsyncDisposable
 {
+    private readonly Lock _stopGate = new();
     private TaskHubWorker? _worker;
+    private Task? _stopped;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -39,13 +41,26 @@ internal sealed partial class TaskHubWorkerService(
         Log.Started(logger, service.GetType().Name, options.Value.TaskHubName);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Stops the worker once; every caller waits for that one stop. The host can be stopped twice at once (a test's
+    /// WebApplicationFactory and the app's own RunAsync both stop it, and the second then disposes the services): a
+    /// caller that returned at once would let the orchestration service be disposed under the stop still running.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _worker, null) is not { } worker)
+        lock (_stopGate)
         {
-            return;
-        }
+            if (Interlocked.Exchange(ref _worker, null) is { } worker)
+            {
+                _stopped = StopWorkerAsync(worker, cancellationToken);
+            }
 
+            return _stopped ?? Task.CompletedTask;
+        }
+    }
+
+    private async Task StopWorkerAsync(TaskHubWorker worker, CancellationToken cancellationToken)
+    {
         try
         {
             await worker.StopAsync(isForced: true).WaitAsync(options.Value.ShutdownTimeout, cancellationToken);

@@ -53,6 +53,9 @@ public sealed class ShopifyInventoryPublisher(
 
     public string Channel => shop.InventoryChannel;
 
+    /// <summary>Shopify's limits are per shop: one channel-sync orchestration per shop domain.</summary>
+    public string Account => $"shopify:{shopDomain}";
+
     public string ShopDomain => shopDomain;
 
     public async Task<PublishResult> PublishAsync(string sku, int quantity, CancellationToken cancellationToken)

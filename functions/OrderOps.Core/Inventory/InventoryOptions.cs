@@ -80,8 +80,10 @@ public sealed class ChannelInventoryOptions
     public Dictionary<string, StockBuffer> SkuBuffers { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Pushes per second this engine allows itself towards the channel (token bucket of <see cref="Burst"/>).
-    /// Null leaves rate limiting to the channel's publisher (Shopify's adapter limits its own HTTP calls).
+    /// Pushes per second the account's channel-sync orchestration allows itself towards the channel, across every
+    /// instance of the app: batches of <see cref="Burst"/> pushes, one batch per <c>Burst / MaxPushesPerSecond</c>.
+    /// Null takes the publisher's documented rate (Amazon's 5 patchListingsItem requests per second per seller), or
+    /// leaves rate limiting to a publisher that has none (Shopify's adapter follows Shopify's throttle status itself).
     /// </summary>
     public double? MaxPushesPerSecond { get; set; }
 
@@ -99,11 +101,14 @@ public sealed class InventoryFanOutOptions
     /// <summary>Change-log entries read per planning round.</summary>
     public int BatchSize { get; set; } = 2000;
 
-    /// <summary>Pending pushes taken per dispatch round.</summary>
+    /// <summary>Pending pushes taken per round of an account whose pushes are not paced (<c>MaxPushesPerSecond</c> unset).</summary>
     public int DispatchBatchSize { get; set; } = 500;
 
-    /// <summary>How long the standalone loop sleeps when nothing signals it (the signal normally wakes it at once).</summary>
-    public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>
+    /// How long an account's channel-sync orchestration with nothing due waits before it looks again unsignalled: the
+    /// safety net for a signal lost between a planning round's commit and its raise (the fan-out normally signals it).
+    /// </summary>
+    public TimeSpan IdleRecheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>First retry delay of a failed push; doubles per attempt up to <see cref="MaxBackoff"/>.</summary>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
@@ -116,7 +121,7 @@ public sealed class InventoryFanOutOptions
     /// <summary>How long a parked push waits before it is tried again (with the value true at that time).</summary>
     public TimeSpan ParkedRetryInterval { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>A push taken by a dispatcher that neither succeeded nor failed in this time is taken again (crash safety).</summary>
+    /// <summary>A push leased by a round that neither succeeded nor failed in this time is taken again (crash safety).</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Name of the checkpoint holding the last change-log position planned.</summary>

@@ -9,6 +9,19 @@ public interface IChannelInventoryPublisher
     /// <summary>The channel name as configured under <c>Inventory:Channels</c>.</summary>
     string Channel { get; }
 
+    /// <summary>
+    /// The account the pushes count against (rate limits are per account): <c>shopify:{shop domain}</c>,
+    /// <c>amazon:{seller id}</c>. One orchestration per account pushes (<c>channel-sync:{Account}</c>). Defaults to the channel.
+    /// </summary>
+    string Account => Channel;
+
+    /// <summary>
+    /// The account's documented push rate, which the account's orchestration paces to across every instance of the
+    /// app unless <c>Inventory:Channels:&lt;channel&gt;:MaxPushesPerSecond</c> says otherwise. Null: the publisher paces
+    /// itself (Shopify's cost-based bucket follows the throttle status Shopify returns).
+    /// </summary>
+    double? PushesPerSecond => null;
+
     Task<PublishResult> PublishAsync(string sku, int quantity, CancellationToken cancellationToken);
 }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using OrderOps.Adapters.Amazon.Auth;
 using OrderOps.Adapters.Amazon.Listings;
 using OrderOps.Core.Inventory;
+using OrderOps.Core.Inventory.ChannelSync;
 using OrderOps.Core.Inventory.FanOut;
 using OrderOps.Core.Orders;
 
@@ -33,7 +34,9 @@ public static class InventoryServiceCollectionExtensions
         services.TryAddSingleton<InventorySignals>();
         services.AddSingleton<InventoryService>();
         services.AddSingleton<InventoryFanOutPlanner>();
-        services.AddSingleton<InventoryPushDispatch>();
+        services.AddSingleton<ChannelAccounts>();
+        services.AddSingleton<ChannelSyncActivities>();
+        services.AddSingleton<ChannelSyncSignaller>();
 
         var amazonSection = configuration.GetSection(AmazonListingsInventoryOptions.SectionName);
         if (options.Channels.ContainsKey(Channels.Amazon) && amazonSection.Exists())

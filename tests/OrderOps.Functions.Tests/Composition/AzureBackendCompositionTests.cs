@@ -82,7 +82,6 @@ public sealed class AzureBackendCompositionTests : IDisposable
         ["StorageConnection"] = "UseDevelopmentStorage=true",
         ["Channels:Amazon:PollSchedule"] = "0 */5 * * * *",
         ["Channels:Edi:InventoryAdviceSchedule"] = "0 0 * * * *",
-        ["Inventory:FanOut:DispatchSchedule"] = "* * * * * *",
         ["Inventory:FanOut:ReconcileSchedule"] = "0 */15 * * * *",
     }).Build();
 }

@@ -4,10 +4,15 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace OrderOps.Functions.Tests.Inventory;
 
-/// <summary>The app pushes Amazon quantities with patchListingsItem, authenticated by the Amazon adapter's LWA provider.</summary>
+/// <summary>
+/// The app pushes Amazon quantities with patchListingsItem, authenticated by the Amazon adapter's LWA provider, from
+/// the seller's channel-sync orchestration on the embedded durable runtime.
+/// </summary>
 public sealed class AmazonInventoryWiringTests : IAsyncLifetime
 {
     private readonly ConcurrentDictionary<string, int> _amazonQuantities = new(StringComparer.Ordinal);
@@ -74,5 +79,23 @@ public sealed class AmazonInventoryWiringTests : IAsyncLifetime
         }
 
         Assert.True(_tokenRequests >= 1);
+
+        // The push came from the seller's singleton orchestration, which the fan-out started and which stays up.
+        var durable = _app.Services.GetRequiredService<DurableTaskClient>();
+        var sync = await durable.GetInstanceAsync("channel-sync:amazon:a2seller");
+        Assert.NotNull(sync);
+        Assert.Equal("ChannelSync", sync.Name);
+        Assert.False(sync.IsCompleted, $"The channel sync ended: {sync.RuntimeStatus}");
+
+        // A later change reaches Amazon too: the fan-out signals the running instance.
+        using var shipped = await client.PostAsJsonAsync(new Uri("/api/inventory/movements", UriKind.Relative), new { movementId = "adj-a", sku = "MUG-1", location = "east", type = "adjustment", quantity = -5, reason = "count" });
+        shipped.EnsureSuccessStatusCode();
+        while (_amazonQuantities["MUG-1"] != 5)
+        {
+            Assert.True(DateTime.UtcNow < deadline.AddSeconds(15), "Amazon was not told the adjusted quantity.");
+            await Task.Delay(50);
+        }
+
+        Assert.False((await durable.GetInstanceAsync("channel-sync:amazon:a2seller"))!.IsCompleted);
     }
 }

@@ -119,7 +119,7 @@ public sealed class AmazonListingsPublisherTests : IAsyncLifetime
         var options = FanOutHarness.DefaultOptions("amazon");
         options.Channels["amazon"].MaxConcurrency = 8;
         await using var harness = new FanOutHarness(options, publisher);
-        harness.Start();
+        await harness.StartAsync();
         var skus = Enumerable.Range(0, 20).Select(i => $"SKU-{i}").ToList();
         foreach (var sku in skus)
         {

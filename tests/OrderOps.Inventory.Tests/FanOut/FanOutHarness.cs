@@ -1,5 +1,7 @@
+using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrderOps.Core.Inventory;
+using OrderOps.Core.Inventory.ChannelSync;
 using OrderOps.Core.Inventory.FanOut;
 using OrderOps.Core.Ports;
 using OrderOps.Inventory.Tests.Embedded;
@@ -8,28 +10,34 @@ using OrderOps.Storage.Embedded.Keys;
 
 namespace OrderOps.Inventory.Tests.FanOut;
 
-/// <summary>Ledger + outbox on a temp SQLite file, the fan-out engine running in the background, and channels to watch.</summary>
+/// <summary>
+/// Ledger + outbox on a temp SQLite file, the channel-sync orchestrations on the in-process Durable test host, and
+/// channels to watch. Every ledger change is fanned out as the app does it: a planner follows the change log (the app's
+/// <c>InventoryFanOut</c> function gets the same SKUs from the inventory-changes queue) and signals the accounts.
+/// </summary>
 public sealed class FanOutHarness : IAsyncDisposable
 {
     private readonly TempDatabase _database = new();
+    private readonly InventorySignals _ledgerSignals = new();
     private readonly CancellationTokenSource _stop = new();
-    private Task? _running;
+    private DurableTaskTestHost? _host;
+    private Task? _fanOut;
 
     public FanOutHarness(InventoryOptions options, params IChannelInventoryPublisher[] publishers)
     {
         Options = options;
         Publishers = publishers;
-        Ledger = new SqliteInventoryLedger(_database.Database, TimeProvider.System, Signals);
+        Ledger = new SqliteInventoryLedger(_database.Database, TimeProvider.System, _ledgerSignals);
         Publications = new SqliteInventoryPublicationStore(_database.Database);
         Checkpoints = new SqliteCheckpointStore(_database.Database, TimeProvider.System);
-        Planner = new InventoryFanOutPlanner(Ledger, Publications, Checkpoints, options, Signals, TimeProvider.System, NullLogger<InventoryFanOutPlanner>.Instance);
+        Planner = NewPlanner();
+        Accounts = new ChannelAccounts(publishers, options);
+        Signaller = new ChannelSyncSignaller(Accounts, options, TimeProvider.System, NullLogger<ChannelSyncSignaller>.Instance);
     }
 
     public InventoryOptions Options { get; }
 
     public IReadOnlyList<IChannelInventoryPublisher> Publishers { get; }
-
-    public InventorySignals Signals { get; } = new();
 
     public IInventoryLedger Ledger { get; }
 
@@ -38,6 +46,12 @@ public sealed class FanOutHarness : IAsyncDisposable
     public ICheckpointStore Checkpoints { get; }
 
     public InventoryFanOutPlanner Planner { get; }
+
+    public ChannelAccounts Accounts { get; }
+
+    public ChannelSyncSignaller Signaller { get; }
+
+    public DurableTaskTestHost Host => _host ?? throw new InvalidOperationException("StartAsync first.");
 
     public static InventoryOptions DefaultOptions(params string[] channels)
     {
@@ -51,7 +65,7 @@ public sealed class FanOutHarness : IAsyncDisposable
                 MaxBackoff = TimeSpan.FromMilliseconds(200),
                 AttemptsBeforeParking = 3,
                 ParkedRetryInterval = TimeSpan.FromMilliseconds(400),
-                IdlePollInterval = TimeSpan.FromMilliseconds(50),
+                IdleRecheckInterval = TimeSpan.FromSeconds(30),
             },
         };
         foreach (var channel in channels)
@@ -62,14 +76,40 @@ public sealed class FanOutHarness : IAsyncDisposable
         return options;
     }
 
-    public void Start()
+    /// <summary>Starts the Durable test host with the channel-sync orchestrator and activities, and the fan-out.</summary>
+    public async Task StartAsync()
     {
-        var engine = new InventoryFanOutEngine(Planner, Publishers, Publications, Options, Signals, TimeProvider.System, NullLoggerFactory.Instance);
-        _running = Task.Run(() => engine.RunAsync(_stop.Token));
+        var activities = new ChannelSyncActivities(Accounts, Publications, Options, TimeProvider.System, NullLogger<ChannelSyncActivities>.Instance);
+        _host = await DurableTaskTestHost.StartAsync(registry => registry.AddChannelSync(activities));
+        _fanOut = Task.Run(FanOutAsync);
     }
+
+    /// <summary>A second planner on the same store: what another instance of the app would run.</summary>
+    public InventoryFanOutPlanner NewPlanner() =>
+        new(Ledger, Publications, Checkpoints, Options, TimeProvider.System, NullLogger<InventoryFanOutPlanner>.Instance);
 
     public Task ReceiveAsync(string sku, string location, int quantity) =>
         Ledger.RecordMovementAsync(new StockMovement { MovementId = Guid.NewGuid().ToString("N"), Sku = sku, Location = location, Type = MovementType.Receipt, Quantity = quantity }, CancellationToken.None);
+
+    private async Task FanOutAsync()
+    {
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var plan = await Planner.RunOnceAsync(_stop.Token);
+                await Signaller.SignalAsync(Host.Client, plan, _stop.Token);
+                if (plan.Consumed == 0)
+                {
+                    await _ledgerSignals.WaitForLedgerChangeAsync(TimeSpan.FromMilliseconds(50), _stop.Token);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
 
     /// <summary>What each channel should show for <paramref name="sku"/> right now, computed from the ledger.</summary>
     public async Task<int> TruthAsync(string channel, string sku)
@@ -117,12 +157,18 @@ public sealed class FanOutHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        if (_running is not null)
+        if (_fanOut is not null)
         {
-            await _running;
+            await _fanOut;
         }
 
         _stop.Dispose();
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        Planner.Dispose();
         _database.Dispose();
     }
 }

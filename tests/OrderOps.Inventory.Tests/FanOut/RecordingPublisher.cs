@@ -10,6 +10,12 @@ public sealed class RecordingPublisher(string channel) : IChannelInventoryPublis
 
     public string Channel { get; } = channel;
 
+    /// <summary>The account the channel-sync orchestration is named after (defaults to the channel).</summary>
+    public string Account { get; init; } = channel;
+
+    /// <summary>The account's documented rate, as a publisher declares it (null: none).</summary>
+    public double? PushesPerSecond { get; init; }
+
     /// <summary>Decides the outcome of each call; null means success.</summary>
     public Func<string, int, PublishResult?> Behaviour { get; set; } = (_, _) => null;
 

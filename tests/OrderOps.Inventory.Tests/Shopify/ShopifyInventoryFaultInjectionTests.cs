@@ -53,7 +53,7 @@ public sealed class ShopifyInventoryFaultInjectionTests
         var options = FanOutHarness.DefaultOptions("shopify");
         options.Channels["shopify"].Buffer = new StockBuffer { Absolute = 1 };
         await using var harness = new FanOutHarness(options, publisher);
-        harness.Start();
+        await harness.StartAsync();
         var skus = Enumerable.Range(0, skuCount).Select(i => $"SKU-{i}").ToList();
         foreach (var sku in skus)
         {

@@ -8,14 +8,14 @@ namespace OrderOps.Core.Inventory.FanOut;
 /// Turns ledger changes into pending pushes: reads the change log after the checkpoint, recomputes
 /// available-to-sell per channel for the SKUs that changed, and schedules only values that differ from what the
 /// channel was told (or is about to be told). The checkpoint moves only after the pushes are durably scheduled,
-/// so a crash replays changes (harmless: scheduling is an upsert) and never loses one.
+/// so a crash replays changes (harmless: scheduling is an upsert) and never loses one. Each round says which channels
+/// it scheduled pushes for, and when the earliest is due, so the caller can signal their accounts' orchestrations.
 /// </summary>
 public sealed class InventoryFanOutPlanner(
     IInventoryLedger ledger,
     IInventoryPublicationStore publications,
     ICheckpointStore checkpoints,
     InventoryOptions options,
-    InventorySignals signals,
     TimeProvider time,
     ILogger<InventoryFanOutPlanner> logger) : IDisposable
 {
@@ -27,14 +27,14 @@ public sealed class InventoryFanOutPlanner(
 
     public void Dispose() => _oneRoundAtATime.Dispose();
 
-    /// <summary>Plans one batch of the change log; returns how many entries it consumed (0 when caught up).</summary>
-    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    /// <summary>Plans one batch of the change log; <see cref="FanOutPlan.Consumed"/> is 0 when caught up.</summary>
+    public async Task<FanOutPlan> RunOnceAsync(CancellationToken cancellationToken)
     {
         var position = await ReadCheckpointAsync(cancellationToken);
         var changes = await ledger.ReadChangesAsync(position, options.FanOut.BatchSize, cancellationToken);
         if (changes.Count == 0)
         {
-            return 0;
+            return FanOutPlan.Nothing;
         }
 
         var changedAt = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
@@ -43,16 +43,15 @@ public sealed class InventoryFanOutPlanner(
             changedAt[change.Sku] = change.At;
         }
 
-        await PlanAsync(changedAt, cancellationToken);
+        var plan = await PlanAsync(changedAt, cancellationToken);
         await checkpoints.SetAsync(options.FanOut.CheckpointName, changes[^1].Position.ToString(CultureInfo.InvariantCulture), cancellationToken);
-        return changes.Count;
+        return plan with { Consumed = changes.Count };
     }
 
     /// <summary>
-    /// Plans the given SKUs (a change-feed trigger's batch, where the host keeps the checkpoint). Returns how many
-    /// pushes it scheduled.
+    /// Plans the given SKUs (an <c>inventory-changes</c> message's, where the queue is the checkpoint).
     /// </summary>
-    public Task<int> PlanSkusAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken)
+    public Task<FanOutPlan> PlanSkusAsync(IReadOnlyCollection<string> skus, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(skus);
         var now = time.GetUtcNow();
@@ -82,7 +81,7 @@ public sealed class InventoryFanOutPlanner(
         }
     }
 
-    private async Task<int> PlanAsync(IReadOnlyDictionary<string, DateTimeOffset> changedAt, CancellationToken cancellationToken)
+    private async Task<FanOutPlan> PlanAsync(IReadOnlyDictionary<string, DateTimeOffset> changedAt, CancellationToken cancellationToken)
     {
         await _oneRoundAtATime.WaitAsync(cancellationToken);
         try
@@ -95,14 +94,14 @@ public sealed class InventoryFanOutPlanner(
         }
     }
 
-    private async Task<int> PlanRoundAsync(IReadOnlyDictionary<string, DateTimeOffset> changedAt, CancellationToken cancellationToken)
+    private async Task<FanOutPlan> PlanRoundAsync(IReadOnlyDictionary<string, DateTimeOffset> changedAt, CancellationToken cancellationToken)
     {
         var skus = changedAt.Keys.ToList();
         var balances = (await ledger.GetBalancesAsync(skus, cancellationToken)).ToLookup(b => b.Sku, StringComparer.Ordinal);
         var now = time.GetUtcNow();
         var window = options.FanOut.CoalesceWindow;
         var scheduled = new List<ScheduledPush>();
-        var channelsTouched = new List<string>();
+        var dueByChannel = new Dictionary<string, DateTimeOffset>(StringComparer.OrdinalIgnoreCase);
         foreach (var (channel, channelOptions) in options.Channels)
         {
             if (!channelOptions.Enabled)
@@ -110,7 +109,6 @@ public sealed class InventoryFanOutPlanner(
                 continue;
             }
 
-            var before = scheduled.Count;
             var states = await publications.GetStatesAsync(channel, skus, cancellationToken);
             foreach (var sku in skus)
             {
@@ -126,27 +124,18 @@ public sealed class InventoryFanOutPlanner(
                 // by which time the row carries the latest value of the whole burst.
                 var due = state?.LastAttemptAt is { } last && last + window > now ? last + window : now;
                 scheduled.Add(new ScheduledPush(channel, sku, ats.Quantity, due, changedAt[sku]));
-            }
-
-            if (scheduled.Count > before)
-            {
-                channelsTouched.Add(channel);
+                dueByChannel[channel] = dueByChannel.TryGetValue(channel, out var earliest) && earliest < due ? earliest : due;
             }
         }
 
         if (scheduled.Count == 0)
         {
-            return 0;
+            return FanOutPlan.Nothing with { Consumed = skus.Count };
         }
 
         await publications.ScheduleAsync(scheduled, cancellationToken);
-        foreach (var channel in channelsTouched)
-        {
-            signals.PushesScheduled(channel);
-        }
-
         logger.LogDebug("Scheduled {Count} inventory pushes for {Skus} changed SKUs", scheduled.Count, skus.Count);
-        return scheduled.Count;
+        return new FanOutPlan(skus.Count, scheduled.Count, dueByChannel);
     }
 
     private async Task<long> ReadCheckpointAsync(CancellationToken cancellationToken)
@@ -154,4 +143,10 @@ public sealed class InventoryFanOutPlanner(
         var value = await checkpoints.GetAsync(options.FanOut.CheckpointName, cancellationToken);
         return value is null ? 0 : long.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture);
     }
+}
+
+/// <summary>What a planning round did: entries (or SKUs) consumed, pushes scheduled, and per channel the earliest due time.</summary>
+public sealed record FanOutPlan(int Consumed, int Scheduled, IReadOnlyDictionary<string, DateTimeOffset> DueByChannel)
+{
+    public static FanOutPlan Nothing { get; } = new(0, 0, new Dictionary<string, DateTimeOffset>());
 }

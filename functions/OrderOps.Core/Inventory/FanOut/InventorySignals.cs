@@ -3,8 +3,8 @@ using System.Collections.Concurrent;
 namespace OrderOps.Core.Inventory.FanOut;
 
 /// <summary>
-/// In-process wake-ups: the ledger pulses after a commit, the planner after scheduling pushes for a channel.
-/// Only hints: every loop also polls, so a missed pulse costs latency, never a push.
+/// In-process wake-up: the ledger pulses after a commit, for a planner that follows its change log in a loop.
+/// Only a hint: such a loop also polls, so a missed pulse costs latency, never a push.
 /// </summary>
 public sealed class InventorySignals
 {
@@ -14,10 +14,6 @@ public sealed class InventorySignals
     public void LedgerChanged() => Pulse(LedgerKey);
 
     public Task WaitForLedgerChangeAsync(TimeSpan timeout, CancellationToken cancellationToken) => Wait(LedgerKey, timeout, cancellationToken);
-
-    public void PushesScheduled(string channel) => Pulse(channel);
-
-    public Task WaitForPushesAsync(string channel, TimeSpan timeout, CancellationToken cancellationToken) => Wait(channel, timeout, cancellationToken);
 
     private void Pulse(string key)
     {
