@@ -1,6 +1,6 @@
+using OrderOps.Testing.Storage;
 using OrderOps.Core.Lifecycle;
 using OrderOps.Core.Ports;
-using OrderOps.Testing.Storage;
 using S = OrderOps.Core.Lifecycle.LifecycleStates;
 
 namespace OrderOps.Lifecycle.Tests;
@@ -10,13 +10,7 @@ public sealed class CancellationTests : IAsyncLifetime
 {
     private LifecycleHarness _h = null!;
 
-    public async Task InitializeAsync()
-    {
-        _h = await LifecycleHarness.StartAsync(o => o.ReviewValueThreshold = 1000m);
-        await _h.SeedAsync("east", "A", 10);
-        await _h.SeedAsync("east", "B", 1);
-        await _h.SeedAsync("west", "B", 10);
-    }
+    public async Task InitializeAsync() => _h = await TransitionTests.StartWithTwoLocationsAsync();
 
     public async Task DisposeAsync() => await _h.DisposeAsync();
 

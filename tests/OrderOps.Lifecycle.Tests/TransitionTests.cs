@@ -11,12 +11,16 @@ public sealed class TransitionTests : IAsyncLifetime
 {
     private LifecycleHarness _h = null!;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _h = await StartWithTwoLocationsAsync();
+
+    /// <summary>Orders over 1000 held for review; A at east, B mostly at west (so an A+B order splits).</summary>
+    internal static async Task<LifecycleHarness> StartWithTwoLocationsAsync()
     {
-        _h = await LifecycleHarness.StartAsync(o => o.ReviewValueThreshold = 1000m);
-        await _h.SeedAsync("east", "A", 10);
-        await _h.SeedAsync("east", "B", 1);
-        await _h.SeedAsync("west", "B", 10);
+        var harness = await LifecycleHarness.StartAsync(o => o.ReviewValueThreshold = 1000m);
+        await harness.SeedAsync("east", "A", 10);
+        await harness.SeedAsync("east", "B", 1);
+        await harness.SeedAsync("west", "B", 10);
+        return harness;
     }
 
     public async Task DisposeAsync() => await _h.DisposeAsync();
