@@ -2,8 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace OrderOps.Functions.Tests.Http;
@@ -67,8 +68,7 @@ public sealed class FunctionsHostForwardingTests(RealWorldIdTests.App app) : ICl
 
     private HttpClient FrontClient()
     {
-        var address = _front.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        var client = new HttpClient { BaseAddress = new Uri(address) };
+        var client = new HttpClient { BaseAddress = new Uri(_front.Urls.First()) };
         client.DefaultRequestHeaders.Add("x-functions-key", AppFactory.ApiKey);
         return client;
     }
