@@ -147,7 +147,10 @@ async Task<string> SeedWebhooksAsync(StandaloneProcess app, HttpClient http, int
         var order = JsonNode.Parse(body)!;
         order["id"] = 9_000_000_000L + i;
         using var response = await http.SendAsync(ShopifyWebhooks.Delivery(Encoding.UTF8.GetBytes(order.ToJsonString()), Secret, webhookId: "m-" + i.ToString(CultureInfo.InvariantCulture)), token);
-        response.EnsureSuccessStatusCode();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"Webhook {i} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(token)}{Environment.NewLine}{app.Output}");
+        }
     });
 
     // Ingest runs behind the 200s: wait until every order is listed (small pages: the paging below is what is measured).
