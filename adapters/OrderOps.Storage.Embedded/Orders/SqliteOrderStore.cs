@@ -24,15 +24,14 @@ public sealed class SqliteOrderStore(SqliteDatabase database, TimeProvider time,
         """;
 
     /// <summary>
-    /// The document is deserialized from SQLite's blob handle as a stream, inside one read transaction so it is the
-    /// document of the version read with it: no copy of it is ever held whole (a string of a 5 MB order is 10 MB more).
+    /// The document is deserialized from SQLite's blob handle as a stream, so no copy of it is ever held whole (a string
+    /// of a 5 MB order is 10 MB more). The blob is read while the row's SELECT is still open: SQLite keeps that
+    /// statement's read transaction, so the document is the one of the version read with it.
     /// </summary>
     public async Task<OrderRecord?> GetAsync(string orderId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: true);
         await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
         command.CommandText = "SELECT rowid, status, version, created_at, modified_at, process_state FROM orders WHERE order_id = $id";
         command.Parameters.AddWithValue("$id", orderId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
