@@ -40,6 +40,12 @@ public sealed partial class StandaloneProcess : IAsyncDisposable
     /// <summary>The most resident memory the app has had since it started (VmHWM, the kernel's high-water mark), in bytes.</summary>
     public long PeakResidentBytes => ProcStatus("VmHWM:");
 
+    /// <summary>
+    /// Starts a new high-water mark (writes 5 to /proc/PID/clear_refs), so <see cref="PeakResidentBytes"/> then measures one
+    /// phase of a run, not everything since start.
+    /// </summary>
+    public void ResetPeakResident() => File.WriteAllText($"/proc/{_process.Id}/clear_refs", "5");
+
     /// <summary>From process start to the first 200 from /healthz.</summary>
     public TimeSpan TimeToReady { get; private set; }
 

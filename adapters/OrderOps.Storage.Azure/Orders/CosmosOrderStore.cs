@@ -156,7 +156,35 @@ public sealed class CosmosOrderStore(
     }
 
     public Task<OrderPage> ListAsync(OrderQuery query, CancellationToken cancellationToken) =>
-        index.ListAsync(query, GetAsync, cancellationToken);
+        index.ListAsync(query, GetSummaryAsync, cancellationToken);
+
+    /// <summary>
+    /// The <c>summary</c> property of an order document, projected by a single-partition query so only those few hundred
+    /// bytes leave Cosmos DB (a point read returns the whole document). Documents written before the property existed
+    /// are read whole once and summarised.
+    /// </summary>
+    private async Task<OrderSummary?> GetSummaryAsync(string orderId, CancellationToken cancellationToken)
+    {
+        var query = new QueryDefinition("SELECT c.summary FROM c WHERE c.orderId = @orderId AND c.type = 'order'").WithParameter("@orderId", orderId);
+        using var feed = container.GetItemQueryStreamIterator(query, requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey(orderId) });
+        while (feed.HasMoreResults)
+        {
+            using var page = await feed.ReadNextAsync(cancellationToken);
+            EnsureSuccess(page);
+            using var body = await JsonDocument.ParseAsync(page.Content, cancellationToken: cancellationToken);
+            foreach (var item in body.RootElement.GetProperty("Documents").EnumerateArray())
+            {
+                if (item.TryGetProperty("summary", out var summary) && summary.ValueKind == JsonValueKind.Object)
+                {
+                    return summary.Deserialize<OrderSummary>(OrderOpsJson.Options);
+                }
+
+                return await GetAsync(orderId, cancellationToken) is { } record ? OrderSummary.From(record) : null;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Cosmos DB ids may not contain '/', '\', '?' or '#'; the partition key value (the order id) may.</summary>
     internal static string DocumentId(string orderId) => TableKeys.Escape(orderId);
@@ -223,6 +251,7 @@ public sealed class CosmosOrderStore(
             ["createdAt"] = createdAt.ToUnixTimeMilliseconds(),
             ["modifiedAt"] = modifiedAt.ToUnixTimeMilliseconds(),
             ["order"] = JsonSerializer.SerializeToNode(record.Order, OrderOpsJson.Options),
+            ["summary"] = JsonSerializer.SerializeToNode(OrderSummary.From(record with { CreatedAt = Ms(createdAt), ModifiedAt = Ms(modifiedAt) }), OrderOpsJson.Options),
             ["processState"] = record.ProcessState,
             ["eventCount"] = sequence,
             ["recentEvents"] = recent,
@@ -267,7 +296,18 @@ public sealed class CosmosOrderStore(
     /// <summary>Stored times have millisecond precision; what SaveAsync returns must equal what a read returns.</summary>
     private static DateTimeOffset Ms(DateTimeOffset value) => DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds());
 
-    private static MemoryStream ToStream(JsonObject document) => new(Encoding.UTF8.GetBytes(document.ToJsonString()));
+    /// <summary>Written as UTF-8 straight from the node tree: no intermediate string of a large order.</summary>
+    private static MemoryStream ToStream(JsonObject document)
+    {
+        var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            document.WriteTo(writer);
+        }
+
+        stream.Position = 0;
+        return stream;
+    }
 
     private static void EnsureSuccess(ResponseMessage response)
     {

@@ -19,7 +19,8 @@ namespace OrderOps.Storage.Azure.Orders;
 /// The index is written ahead of the Cosmos DB commit (new row first, the order's previous row removed after), and a
 /// row counts only if the order document it points to has exactly that modification time. So a crash at any point
 /// leaves at worst a stale row, which listing skips; an order is never missing from the list and never listed twice.
-/// Each listed order is read from Cosmos DB by point read, so pages always show current documents.
+/// Each listed order's summary is read from its Cosmos DB document (a projection, never the whole order), so pages
+/// always show current documents.
 /// </para>
 /// </summary>
 public sealed class OrderIndex(TableClient table)
@@ -53,7 +54,7 @@ public sealed class OrderIndex(TableClient table)
         }
     }
 
-    public async Task<OrderPage> ListAsync(OrderQuery query, Func<string, CancellationToken, Task<OrderRecord?>> read, CancellationToken cancellationToken)
+    public async Task<OrderPage> ListAsync(OrderQuery query, Func<string, CancellationToken, Task<OrderSummary?>> readSummary, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         var pageSize = Math.Clamp(query.PageSize, 1, 1000);
@@ -79,7 +80,7 @@ public sealed class OrderIndex(TableClient table)
         var found = new List<(OrderSummary Summary, TableEntity Row)>(pageSize + 1);
         await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize + 1, cancellationToken: cancellationToken).AsPages())
         {
-            // One order document at a time, reduced to its summary at once: the page's memory never grows with order size.
+            // Summaries only, one order at a time: the page's memory never grows with order size.
             foreach (var row in page.Values)
             {
                 if (found.Count > pageSize)
@@ -87,9 +88,9 @@ public sealed class OrderIndex(TableClient table)
                     break;
                 }
 
-                if (await read(row.GetString("OrderId"), cancellationToken) is { } record && IsCurrent(row, record) && Matches(record, query))
+                if (await readSummary(row.GetString("OrderId"), cancellationToken) is { } summary && IsCurrent(row, summary) && Matches(summary, query))
                 {
-                    found.Add((OrderSummary.From(record), row));
+                    found.Add((summary, row));
                 }
             }
 
@@ -109,13 +110,13 @@ public sealed class OrderIndex(TableClient table)
         return new OrderPage(found.Select(f => f.Summary).ToList(), Encode(last.PartitionKey, last.RowKey));
     }
 
-    private static bool IsCurrent(TableEntity row, OrderRecord record) =>
-        row.RowKey == Row(record.ModifiedAt, record.OrderId);
+    private static bool IsCurrent(TableEntity row, OrderSummary summary) =>
+        row.RowKey == Row(summary.ModifiedAt, summary.OrderId);
 
-    private static bool Matches(OrderRecord record, OrderQuery query) =>
-        (query.Channel is null || record.Order.Channel == query.Channel)
-        && (query.Status is null || record.Status == query.Status)
-        && (query.ModifiedSince is not { } since || record.ModifiedAt >= since);
+    private static bool Matches(OrderSummary summary, OrderQuery query) =>
+        (query.Channel is null || summary.Channel == query.Channel)
+        && (query.Status is null || summary.Status == query.Status)
+        && (query.ModifiedSince is not { } since || summary.ModifiedAt >= since);
 
     private static string Partition(DateTimeOffset at) => at.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 

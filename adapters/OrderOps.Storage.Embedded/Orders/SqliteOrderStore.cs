@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using OrderOps.Core.Events;
 using OrderOps.Core.Orders;
@@ -18,22 +19,38 @@ public sealed class SqliteOrderStore(SqliteDatabase database, TimeProvider time,
 {
     private readonly EventSubscriptions _subscriptions = subscriptions ?? EventSubscriptions.None;
 
-    private const string Columns = "order_id, status, version, created_at, modified_at, document, process_state";
-
     private const string SummaryColumns = """
-        order_id, status, created_at, modified_at, json_extract(document, '$.channel'), json_extract(document, '$.channelAccount'),
-        json_extract(document, '$.channelOrderId'), json_extract(document, '$.currency'), json_extract(document, '$.totals'),
-        json_array_length(document, '$.lineItems'), json_extract(document, '$.placedAt')
+        order_id, status, created_at, modified_at, channel, channel_account, channel_order_id, currency, totals, line_count, placed_at
         """;
 
+    /// <summary>
+    /// The document is deserialized from SQLite's blob handle as a stream, so no copy of it is ever held whole (a string
+    /// of a 5 MB order is 10 MB more). The blob is read while the row's SELECT is still open: SQLite keeps that
+    /// statement's read transaction, so the document is the one of the version read with it.
+    /// </summary>
     public async Task<OrderRecord?> GetAsync(string orderId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM orders WHERE order_id = $id";
+        command.CommandText = "SELECT rowid, status, version, created_at, modified_at, process_state FROM orders WHERE order_id = $id";
         command.Parameters.AddWithValue("$id", orderId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadRecord(reader) : null;
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        await using var document = new SqliteBlob(connection, "orders", "document", reader.GetInt64(0), readOnly: true);
+        return new OrderRecord
+        {
+            Order = await JsonSerializer.DeserializeAsync<CanonicalOrder>(document, OrderOpsJson.Options, cancellationToken)
+                ?? throw new JsonException($"Order '{orderId}' is stored as null."),
+            Status = reader.GetString(1),
+            ETag = reader.GetInt64(2).ToString(CultureInfo.InvariantCulture),
+            CreatedAt = UnixTime.FromMs(reader.GetInt64(3)),
+            ModifiedAt = UnixTime.FromMs(reader.GetInt64(4)),
+            ProcessState = reader.IsDBNull(5) ? null : reader.GetString(5),
+        };
     }
 
     public async Task<OrderRecord> SaveAsync(OrderRecord record, string? expectedETag, IReadOnlyList<OrderEvent> newEvents, CancellationToken cancellationToken)
@@ -43,7 +60,9 @@ public sealed class SqliteOrderStore(SqliteDatabase database, TimeProvider time,
         var (saved, published) = await database.WriteAsync(async (connection, transaction) =>
         {
             var now = time.GetUtcNow();
-            var document = OrderOpsJson.Serialize(record.Order);
+            // UTF-8 bytes bound as a blob and cast to TEXT by SQLite: one copy of the document, not a UTF-16 string plus
+            // the UTF-8 copy the driver would make of it.
+            var document = JsonSerializer.SerializeToUtf8Bytes(record.Order, OrderOpsJson.Options);
             long version;
             DateTimeOffset createdAt;
             if (expectedETag is null)
@@ -52,7 +71,7 @@ public sealed class SqliteOrderStore(SqliteDatabase database, TimeProvider time,
                 createdAt = now;
                 await using var insert = Command(connection, transaction, """
                     INSERT INTO orders (order_id, channel, status, version, created_at, modified_at, document, process_state)
-                    VALUES ($id, $channel, $status, 1, $now, $now, $document, $state)
+                    VALUES ($id, $channel, $status, 1, $now, $now, CAST($document AS TEXT), $state)
                     ON CONFLICT (order_id) DO NOTHING
                     """);
                 AddRecordParameters(insert, record, document, now);
@@ -71,7 +90,7 @@ public sealed class SqliteOrderStore(SqliteDatabase database, TimeProvider time,
                 version = expectedVersion + 1;
                 createdAt = record.CreatedAt;
                 await using var update = Command(connection, transaction, """
-                    UPDATE orders SET status = $status, version = version + 1, modified_at = $now, document = $document,
+                    UPDATE orders SET status = $status, version = version + 1, modified_at = $now, document = CAST($document AS TEXT),
                         process_state = $state, channel = $channel
                     WHERE order_id = $id AND version = $expected
                     RETURNING created_at
@@ -87,6 +106,7 @@ public sealed class SqliteOrderStore(SqliteDatabase database, TimeProvider time,
                 createdAt = UnixTime.FromMs(createdMs);
             }
 
+            await WriteSummaryAsync(connection, transaction, record, createdAt, now, cancellationToken);
             var published = 0;
             if (newEvents.Count > 0)
             {
@@ -135,8 +155,8 @@ public sealed class SqliteOrderStore(SqliteDatabase database, TimeProvider time,
     {
         ArgumentNullException.ThrowIfNull(query);
         var pageSize = Math.Clamp(query.PageSize, 1, 1000);
-        // The summary's fields are read inside SQLite (json_extract), so no whole order is ever loaded to list it.
-        var sql = new StringBuilder($"SELECT {SummaryColumns} FROM orders WHERE 1 = 1");
+        // Only the summaries table is read: listing never touches an order document, whatever its size.
+        var sql = new StringBuilder($"SELECT {SummaryColumns} FROM order_summaries WHERE 1 = 1");
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         if (query.Channel is not null)
@@ -220,6 +240,28 @@ public sealed class SqliteOrderStore(SqliteDatabase database, TimeProvider time,
         return numbered;
     }
 
+    private static async Task WriteSummaryAsync(SqliteConnection connection, SqliteTransaction transaction, OrderRecord record, DateTimeOffset createdAt, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var order = record.Order;
+        await using var upsert = Command(connection, transaction, """
+            INSERT OR REPLACE INTO order_summaries
+                (order_id, channel, status, created_at, modified_at, channel_account, channel_order_id, currency, totals, line_count, placed_at)
+            VALUES ($id, $channel, $status, $created, $now, $account, $channelOrderId, $currency, $totals, $lines, $placed)
+            """);
+        upsert.Parameters.AddWithValue("$id", order.OrderId);
+        upsert.Parameters.AddWithValue("$channel", order.Channel);
+        upsert.Parameters.AddWithValue("$status", record.Status);
+        upsert.Parameters.AddWithValue("$created", UnixTime.ToMs(createdAt));
+        upsert.Parameters.AddWithValue("$now", UnixTime.ToMs(now));
+        upsert.Parameters.AddWithValue("$account", order.ChannelAccount);
+        upsert.Parameters.AddWithValue("$channelOrderId", order.ChannelOrderId);
+        upsert.Parameters.AddWithValue("$currency", order.Currency);
+        upsert.Parameters.AddWithValue("$totals", OrderOpsJson.Serialize(order.Totals));
+        upsert.Parameters.AddWithValue("$lines", order.LineItems.Count);
+        upsert.Parameters.AddWithValue("$placed", order.PlacedAt.ToString("O", CultureInfo.InvariantCulture));
+        await upsert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
     {
         var command = connection.CreateCommand();
@@ -228,7 +270,7 @@ public sealed class SqliteOrderStore(SqliteDatabase database, TimeProvider time,
         return command;
     }
 
-    private static void AddRecordParameters(SqliteCommand command, OrderRecord record, string document, DateTimeOffset now)
+    private static void AddRecordParameters(SqliteCommand command, OrderRecord record, byte[] document, DateTimeOffset now)
     {
         command.Parameters.AddWithValue("$id", record.OrderId);
         command.Parameters.AddWithValue("$channel", record.Order.Channel);
@@ -245,19 +287,9 @@ public sealed class SqliteOrderStore(SqliteDatabase database, TimeProvider time,
         reader.GetString(6),
         reader.GetString(1),
         reader.GetString(7),
-        reader.IsDBNull(8) ? new OrderTotals() : OrderOpsJson.Deserialize<OrderTotals>(reader.GetString(8)),
-        reader.IsDBNull(9) ? 0 : reader.GetInt32(9),
+        OrderOpsJson.Deserialize<OrderTotals>(reader.GetString(8)),
+        reader.GetInt32(9),
         DateTimeOffset.Parse(reader.GetString(10), CultureInfo.InvariantCulture),
         UnixTime.FromMs(reader.GetInt64(2)),
         UnixTime.FromMs(reader.GetInt64(3)));
-
-    private static OrderRecord ReadRecord(SqliteDataReader reader) => new()
-    {
-        Status = reader.GetString(1),
-        ETag = reader.GetInt64(2).ToString(CultureInfo.InvariantCulture),
-        CreatedAt = UnixTime.FromMs(reader.GetInt64(3)),
-        ModifiedAt = UnixTime.FromMs(reader.GetInt64(4)),
-        Order = OrderOpsJson.Deserialize<CanonicalOrder>(reader.GetString(5)),
-        ProcessState = reader.IsDBNull(6) ? null : reader.GetString(6),
-    };
 }

@@ -8,9 +8,7 @@ CREATE TABLE IF NOT EXISTS orders (
     document      TEXT    NOT NULL,
     process_state TEXT
 );
-CREATE INDEX IF NOT EXISTS ix_orders_modified ON orders (modified_at, order_id);
-CREATE INDEX IF NOT EXISTS ix_orders_channel ON orders (channel, modified_at, order_id);
-CREATE INDEX IF NOT EXISTS ix_orders_status ON orders (status, modified_at, order_id);
+-- Lists read order_summaries (004), not this table.
 
 CREATE TABLE IF NOT EXISTS order_events (
     order_id TEXT    NOT NULL,

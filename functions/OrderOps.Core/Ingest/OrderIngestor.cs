@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Threading.RateLimiting;
 using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
@@ -30,9 +31,21 @@ public sealed class OrderIngestor(
     IOrderStore orders,
     IIngestFailureStore failures,
     TimeProvider time,
-    IngestOptions options)
+    IngestOptions options) : IDisposable
 {
+    private const int BytesPerPermit = 1024;
+
     private readonly Dictionary<string, IChannelOrderMapper> _mappers = mappers.ToDictionary(m => m.Channel, StringComparer.Ordinal);
+
+    /// <summary>Permits are kilobytes of payload being mapped (<see cref="IngestOptions.MappingBudgetBytes"/>); oldest first, so a large payload is not starved by small ones.</summary>
+    private readonly ConcurrencyLimiter _mappingBudget = new(new ConcurrencyLimiterOptions
+    {
+        PermitLimit = (int)Math.Clamp(options.MappingBudgetBytes / BytesPerPermit, 1, int.MaxValue),
+        QueueLimit = int.MaxValue,
+        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+    });
+
+    public void Dispose() => _mappingBudget.Dispose();
 
     /// <summary>Ingests and collects the results; for payloads of a few orders (tests, webhooks).</summary>
     public async Task<IReadOnlyList<IngestedOrder>> IngestAsync(IngestMessage message, CancellationToken cancellationToken)
@@ -57,13 +70,30 @@ public sealed class OrderIngestor(
             return;
         }
 
-        var payload = await archive.GetAsync(message.ArchiveId, cancellationToken);
-        if (payload is null)
+        // The budget is taken before the body is loaded, so payloads waiting their turn hold nothing but their place.
+        RawPayload payload;
+        RateLimitLease lease;
+        await using (var archived = await archive.OpenAsync(message.ArchiveId, cancellationToken))
         {
-            await onResult(await FailAsync(message, "The archived payload does not exist.", [], cancellationToken), cancellationToken);
-            return;
+            if (archived is null)
+            {
+                await onResult(await FailAsync(message, "The archived payload does not exist.", [], cancellationToken), cancellationToken);
+                return;
+            }
+
+            lease = await _mappingBudget.AcquireAsync(MappingPermits(archived.Body.CanSeek ? archived.Body.Length : long.MaxValue), cancellationToken);
+            try
+            {
+                payload = archived.Payload with { Body = await ReadBodyAsync(archived.Body, cancellationToken) };
+            }
+            catch
+            {
+                lease.Dispose();
+                throw;
+            }
         }
 
+        using var _ = lease;
         if (!_mappers.TryGetValue(payload.Channel, out var mapper))
         {
             await onResult(await FailAsync(message, $"No mapper is registered for channel '{payload.Channel}'.", [], cancellationToken), cancellationToken);
@@ -85,6 +115,23 @@ public sealed class OrderIngestor(
         {
             await onResult(await IngestOneAsync(message, payload, order, cancellationToken), cancellationToken);
         }
+    }
+
+    private int MappingPermits(long bodyBytes) =>
+        (int)Math.Clamp(bodyBytes / BytesPerPermit + 1, 1, Math.Clamp(options.MappingBudgetBytes / BytesPerPermit, 1, int.MaxValue));
+
+    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(Stream body, CancellationToken cancellationToken)
+    {
+        if (body.CanSeek)
+        {
+            var bytes = new byte[body.Length - body.Position];
+            await body.ReadExactlyAsync(bytes, cancellationToken);
+            return bytes;
+        }
+
+        using var copy = new MemoryStream();
+        await body.CopyToAsync(copy, cancellationToken);
+        return copy.ToArray();
     }
 
     private async Task IngestStreamAsync(IngestMessage message, IStreamingChannelOrderMapper mapper, Func<IngestedOrder, CancellationToken, ValueTask> onResult, CancellationToken cancellationToken)

@@ -13,9 +13,21 @@ namespace OrderOps.Functions.Http;
 /// become one and "A/B" is unreachable. The id is therefore decoded exactly once from the request's raw target
 /// (<see cref="IHttpRequestFeature.RawTarget"/>, the path as the client sent it), at the position the route gives it.
 /// The route value is used only when no raw target exists.
+/// <para>
+/// Under the Azure Functions host the worker does not see the client's request target. The host's Kestrel decodes the
+/// path (every escape but %2F), routes it, and forwards it to the worker with YARP, which re-encodes that decoded path:
+/// the client's <c>A%2FB</c> and <c>A%252FB</c> both reach the host as the text "A%2FB" and the worker as
+/// <c>A%252FB</c> (YARP 2.x escapes '%'; older versions kept "%2F" as it was). What the client meant is lost before the
+/// worker, so for forwarded requests (the host adds <c>x-ms-invocation-id</c>; the worker refuses requests without it)
+/// the decoded id has "%2F" read as '/': ids with '/' work as documented, and an id holding the literal text "%2F" is
+/// read as '/' there (reachable as documented only in standalone mode).
+/// </para>
 /// </remarks>
 internal static class RouteIds
 {
+    /// <summary>Added by the Functions host to every request it forwards to the worker (the worker's own correlation header).</summary>
+    internal const string FunctionsHostInvocationHeader = "x-ms-invocation-id";
+
     /// <summary>
     /// The id at <paramref name="segment"/> (0-based, counting from the route's first segment, e.g. 2 in
     /// <c>api/orders/{orderId}</c>), or a 400 naming <paramref name="field"/> when it is not a valid id.
@@ -54,6 +66,7 @@ internal static class RouteIds
             return null;
         }
 
-        return Uri.UnescapeDataString(segments[index]);
+        var id = Uri.UnescapeDataString(segments[index]);
+        return request.Headers.ContainsKey(FunctionsHostInvocationHeader) ? id.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase) : id;
     }
 }

@@ -131,6 +131,28 @@ public sealed class OrderIngestorTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Sequence));
     }
 
+    [Fact]
+    public async Task Payloads_larger_than_the_mapping_budget_are_ingested_one_at_a_time_not_refused()
+    {
+        using var small = new OrderIngestor(_ports.Archive, [new CanonicalJsonMapper()], _ports.Orders, _ports.Failures, _ports.Time, new IngestOptions { MappingBudgetBytes = 1024 });
+        var orders = Enumerable.Range(1, 4).Select(i => SampleOrders.Valid() with
+        {
+            OrderId = OrderId.Compose(Channels.Shopify, SampleOrders.Valid().ChannelAccount, "budget-" + i),
+            ChannelOrderId = "budget-" + i,
+            Note = new string('n', 4096),
+        }).ToList();
+        var ids = new List<string>();
+        foreach (var order in orders)
+        {
+            ids.Add(await ArchiveAsync(JsonSerializer.SerializeToUtf8Bytes(order, OrderOpsJson.Options)));
+        }
+
+        var results = await Task.WhenAll(ids.Select(id => small.IngestAsync(new IngestMessage(id, Channels.Shopify, "orders/create"), default)));
+
+        Assert.All(results, r => Assert.Equal(IngestResult.Created, Assert.Single(r).Result));
+        Assert.Equal(4, (await _ports.Orders.ListAsync(new OrderQuery(), default)).Orders.Count);
+    }
+
     private async Task<IngestResult> DeliverAsync(CanonicalOrder order)
     {
         var id = await ArchiveAsync(JsonSerializer.SerializeToUtf8Bytes(order, OrderOpsJson.Options));

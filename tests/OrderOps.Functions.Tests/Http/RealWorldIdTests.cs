@@ -128,6 +128,8 @@ public sealed class RealWorldIdTests(RealWorldIdTests.App app) : IClassFixture<R
         private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "orderops-ids", Guid.NewGuid().ToString("N"));
         private StandaloneProcess? _process;
 
+        public Uri BaseAddress => _process!.BaseAddress;
+
         public HttpClient CreateKeyedClient() => _process!.CreateClient(AppFactory.ApiKey);
 
         public async Task InitializeAsync() => _process = await StandaloneProcess.StartAsync(new Dictionary<string, string>

@@ -21,9 +21,10 @@ public sealed class AzureBackend : IStorageBackend
 
     private readonly AzureStorage _storage;
 
-    private AzureBackend(AzureStorage storage, FakeTimeProvider time)
+    private AzureBackend(AzureStorage storage, FakeTimeProvider time, Container orders)
     {
         _storage = storage;
+        OrdersContainer = orders;
         Time = time;
         Orders = storage.CreateOrderStore();
         OrderIndex = storage.CreateOrderIndex();
@@ -39,6 +40,9 @@ public sealed class AzureBackend : IStorageBackend
 
     /// <summary>The order list index, for tests that simulate a crashed save.</summary>
     public OrderOps.Storage.Azure.Orders.OrderIndex OrderIndex { get; }
+
+    /// <summary>The Cosmos DB container of the order documents, for tests that write what an older build wrote.</summary>
+    public Container OrdersContainer { get; }
 
     public IIdempotencyStore Keys { get; }
 
@@ -66,7 +70,7 @@ public sealed class AzureBackend : IStorageBackend
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
         var storage = new AzureStorage(Cosmos.Value, new TableServiceClient(connection), new BlobServiceClient(connection), options, time);
         await storage.EnsureCreatedAsync(default);
-        return new AzureBackend(storage, time);
+        return new AzureBackend(storage, time, Cosmos.Value.GetContainer(options.DatabaseName, options.OrdersContainer));
     }
 
     public async ValueTask DisposeAsync() => await _storage.DeleteAsync(default);

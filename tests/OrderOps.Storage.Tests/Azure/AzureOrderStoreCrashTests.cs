@@ -1,3 +1,6 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Azure.Cosmos;
 using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
 using OrderOps.Storage.Azure.Orders;
@@ -23,6 +26,26 @@ public sealed class AzureOrderStoreCrashTests : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await _backend.DisposeAsync();
+
+    [ContractFact]
+    public async Task An_order_document_written_before_summaries_existed_is_listed_from_the_whole_document()
+    {
+        var saved = await _backend.Orders.SaveAsync(new OrderRecord { Order = Order("1"), Status = "received" }, null, [], default);
+        var container = ((AzureBackend)_backend).OrdersContainer;
+        var partition = new PartitionKey(saved.OrderId);
+        var id = CosmosOrderStore.DocumentId(saved.OrderId);
+        JsonObject document;
+        using (var read = await container.ReadItemStreamAsync(id, partition))
+        {
+            document = (await JsonNode.ParseAsync(read.Content))!.AsObject();
+        }
+
+        Assert.True(document.Remove("summary"));
+        using var replaced = await container.ReplaceItemStreamAsync(new MemoryStream(Encoding.UTF8.GetBytes(document.ToJsonString())), id, partition);
+        Assert.True(replaced.IsSuccessStatusCode, replaced.ErrorMessage);
+
+        Assert.Equal(OrderSummary.From(saved), Assert.Single((await _backend.Orders.ListAsync(new OrderQuery(), default)).Orders));
+    }
 
     [ContractFact]
     public async Task A_create_that_crashed_before_its_commit_is_not_listed()

@@ -148,6 +148,32 @@ public abstract class OrderStoreContract : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task A_listed_summary_shows_the_order_as_last_saved()
+    {
+        var order = Order("9") with
+        {
+            ChannelOrderId = "PO/2026 #9",
+            Currency = "USD",
+            PlacedAt = new DateTimeOffset(2026, 3, 4, 5, 6, 7, 890, TimeSpan.Zero),
+            LineItems = [.. Order("9").LineItems, new LineItem { LineId = "2", Title = "U", Quantity = 2, UnitPrice = new Money(1.25m, "USD") }],
+            Totals = new OrderTotals { Subtotal = new Money(2.60m, "USD"), Total = new Money(3.10m, "USD") },
+        };
+        var created = await Store.SaveAsync(new OrderRecord { Order = order, Status = "received" }, null, [], default);
+        _backend.Time.Advance(TimeSpan.FromSeconds(5));
+        var saved = await Store.SaveAsync(created with { Status = "validated" }, created.ETag, [], default);
+
+        var summary = Assert.Single((await Store.ListAsync(new OrderQuery(), default)).Orders);
+        Assert.Equal(OrderSummary.From(saved), summary);
+        Assert.Equal("validated", summary.Status);
+        Assert.Equal(2, summary.LineCount);
+        Assert.Equal(new Money(3.10m, "USD"), summary.Totals.Total);
+        Assert.Equal(created.CreatedAt, summary.CreatedAt);
+        Assert.Equal(created.CreatedAt.AddSeconds(5), summary.ModifiedAt);
+        Assert.Equal(summary, Assert.Single((await Store.ListAsync(new OrderQuery { Status = "validated" }, default)).Orders));
+        Assert.Empty((await Store.ListAsync(new OrderQuery { Status = "received" }, default)).Orders);
+    }
+
+    [ContractFact]
     public async Task A_continuation_token_the_store_did_not_issue_is_a_format_error()
     {
         await Assert.ThrowsAsync<FormatException>(() => Store.ListAsync(new OrderQuery { Continuation = "%%%not-a-token" }, default));

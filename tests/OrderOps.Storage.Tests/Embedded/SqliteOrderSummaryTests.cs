@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Time.Testing;
+using OrderOps.Core.Orders;
+using OrderOps.Core.Ports;
+using OrderOps.Storage.Embedded;
+using OrderOps.Storage.Embedded.Orders;
+
+namespace OrderOps.Storage.Tests.Embedded;
+
+/// <summary>Lists read the order_summaries table; a data directory written before that table existed must list the same.</summary>
+public sealed class SqliteOrderSummaryTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "orderops-summary-tests", Guid.NewGuid().ToString("N"));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Orders_stored_before_the_summaries_table_existed_are_summarised_when_the_file_is_opened()
+    {
+        OrderRecord saved;
+        using (var database = Open())
+        {
+            saved = await new SqliteOrderStore(database, _time).SaveAsync(new OrderRecord { Order = Order(), Status = "allocated" }, null, [], default);
+            await database.WriteAsync(async (connection, transaction) =>
+            {
+                // What an older build left: the order without a summary row (and without the table, which the script recreates).
+                await using var drop = connection.CreateCommand();
+                drop.Transaction = transaction;
+                drop.CommandText = "DROP TABLE order_summaries";
+                return await drop.ExecuteNonQueryAsync();
+            }, default);
+        }
+
+        using (var reopened = Open())
+        {
+            var store = new SqliteOrderStore(reopened, _time);
+            Assert.Equal(OrderSummary.From(saved), Assert.Single((await store.ListAsync(new OrderQuery(), default)).Orders));
+        }
+    }
+
+    private SqliteDatabase Open() => new(new EmbeddedStorageOptions { DataDirectory = _directory });
+
+    private static CanonicalOrder Order() => new()
+    {
+        OrderId = OrderId.Compose("edi", "acme", "PO/2026/001"),
+        Channel = "edi",
+        ChannelAccount = "acme",
+        ChannelOrderId = "PO/2026/001",
+        PlacedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero),
+        UpdatedAt = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
+        Currency = "USD",
+        LineItems = [new LineItem { LineId = "1", Title = "T", Quantity = 3, UnitPrice = new Money(2.50m, "USD") }],
+        Totals = new OrderTotals { Total = new Money(7.50m, "USD") },
+    };
+}
