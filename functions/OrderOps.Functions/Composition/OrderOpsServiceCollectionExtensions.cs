@@ -10,6 +10,7 @@ using OrderOps.Core.Lifecycle;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
 using OrderOps.Functions.Inventory;
+using OrderOps.Functions.OpenApi;
 using OrderOps.Hosting;
 using OrderOps.Hosting.Standalone;
 using OrderOps.Storage.Azure;
@@ -68,6 +69,9 @@ public static class OrderOpsServiceCollectionExtensions
 
         // Outbound business events: the stores write them in their commits; the dispatcher delivers them.
         services.AddOutboundEvents(configuration);
+
+        // The operator surface: the OpenAPI document of every HTTP function.
+        services.AddFunctionOpenApi(typeof(OrderOpsServiceCollectionExtensions).Assembly);
         return services;
     }
 

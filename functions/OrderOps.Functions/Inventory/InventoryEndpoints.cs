@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using OrderOps.Functions.OpenApi;
 using OrderOps.Core.Inventory;
 using OrderOps.Core.Serialization;
 using OrderOps.Functions.Http;
@@ -17,6 +19,14 @@ public sealed class InventoryEndpoints(InventoryService inventory)
     /// 409 when stock does not allow it or the id was used for a different movement.
     /// </summary>
     [Function("PostInventoryMovement")]
+    [Tags("Inventory")]
+    [EndpointSummary("Record one stock movement (idempotent by movement id).")]
+    [Consumes(typeof(StockMovement), "application/json")]
+    [ProducesResponseType(StatusCodes.Status201Created)]
+    [ProducesResponseType(StatusCodes.Status200OK)]
+    [ProblemResponse(StatusCodes.Status400BadRequest)]
+    [ProblemResponse(StatusCodes.Status409Conflict)]
+    [ProblemResponse(StatusCodes.Status413PayloadTooLarge)]
     public async Task<IResult> PostMovementAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/inventory/movements")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -79,6 +89,11 @@ public sealed class InventoryEndpoints(InventoryService inventory)
     /// should show with how that was computed, what it was last told, and any push on its way (or parked).
     /// </summary>
     [Function("GetInventory")]
+    [Tags("Inventory")]
+    [EndpointSummary("A SKU per location, and per channel the quantity to publish with its explanation.")]
+    [ProducesResponseType<SkuInventoryView>(StatusCodes.Status200OK)]
+    [ProblemResponse(StatusCodes.Status400BadRequest)]
+    [ProblemResponse(StatusCodes.Status404NotFound)]
     public async Task<IResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/inventory/{sku}")] HttpRequest request,
         string sku,

@@ -1,14 +1,16 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using OrderOps.Adapters.Fulfillment;
 using OrderOps.Core.Ids;
 using OrderOps.Core.Lifecycle;
 using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
 using OrderOps.Functions.Http;
-using OrderOps.Adapters.Fulfillment;
-using Microsoft.Extensions.Options;
+using OrderOps.Functions.OpenApi;
 
 namespace OrderOps.Functions.Lifecycle;
 
@@ -28,6 +30,14 @@ public sealed class LifecycleEndpoints(
     /// lines), <c>delivered</c> or <c>returned</c>. Queued durably for the lifecycle, answered 202.
     /// </summary>
     [Function("FulfillmentEvents")]
+    [Tags("Lifecycle")]
+    [EndpointSummary("A fulfillment location reports acknowledged, shipped, delivered or returned.")]
+    [Consumes(typeof(FulfillmentEventRequest), "application/json")]
+    [ProducesResponseType(StatusCodes.Status202Accepted)]
+    [ProblemResponse(StatusCodes.Status400BadRequest)]
+    [ProblemResponse(StatusCodes.Status404NotFound)]
+    [ProblemResponse(StatusCodes.Status413PayloadTooLarge)]
+    [ProblemResponse(StatusCodes.Status422UnprocessableEntity)]
     public async Task<IResult> FulfillmentEventAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/fulfillment/events")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -126,6 +136,13 @@ public sealed class LifecycleEndpoints(
 
     /// <summary><c>GET /api/exceptions?status=open|all&amp;channel=&amp;limit=</c>: the exception queue, newest first.</summary>
     [Function("ListExceptions")]
+    [Tags("Lifecycle")]
+    [EndpointSummary("The exception queue, newest first.")]
+    [QueryParameter("status", "open (default) or all.")]
+    [QueryParameter("channel", "Only this channel's exceptions.")]
+    [QueryParameter("limit", "1 to 1000, default 100.", Type = typeof(int))]
+    [ProducesResponseType<ExceptionListView>(StatusCodes.Status200OK)]
+    [ProblemResponse(StatusCodes.Status400BadRequest)]
     public async Task<IResult> ListExceptionsAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/exceptions")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -138,7 +155,7 @@ public sealed class LifecycleEndpoints(
 
         var limit = ListLimit.From(request);
         var list = await exceptions.ListAsync(status == "open", request.Query["channel"].FirstOrDefault(), limit, cancellationToken);
-        return Results.Ok(new { exceptions = list.Select(ExceptionView.From).ToList() });
+        return Results.Ok(new ExceptionListView(list.Select(ExceptionView.From).ToList()));
     }
 
     /// <summary>
@@ -146,6 +163,13 @@ public sealed class LifecycleEndpoints(
     /// the operator's name in <c>X-OrderOps-Operator</c>. Applied at once; answers the order's new state.
     /// </summary>
     [Function("ResolveException")]
+    [Tags("Lifecycle")]
+    [EndpointSummary("Resolve an exception: retry, cancel or override; the operator named in X-OrderOps-Operator.")]
+    [Consumes(typeof(ResolveRequest), "application/json")]
+    [ProducesResponseType<LifecycleOutcomeView>(StatusCodes.Status200OK)]
+    [ProblemResponse(StatusCodes.Status400BadRequest)]
+    [ProblemResponse(StatusCodes.Status404NotFound)]
+    [ProblemResponse(StatusCodes.Status409Conflict)]
     public async Task<IResult> ResolveExceptionAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/exceptions/{exceptionId}/resolve")] HttpRequest request,
         string exceptionId,
@@ -184,6 +208,13 @@ public sealed class LifecycleEndpoints(
 
     /// <summary><c>POST /api/orders/{orderId}/cancel</c> with <c>{"reason":"..."}</c>: an operator cancels; compensations run now.</summary>
     [Function("CancelOrder")]
+    [Tags("Lifecycle")]
+    [EndpointSummary("An operator cancels an order; compensations run now.")]
+    [Consumes(typeof(CancelRequest), "application/json", IsOptional = true)]
+    [ProducesResponseType<LifecycleOutcomeView>(StatusCodes.Status200OK)]
+    [ProblemResponse(StatusCodes.Status400BadRequest)]
+    [ProblemResponse(StatusCodes.Status404NotFound)]
+    [ProblemResponse(StatusCodes.Status409Conflict)]
     public async Task<IResult> CancelOrderAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/orders/{orderId}/cancel")] HttpRequest request,
         string orderId,
@@ -222,7 +253,7 @@ public sealed class LifecycleEndpoints(
         try
         {
             var outcome = await engine.HandleAsync(message, cancellationToken);
-            return Results.Ok(new { orderId = outcome.OrderId, state = outcome.State, applied = outcome.Applied, note = outcome.Note });
+            return Results.Ok(new LifecycleOutcomeView(outcome.OrderId, outcome.State, outcome.Applied, outcome.Note));
         }
         catch (LifecycleRequestException ex) when (ex.NotFound)
         {
@@ -283,6 +314,11 @@ public sealed class LifecycleEndpoints(
     public sealed record ResolveRequest(string? Resolution, string? Reason);
 
     public sealed record CancelRequest(string? Reason);
+
+    public sealed record ExceptionListView(IReadOnlyList<ExceptionView> Exceptions);
+
+    /// <summary>What an operator action did: the order's state after it, whether it changed anything, and why not.</summary>
+    public sealed record LifecycleOutcomeView(string OrderId, string State, bool Applied, string? Note);
 
     public sealed record ExceptionView(string ExceptionId, string OrderId, string Channel, string Kind, string Description, string State, IReadOnlyList<string> Options,
         string RecommendedAction, DateTimeOffset RaisedAt, JsonElement? Context, string Status, DateTimeOffset? ResolvedAt, string? Resolution, string? ResolvedBy, string? ResolutionReason)
