@@ -80,6 +80,7 @@ public static class AzureStorageServiceCollectionExtensions
             sp.GetRequiredService<ILogger<StorageQueueMessaging>>()));
         services.AddSingleton<IMessageQueue>(sp => sp.GetRequiredService<StorageQueueMessaging>());
         services.AddSingleton<IQueueReceiver>(sp => sp.GetRequiredService<StorageQueueMessaging>());
+        services.AddSingleton<IQueueBacklog>(sp => sp.GetRequiredService<StorageQueueMessaging>());
         return services;
     }
 

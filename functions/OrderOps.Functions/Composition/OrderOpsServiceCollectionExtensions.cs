@@ -11,6 +11,7 @@ using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
 using OrderOps.Functions.Inventory;
 using OrderOps.Functions.OpenApi;
+using OrderOps.Functions.Operations.Health;
 using OrderOps.Hosting;
 using OrderOps.Hosting.Standalone;
 using OrderOps.Storage.Azure;
@@ -70,8 +71,9 @@ public static class OrderOpsServiceCollectionExtensions
         // Outbound business events: the stores write them in their commits; the dispatcher delivers them.
         services.AddOutboundEvents(configuration);
 
-        // The operator surface: the OpenAPI document of every HTTP function.
+        // The operator surface: the OpenAPI document of every HTTP function, readiness.
         services.AddFunctionOpenApi(typeof(OrderOpsServiceCollectionExtensions).Assembly);
+        services.AddOperatorHealth(configuration);
         return services;
     }
 
