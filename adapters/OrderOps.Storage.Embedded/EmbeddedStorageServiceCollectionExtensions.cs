@@ -32,6 +32,7 @@ public static class EmbeddedStorageServiceCollectionExtensions
         services.TryAddSingleton(EventSubscriptions.None);
         services.AddSingleton<IOrderStore>(sp => new SqliteOrderStore(
             sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<EventSubscriptions>(), sp.GetRequiredService<QueueSignal>()));
+        services.AddSingleton<IOrderOverview, SqliteOrderOverview>();
         services.AddSingleton<IEventOutbox, SqliteEventOutbox>();
         services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
         services.AddSingleton<ICheckpointStore, SqliteCheckpointStore>();
