@@ -9,6 +9,7 @@ using OrderOps.Core.Ingest;
 using OrderOps.Core.Lifecycle;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
+using OrderOps.Functions.Console;
 using OrderOps.Functions.Inventory;
 using OrderOps.Functions.OpenApi;
 using OrderOps.Functions.Operations.Health;
@@ -74,6 +75,7 @@ public static class OrderOpsServiceCollectionExtensions
         // The operator surface: the OpenAPI document of every HTTP function, readiness.
         services.AddFunctionOpenApi(typeof(OrderOpsServiceCollectionExtensions).Assembly);
         services.AddOperatorHealth(configuration);
+        services.AddOperatorConsole(configuration);
         return services;
     }
 

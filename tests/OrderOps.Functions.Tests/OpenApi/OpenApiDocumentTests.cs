@@ -97,7 +97,8 @@ public sealed class OpenApiDocumentTests
         foreach (var function in HttpFunctions)
         {
             var trigger = (HttpTriggerAttribute)function.Trigger;
-            var path = "/" + trigger.Route!.TrimStart('/');
+            // OpenAPI has no catch-all syntax: {*path} is written {path}.
+            var path = "/" + trigger.Route!.TrimStart('/').Replace("{*", "{", StringComparison.Ordinal);
             foreach (var method in trigger.Methods!)
             {
                 var found = operations.Where(o => o.Path == path && string.Equals(o.Method, method, StringComparison.OrdinalIgnoreCase)).ToList();
