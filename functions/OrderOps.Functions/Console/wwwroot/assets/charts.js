@@ -14,7 +14,7 @@ function svg(tag, attributes = {}, text) {
 function frame(label, max, hours) {
   const root = svg('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label });
   root.append(svg('line', { x1: L, y1: H - B, x2: W, y2: H - B, stroke: '#999' }));
-  for (const fraction of [0, 0.5, 1]) {
+  for (const fraction of max >= 2 ? [0, 0.5, 1] : [0, 1]) {
     const y = H - B - fraction * (H - B - T);
     root.append(svg('text', { x: 2, y: y + 4 }, String(Math.round(max * fraction))));
   }

@@ -25,7 +25,7 @@ export async function render({ query, navigate }) {
       view.channels.map((c) => [
         c.enabled ? c.channel : `${c.channel} (off)`,
         c.availableToSell,
-        h('code', { class: 'explanation' }, c.computation),
+        h('code', { class: 'explanation' }, `${c.availableToSell} = ${c.computation}`),
         c.publishedQuantity ?? '—',
         when(c.publishedAt),
         c.pending ? `${c.pending.quantity} due ${when(c.pending.dueAt)}${c.pending.parked ? ' — parked' : ''}${c.pending.attempts ? `, ${c.pending.attempts} attempts` : ''}${c.pending.lastError ? `: ${c.pending.lastError}` : ''}` : '—',
