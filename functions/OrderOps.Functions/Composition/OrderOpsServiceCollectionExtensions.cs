@@ -13,6 +13,7 @@ using OrderOps.Functions.Console;
 using OrderOps.Functions.Inventory;
 using OrderOps.Functions.OpenApi;
 using OrderOps.Functions.Operations.Health;
+using OrderOps.Functions.Telemetry;
 using OrderOps.Hosting;
 using OrderOps.Hosting.Standalone;
 using OrderOps.Storage.Azure;
@@ -72,10 +73,11 @@ public static class OrderOpsServiceCollectionExtensions
         // Outbound business events: the stores write them in their commits; the dispatcher delivers them.
         services.AddOutboundEvents(configuration);
 
-        // The operator surface: the OpenAPI document of every HTTP function, readiness.
+        // The operator surface: the OpenAPI document of every HTTP function, readiness, the console, telemetry.
         services.AddFunctionOpenApi(typeof(OrderOpsServiceCollectionExtensions).Assembly);
         services.AddOperatorHealth(configuration);
         services.AddOperatorConsole(configuration);
+        services.AddOrderOpsTelemetry(configuration);
         return services;
     }
 
