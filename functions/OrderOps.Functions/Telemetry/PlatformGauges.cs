@@ -89,11 +89,11 @@ internal sealed partial class PlatformGauges : BackgroundService
         var lag = new List<Measurement<double>>();
         foreach (var channel in Channels.All)
         {
-            var owed = await publications.ListPendingAsync(channel, parkedOnly: false, 1000, cancellationToken);
+            var owed = await PushBacklog.ReadAsync(publications, channel, now, cancellationToken);
             var tag = new KeyValuePair<string, object?>("channel", channel);
-            pending.Add(new(owed.Count, tag));
-            parked.Add(new(owed.Count(p => p.Parked), tag));
-            lag.Add(new(owed.Count == 0 ? 0 : (now - owed.Min(p => p.ChangedAt)).TotalSeconds, tag));
+            pending.Add(new(owed.Pending, tag));
+            parked.Add(new(owed.Parked, tag));
+            lag.Add(new(owed.OldestWait.TotalSeconds, tag));
         }
 
         var polls = (await _services.GetRequiredService<AmazonPollLag>().GetAsync(cancellationToken))

@@ -61,6 +61,21 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output) : IAsyncLifeti
 
         await using var context = await _browser.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
+        // The suite runs many apps at once on a shared 2-core machine: allow for a slow page, never for a wrong one.
+        page.SetDefaultTimeout(60_000);
+        try
+        {
+            await WalkAsync(page, released, stuck);
+        }
+        catch
+        {
+            await ConsoleBrowser.ScreenshotAsync(page, "failure");
+            throw;
+        }
+    }
+
+    private async Task WalkAsync(IPage page, string released, string stuck)
+    {
         var offsite = new List<string>();
         page.Request += (_, request) =>
         {
@@ -80,8 +95,11 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output) : IAsyncLifeti
         // Find the released order by its channel order number, and read its history.
         await page.GetByLabel("Search orders").FillAsync("1001");
         await page.GetByRole(AriaRole.Button, new() { Name = "Find" }).ClickAsync();
-        await page.WaitForURLAsync($"{_baseUrl}/console/orders/{Uri.EscapeDataString(released)}");
-        Assert.Equal("released", await page.Locator("#order-state").TextContentAsync());
+        // The console moves with history.pushState (no page load): wait for the order page itself, then check its URL.
+        var state = page.Locator("#order-state");
+        await state.WaitForAsync();
+        Assert.Equal($"{_baseUrl}/console/orders/{Uri.EscapeDataString(released)}", page.Url);
+        Assert.Equal("released", await state.TextContentAsync());
         Assert.Contains("lifecycle.transition", await page.Locator("#history").TextContentAsync(), StringComparison.Ordinal);
         await ConsoleBrowser.ScreenshotAsync(page, "2-order");
 

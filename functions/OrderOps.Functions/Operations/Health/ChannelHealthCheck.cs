@@ -12,8 +12,6 @@ namespace OrderOps.Functions.Operations.Health;
 /// </summary>
 internal sealed class ChannelHealthCheck(IInventoryPublicationStore publications, AmazonPollLag pollLag, TimeProvider time, IOptions<HealthOptions> options) : IHealthCheck
 {
-    private const int Sample = 1000;
-
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var rules = options.Value;
@@ -22,10 +20,7 @@ internal sealed class ChannelHealthCheck(IInventoryPublicationStore publications
         var problems = new List<string>();
         foreach (var channel in Channels.All)
         {
-            var pending = await publications.ListPendingAsync(channel, parkedOnly: false, Sample, cancellationToken);
-            var parked = pending.Count(p => p.Parked);
-            var lag = pending.Count == 0 ? TimeSpan.Zero : now - pending.Min(p => p.ChangedAt);
-            var lastError = pending.Where(p => p.LastError is not null).Select(p => p.LastError).FirstOrDefault();
+            var (pending, parked, lag, lastError) = await PushBacklog.ReadAsync(publications, channel, now, cancellationToken);
             if (parked > 0)
             {
                 problems.Add($"{channel}: {parked} inventory pushes parked after failing");
@@ -35,7 +30,7 @@ internal sealed class ChannelHealthCheck(IInventoryPublicationStore publications
                 problems.Add($"{channel}: the oldest inventory push waits {lag.TotalMinutes:0} min");
             }
 
-            data[channel] = new { pendingPushes = pending.Count, parkedPushes = parked, oldestPushWaitSeconds = (long)lag.TotalSeconds, lastError };
+            data[channel] = new { pendingPushes = pending, parkedPushes = parked, oldestPushWaitSeconds = (long)lag.TotalSeconds, lastError };
         }
 
         var polls = new List<object>();
