@@ -29,6 +29,14 @@ else
   echo "test.sh: Node.js/npm not found, so the Azure emulators cannot be installed: the Azure backend's contract tests will be SKIPPED." >&2
 fi
 
+# The console's browser tests drive Debian's chromium through Playwright (its own browser download cannot work here).
+if [[ ! -x "${ORDEROPS_CHROMIUM:-/usr/bin/chromium}" ]] && command -v apt-get >/dev/null; then
+  as_root=""
+  if [[ "$(id -u)" -ne 0 ]]; then as_root="sudo"; fi
+  $as_root apt-get update -qq
+  $as_root apt-get install -y -qq chromium
+fi
+
 # A test project missing from the solution would silently not run.
 for project in tests/*/*.csproj; do
   grep -q "$(basename "$project")" OrderOps.sln || { echo "$project is not in OrderOps.sln" >&2; exit 1; }

@@ -32,6 +32,8 @@ public sealed class AzureStorage(
         _ => Task.FromResult<bool?>(false),
     });
 
+    public TableOrderOverview CreateOrderOverview() => new(tables.GetTableClient(options.OrderIndexTable), CreateOrderStore());
+
     public OrderIndex CreateOrderIndex() => new(tables.GetTableClient(options.OrderIndexTable));
 
     public TableIdempotencyStore CreateIdempotencyStore() => new(tables.GetTableClient(options.IdempotencyTable), time);

@@ -48,6 +48,7 @@ public static class AzureStorageServiceCollectionExtensions
             new DeferredMessageQueue(sp)));
         services.AddSingleton<IEventOutbox>(sp => sp.GetRequiredService<AzureStorage>().CreateEventOutbox());
         services.AddSingleton<IOrderStore>(sp => sp.GetRequiredService<AzureStorage>().CreateOrderStore());
+        services.AddSingleton<IOrderOverview>(sp => sp.GetRequiredService<AzureStorage>().CreateOrderOverview());
         services.AddSingleton<IIdempotencyStore>(sp => sp.GetRequiredService<AzureStorage>().CreateIdempotencyStore());
         services.AddSingleton<ICheckpointStore>(sp => sp.GetRequiredService<AzureStorage>().CreateCheckpointStore());
         services.AddSingleton<IIngestFailureStore>(sp => sp.GetRequiredService<AzureStorage>().CreateIngestFailureStore());
@@ -79,6 +80,7 @@ public static class AzureStorageServiceCollectionExtensions
             sp.GetRequiredService<ILogger<StorageQueueMessaging>>()));
         services.AddSingleton<IMessageQueue>(sp => sp.GetRequiredService<StorageQueueMessaging>());
         services.AddSingleton<IQueueReceiver>(sp => sp.GetRequiredService<StorageQueueMessaging>());
+        services.AddSingleton<IQueueBacklog>(sp => sp.GetRequiredService<StorageQueueMessaging>());
         return services;
     }
 

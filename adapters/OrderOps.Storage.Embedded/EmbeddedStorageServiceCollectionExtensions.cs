@@ -28,9 +28,11 @@ public static class EmbeddedStorageServiceCollectionExtensions
         services.AddSingleton<SqliteMessageQueue>();
         services.AddSingleton<IMessageQueue>(sp => sp.GetRequiredService<SqliteMessageQueue>());
         services.AddSingleton<IQueueReceiver>(sp => sp.GetRequiredService<SqliteMessageQueue>());
+        services.AddSingleton<IQueueBacklog>(sp => sp.GetRequiredService<SqliteMessageQueue>());
         services.TryAddSingleton(EventSubscriptions.None);
         services.AddSingleton<IOrderStore>(sp => new SqliteOrderStore(
             sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<EventSubscriptions>(), sp.GetRequiredService<QueueSignal>()));
+        services.AddSingleton<IOrderOverview, SqliteOrderOverview>();
         services.AddSingleton<IEventOutbox, SqliteEventOutbox>();
         services.AddSingleton<IIdempotencyStore, SqliteIdempotencyStore>();
         services.AddSingleton<ICheckpointStore, SqliteCheckpointStore>();

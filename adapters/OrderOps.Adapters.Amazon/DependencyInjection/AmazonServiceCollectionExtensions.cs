@@ -80,6 +80,7 @@ public static class AmazonServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IChannelOrderMapper, AmazonOrderMapper>());
         services.TryAddSingleton<AmazonOrderMapper>();
         services.TryAddSingleton<AmazonOrderPoller>();
+        services.TryAddSingleton<AmazonPollLag>();
         return services;
     }
 

@@ -28,7 +28,7 @@ public sealed partial class StorageQueueMessaging(
     QueueRetryPolicy retryPolicy,
     TimeProvider time,
     bool createIfMissing,
-    ILogger<StorageQueueMessaging> logger) : IMessageQueue, IQueueReceiver
+    ILogger<StorageQueueMessaging> logger) : IMessageQueue, IQueueReceiver, IQueueBacklog
 {
     /// <summary>The Functions host's name for a queue's poison queue.</summary>
     public const string PoisonSuffix = "-poison";
@@ -200,6 +200,22 @@ public sealed partial class StorageQueueMessaging(
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             return 0;
+        }
+    }
+
+    /// <summary>The approximate count, and the insertion time of the first message a peek sees (the oldest visible one).</summary>
+    public async Task<QueueBacklog> GetBacklogAsync(string queueName, CancellationToken cancellationToken)
+    {
+        var client = queues.GetQueueClient(queueName);
+        try
+        {
+            var count = (await client.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCountLong;
+            var first = (await client.PeekMessagesAsync(1, cancellationToken)).Value.FirstOrDefault();
+            return new QueueBacklog(count, first?.InsertedOn);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return new QueueBacklog(0, null);
         }
     }
 

@@ -9,7 +9,7 @@ namespace OrderOps.Storage.Embedded.Messaging;
 /// last error; plus, as an optimisation the port does not promise, dropping a resend whose message id still waits.
 /// </summary>
 public sealed class SqliteMessageQueue(SqliteDatabase database, TimeProvider time, QueueRetryPolicy retryPolicy, QueueSignal signal)
-    : IMessageQueue, IQueueReceiver
+    : IMessageQueue, IQueueReceiver, IQueueBacklog
 {
     public async Task SendAsync(string queueName, QueueMessage message, CancellationToken cancellationToken)
     {
@@ -173,5 +173,16 @@ public sealed class SqliteMessageQueue(SqliteDatabase database, TimeProvider tim
         command.CommandText = "SELECT COUNT(*) FROM queue_messages WHERE queue = $queue";
         command.Parameters.AddWithValue("$queue", queueName);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<QueueBacklog> GetBacklogAsync(string queueName, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*), MIN(enqueued_at) FROM queue_messages WHERE queue = $queue";
+        command.Parameters.AddWithValue("$queue", queueName);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new QueueBacklog(reader.GetInt64(0), reader.IsDBNull(1) ? null : UnixTime.FromMs(reader.GetInt64(1)));
     }
 }

@@ -10,7 +10,11 @@ using OrderOps.Core.Lifecycle;
 using OrderOps.Core.Lifecycle.Orchestration;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
+using OrderOps.Functions.Console;
 using OrderOps.Functions.Inventory;
+using OrderOps.Functions.OpenApi;
+using OrderOps.Functions.Operations.Health;
+using OrderOps.Functions.Telemetry;
 using OrderOps.Hosting;
 using OrderOps.Hosting.Standalone;
 using OrderOps.Storage.Azure;
@@ -70,6 +74,12 @@ public static class OrderOpsServiceCollectionExtensions
 
         // Outbound business events: the stores write them in their commits; the dispatcher delivers them.
         services.AddOutboundEvents(configuration);
+
+        // The operator surface: the OpenAPI document of every HTTP function, readiness, the console, telemetry.
+        services.AddFunctionOpenApi(typeof(OrderOpsServiceCollectionExtensions).Assembly);
+        services.AddOperatorHealth(configuration);
+        services.AddOperatorConsole(configuration);
+        services.AddOrderOpsTelemetry(configuration);
         return services;
     }
 

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Mvc;
+using OrderOps.Functions.OpenApi;
 using OrderOps.Adapters.EdiX12.Intake;
 using OrderOps.Core.Ingest;
 using OrderOps.Functions.Http;
@@ -14,6 +16,15 @@ public sealed class EdiX12Endpoint(EdiIntake intake)
     public const int MaxBodyBytes = 50 * 1024 * 1024;
 
     [Function("EdiX12")]
+    [Tags("EDI")]
+    [EndpointSummary("One X12 interchange in; its 997/TA1 acknowledgments out.")]
+    [Consumes(typeof(string), MediaType)]
+    [ProducesResponseType(typeof(string), StatusCodes.Status200OK, MediaType)]
+    [ProblemResponse(StatusCodes.Status400BadRequest)]
+    [ProblemResponse(StatusCodes.Status403Forbidden)]
+    [ProblemResponse(StatusCodes.Status409Conflict)]
+    [ProblemResponse(StatusCodes.Status413PayloadTooLarge)]
+    [ProblemResponse(StatusCodes.Status503ServiceUnavailable)]
     public async Task<IResult> HandleAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/edi/x12")] HttpRequest request,
         CancellationToken cancellationToken)

@@ -1,8 +1,10 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
 using OrderOps.Adapters.Events;
 using OrderOps.Core.Events;
 using OrderOps.Core.Ports;
 using OrderOps.Functions.Http;
+using OrderOps.Functions.OpenApi;
 
 namespace OrderOps.Functions.Events;
 
@@ -11,6 +13,9 @@ public sealed class EventEndpoints(EventSubscriptions subscriptions, IEventOutbo
 {
     /// <summary><c>GET /api/events/subscribers</c>: every configured subscriber, disabled or not, with its parked count.</summary>
     [Function("ListEventSubscribers")]
+    [Tags("Events")]
+    [EndpointSummary("Every configured event subscriber with its parked count.")]
+    [ProducesResponseType(StatusCodes.Status200OK)]
     public async Task<IResult> ListSubscribersAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/events/subscribers")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -29,6 +34,12 @@ public sealed class EventEndpoints(EventSubscriptions subscriptions, IEventOutbo
     /// <summary><c>GET /api/events/subscribers/{name}/parked?limit=</c>: deliveries parked after too many failures (and, with
     /// <c>all=true</c>, every pending delivery), by subject and position; the events of a subject wait behind its parked one.</summary>
     [Function("ListParkedEvents")]
+    [Tags("Events")]
+    [EndpointSummary("Deliveries parked after too many failures.")]
+    [QueryParameter("limit", "1 to 1000, default 100.", Type = typeof(int))]
+    [QueryParameter("all", "true lists every pending delivery, not only parked ones.")]
+    [ProducesResponseType(StatusCodes.Status200OK)]
+    [ProblemResponse(StatusCodes.Status404NotFound)]
     public async Task<IResult> ListParkedAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/events/subscribers/{name}/parked")] HttpRequest request,
         string name,
@@ -55,6 +66,10 @@ public sealed class EventEndpoints(EventSubscriptions subscriptions, IEventOutbo
     /// <summary><c>POST /api/events/subscribers/{name}/replay</c>: re-enables a disabled subscriber and sends its parked
     /// deliveries again, in order; answers how many were parked.</summary>
     [Function("ReplayParkedEvents")]
+    [Tags("Events")]
+    [EndpointSummary("Re-enable a subscriber and send its parked deliveries again.")]
+    [ProducesResponseType(StatusCodes.Status200OK)]
+    [ProblemResponse(StatusCodes.Status404NotFound)]
     public async Task<IResult> ReplayAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/events/subscribers/{name}/replay")] HttpRequest request,
         string name,
@@ -75,6 +90,10 @@ public sealed class EventEndpoints(EventSubscriptions subscriptions, IEventOutbo
 
     /// <summary><c>GET /api/events/bodies/{id}</c>: the full envelope of an event sent as a claim check (its <c>dataref</c>).</summary>
     [Function("GetEventBody")]
+    [Tags("Events")]
+    [EndpointSummary("The full envelope of a claim-checked event.")]
+    [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "application/cloudevents+json")]
+    [ProblemResponse(StatusCodes.Status404NotFound)]
     public async Task<IResult> GetBodyAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/events/bodies/{id}")] HttpRequest request,
         string id,

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Microsoft.DurableTask.Client;
+using Microsoft.AspNetCore.Mvc;
+using OrderOps.Functions.OpenApi;
 using OrderOps.Core.Inventory;
 using OrderOps.Core.Lifecycle.Orchestration;
 using OrderOps.Core.Serialization;
@@ -21,6 +23,14 @@ public sealed class InventoryEndpoints(InventoryService inventory, StockArrivalR
     /// before the answer.
     /// </summary>
     [Function("PostInventoryMovement")]
+    [Tags("Inventory")]
+    [EndpointSummary("Record one stock movement (idempotent by movement id).")]
+    [Consumes(typeof(StockMovement), "application/json")]
+    [ProducesResponseType(StatusCodes.Status201Created)]
+    [ProducesResponseType(StatusCodes.Status200OK)]
+    [ProblemResponse(StatusCodes.Status400BadRequest)]
+    [ProblemResponse(StatusCodes.Status409Conflict)]
+    [ProblemResponse(StatusCodes.Status413PayloadTooLarge)]
     public async Task<IResult> PostMovementAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/inventory/movements")] HttpRequest request,
         [DurableClient] DurableTaskClient lifecycle,
@@ -96,6 +106,11 @@ public sealed class InventoryEndpoints(InventoryService inventory, StockArrivalR
     /// should show with how that was computed, what it was last told, and any push on its way (or parked).
     /// </summary>
     [Function("GetInventory")]
+    [Tags("Inventory")]
+    [EndpointSummary("A SKU per location, and per channel the quantity to publish with its explanation.")]
+    [ProducesResponseType<SkuInventoryView>(StatusCodes.Status200OK)]
+    [ProblemResponse(StatusCodes.Status400BadRequest)]
+    [ProblemResponse(StatusCodes.Status404NotFound)]
     public async Task<IResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/inventory/{sku}")] HttpRequest request,
         string sku,

@@ -1,6 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using OrderOps.Adapters.Fulfillment;
 using OrderOps.Core.Ids;
 using Microsoft.DurableTask.Client;
 using OrderOps.Core.Lifecycle;
@@ -9,8 +12,7 @@ using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
 using OrderOps.Functions.Http;
-using OrderOps.Adapters.Fulfillment;
-using Microsoft.Extensions.Options;
+using OrderOps.Functions.OpenApi;
 
 namespace OrderOps.Functions.Lifecycle;
 
@@ -31,6 +33,14 @@ public sealed class LifecycleEndpoints(
     /// lines), <c>delivered</c> or <c>returned</c>. Raised durably to the order's orchestration, answered 202.
     /// </summary>
     [Function("FulfillmentEvents")]
+    [Tags("Lifecycle")]
+    [EndpointSummary("A fulfillment location reports acknowledged, shipped, delivered or returned.")]
+    [Consumes(typeof(FulfillmentEventRequest), "application/json")]
+    [ProducesResponseType(StatusCodes.Status202Accepted)]
+    [ProblemResponse(StatusCodes.Status400BadRequest)]
+    [ProblemResponse(StatusCodes.Status404NotFound)]
+    [ProblemResponse(StatusCodes.Status413PayloadTooLarge)]
+    [ProblemResponse(StatusCodes.Status422UnprocessableEntity)]
     public async Task<IResult> FulfillmentEventAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/fulfillment/events")] HttpRequest request,
         [DurableClient] DurableTaskClient lifecycle,
@@ -130,6 +140,13 @@ public sealed class LifecycleEndpoints(
 
     /// <summary><c>GET /api/exceptions?status=open|all&amp;channel=&amp;limit=</c>: the exception queue, newest first.</summary>
     [Function("ListExceptions")]
+    [Tags("Lifecycle")]
+    [EndpointSummary("The exception queue, newest first.")]
+    [QueryParameter("status", "open (default) or all.")]
+    [QueryParameter("channel", "Only this channel's exceptions.")]
+    [QueryParameter("limit", "1 to 1000, default 100.", Type = typeof(int))]
+    [ProducesResponseType<ExceptionListView>(StatusCodes.Status200OK)]
+    [ProblemResponse(StatusCodes.Status400BadRequest)]
     public async Task<IResult> ListExceptionsAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/exceptions")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -142,7 +159,7 @@ public sealed class LifecycleEndpoints(
 
         var limit = ListLimit.From(request);
         var list = await exceptions.ListAsync(status == "open", request.Query["channel"].FirstOrDefault(), limit, cancellationToken);
-        return Results.Ok(new { exceptions = list.Select(ExceptionView.From).ToList() });
+        return Results.Ok(new ExceptionListView(list.Select(ExceptionView.From).ToList()));
     }
 
     /// <summary>
@@ -152,6 +169,14 @@ public sealed class LifecycleEndpoints(
     /// <see cref="OutcomeWait"/>.
     /// </summary>
     [Function("ResolveException")]
+    [Tags("Lifecycle")]
+    [EndpointSummary("Resolve an exception: retry, cancel or override; the operator named in X-OrderOps-Operator.")]
+    [Consumes(typeof(ResolveRequest), "application/json")]
+    [ProducesResponseType<LifecycleOutcomeView>(StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status202Accepted)]
+    [ProblemResponse(StatusCodes.Status400BadRequest)]
+    [ProblemResponse(StatusCodes.Status404NotFound)]
+    [ProblemResponse(StatusCodes.Status409Conflict)]
     public async Task<IResult> ResolveExceptionAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/exceptions/{exceptionId}/resolve")] HttpRequest request,
         string exceptionId,
@@ -200,6 +225,14 @@ public sealed class LifecycleEndpoints(
     /// order's orchestration runs the compensations. <c>applied: false</c> with a note when there was nothing to cancel.
     /// </summary>
     [Function("CancelOrder")]
+    [Tags("Lifecycle")]
+    [EndpointSummary("An operator cancels an order; compensations run now.")]
+    [Consumes(typeof(CancelRequest), "application/json", IsOptional = true)]
+    [ProducesResponseType<LifecycleOutcomeView>(StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status202Accepted)]
+    [ProblemResponse(StatusCodes.Status400BadRequest)]
+    [ProblemResponse(StatusCodes.Status404NotFound)]
+    [ProblemResponse(StatusCodes.Status409Conflict)]
     public async Task<IResult> CancelOrderAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/orders/{orderId}/cancel")] HttpRequest request,
         string orderId,
@@ -240,7 +273,7 @@ public sealed class LifecycleEndpoints(
         var outcome = await lifecycle.SignalAndWaitAsync(message, OutcomeWait, cancellationToken);
         return outcome is null
             ? Results.Accepted(RouteIds.Path("/api/orders/", message.OrderId, string.Empty), new { orderId = message.OrderId, status = "accepted", note = "Accepted; the order's lifecycle applies it shortly." })
-            : Results.Ok(new { orderId = outcome.OrderId, state = outcome.State, applied = outcome.Applied, note = outcome.Note });
+            : Results.Ok(new LifecycleOutcomeView(outcome.OrderId, outcome.State, outcome.Applied, outcome.Note));
     }
 
     private static string Operator(HttpRequest request) =>
@@ -292,6 +325,11 @@ public sealed class LifecycleEndpoints(
     public sealed record ResolveRequest(string? Resolution, string? Reason);
 
     public sealed record CancelRequest(string? Reason);
+
+    public sealed record ExceptionListView(IReadOnlyList<ExceptionView> Exceptions);
+
+    /// <summary>What an operator action did: the order's state after it, whether it changed anything, and why not.</summary>
+    public sealed record LifecycleOutcomeView(string OrderId, string State, bool Applied, string? Note);
 
     public sealed record ExceptionView(string ExceptionId, string OrderId, string Channel, string Kind, string Description, string State, IReadOnlyList<string> Options,
         string RecommendedAction, DateTimeOffset RaisedAt, JsonElement? Context, string Status, DateTimeOffset? ResolvedAt, string? Resolution, string? ResolvedBy, string? ResolutionReason)

@@ -2,11 +2,13 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Microsoft.DurableTask.Client;
+using Microsoft.AspNetCore.Mvc;
 using OrderOps.Core.Lifecycle;
 using OrderOps.Core.Lifecycle.Orchestration;
 using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
 using OrderOps.Functions.Http;
+using OrderOps.Functions.OpenApi;
 
 namespace OrderOps.Functions.Orders;
 
@@ -20,6 +22,11 @@ public sealed class OrderEndpoints(IOrderStore orders)
     /// timers, open exceptions, compensations owed, and the status of its orchestration instance) and its whole history.
     /// </summary>
     [Function("GetOrder")]
+    [Tags("Orders")]
+    [EndpointSummary("One order: canonical document, lifecycle and history.")]
+    [ProducesResponseType<OrderView>(StatusCodes.Status200OK)]
+    [ProblemResponse(StatusCodes.Status400BadRequest)]
+    [ProblemResponse(StatusCodes.Status404NotFound)]
     public async Task<IResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/orders/{orderId}")] HttpRequest request,
         string orderId,
@@ -62,6 +69,15 @@ public sealed class OrderEndpoints(IOrderStore orders)
     /// filters on when OrderOps last changed the order (ingest or lifecycle), so polling it sees every change.
     /// </summary>
     [Function("ListOrders")]
+    [Tags("Orders")]
+    [EndpointSummary("A page of order summaries.")]
+    [QueryParameter("channel", "shopify, amazon or edi.")]
+    [QueryParameter("status", "A lifecycle state.")]
+    [QueryParameter("updatedSince", "ISO 8601; orders OrderOps changed at or after it.")]
+    [QueryParameter("continuation", "The token of the previous page.")]
+    [QueryParameter("pageSize", "1 to 200, default 50.", Type = typeof(int))]
+    [ProducesResponseType<OrderListView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<HttpValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IResult> ListAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/orders")] HttpRequest request,
         CancellationToken cancellationToken)

@@ -1,9 +1,11 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using OrderOps.Adapters.Shopify;
+using OrderOps.Functions.OpenApi;
 using OrderOps.Adapters.Shopify.Webhooks;
+using OrderOps.Adapters.Shopify;
 using OrderOps.Core.Ids;
 using OrderOps.Core.Ingest;
 using OrderOps.Core.Orders;
@@ -33,6 +35,15 @@ public sealed partial class ShopifyWebhookEndpoint(
     public const int MaxBodyBytes = 5 * 1024 * 1024;
 
     [Function("ShopifyWebhook")]
+    [Tags("Webhooks")]
+    [EndpointSummary("Shopify order webhooks, signed with X-Shopify-Hmac-Sha256 (no function key).")]
+    [Consumes(typeof(JsonElement), "application/json")]
+    [ProducesResponseType(StatusCodes.Status200OK)]
+    [ProblemResponse(StatusCodes.Status400BadRequest)]
+    [ProblemResponse(StatusCodes.Status401Unauthorized)]
+    [ProblemResponse(StatusCodes.Status409Conflict)]
+    [ProblemResponse(StatusCodes.Status413PayloadTooLarge)]
+    [ProblemResponse(StatusCodes.Status415UnsupportedMediaType)]
     public async Task<IResult> HandleAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/webhooks/shopify")] HttpRequest request,
         CancellationToken cancellationToken)

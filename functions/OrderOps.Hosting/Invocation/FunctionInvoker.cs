@@ -31,6 +31,7 @@ public sealed partial class FunctionInvoker(IServiceScopeFactory scopes, ILogger
         ArgumentNullException.ThrowIfNull(namedValues);
         AsyncServiceScope? scope = services is null ? scopes.CreateAsyncScope() : null;
         var started = Stopwatch.GetTimestamp();
+        using var activity = FunctionActivity.Start(function, namedValues);
         try
         {
             var provider = services ?? scope!.Value.ServiceProvider;
@@ -60,6 +61,7 @@ public sealed partial class FunctionInvoker(IServiceScopeFactory scopes, ILogger
         {
             // Exception messages are ours and carry ids only; payloads and personal data never go into them.
             LogFailed(ex, function.Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             throw;
         }
         finally

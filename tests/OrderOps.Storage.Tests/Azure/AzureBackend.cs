@@ -28,6 +28,7 @@ public sealed class AzureBackend : IStorageBackend
         Time = time;
         Orders = storage.CreateOrderStore();
         OrderIndex = storage.CreateOrderIndex();
+        Overview = storage.CreateOrderOverview();
         Keys = storage.CreateIdempotencyStore();
         Checkpoints = storage.CreateCheckpointStore();
         Archive = storage.CreateRawArchive();
@@ -37,6 +38,8 @@ public sealed class AzureBackend : IStorageBackend
     public FakeTimeProvider Time { get; }
 
     public IOrderStore Orders { get; }
+
+    public IOrderOverview Overview { get; }
 
     /// <summary>The order list index, for tests that simulate a crashed save.</summary>
     public OrderOps.Storage.Azure.Orders.OrderIndex OrderIndex { get; }
@@ -220,6 +223,16 @@ public sealed class AzureLifecycleExceptionStoreTests : LifecycleExceptionStoreC
 public sealed class AzureOrderStoreTests : OrderStoreContract
 {
     protected override Task<IStorageBackend> CreateBackendAsync() => AzureBackend.CreateAsync();
+}
+
+[NeedsAzureServices]
+public sealed class AzureOrderOverviewTests : OrderOverviewContract
+{
+    protected override async Task<(IStorageBackend, IOrderOverview)> CreateBackendAsync()
+    {
+        var backend = (AzureBackend)await AzureBackend.CreateAsync();
+        return (backend, backend.Overview);
+    }
 }
 
 [NeedsAzureServices]

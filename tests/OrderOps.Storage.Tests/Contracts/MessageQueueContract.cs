@@ -146,6 +146,24 @@ public abstract class MessageQueueContract : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task The_backlog_counts_waiting_messages_and_dates_the_oldest()
+    {
+        var backlog = (IQueueBacklog)Receiver;
+        Assert.Equal(new QueueBacklog(0, null), await backlog.GetBacklogAsync(_queue, default));
+        var before = _backend.Now;
+        await SendAsync("a");
+        await _backend.LetTimePassAsync(TimeSpan.FromSeconds(1));
+        await SendAsync("b");
+
+        var waiting = await backlog.GetBacklogAsync(_queue, default);
+
+        Assert.Equal(2, waiting.Count);
+        // The oldest is "a": enqueued before "b" was, within the clock skew of a remote service.
+        Assert.InRange(waiting.OldestEnqueuedAt!.Value, before.AddSeconds(-2), before.AddSeconds(2));
+        Assert.True(waiting.OldestAge(_backend.Now) >= TimeSpan.FromSeconds(0.5), $"oldest age {waiting.OldestAge(_backend.Now)}");
+    }
+
+    [ContractFact]
     public void Backoff_grows_exponentially_up_to_its_cap()
     {
         var policy = new QueueRetryPolicy { InitialBackoff = TimeSpan.FromSeconds(1), MaxBackoff = TimeSpan.FromSeconds(10) };

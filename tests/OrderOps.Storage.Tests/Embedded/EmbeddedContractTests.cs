@@ -1,3 +1,4 @@
+using OrderOps.Core.Ports;
 using OrderOps.Storage.Tests.Contracts;
 
 namespace OrderOps.Storage.Tests.Embedded;
@@ -21,4 +22,13 @@ public sealed class EmbeddedStockAllocatorTests : StockAllocatorContract
 public sealed class EmbeddedLifecycleExceptionStoreTests : LifecycleExceptionStoreContract
 {
     protected override async Task<IExceptionStorageBackend> CreateBackendAsync() => await EmbeddedBackend.CreateLifecycleAsync();
+}
+
+public sealed class EmbeddedOrderOverviewTests : OrderOverviewContract
+{
+    protected override Task<(IStorageBackend, IOrderOverview)> CreateBackendAsync()
+    {
+        var backend = new EmbeddedBackend();
+        return Task.FromResult<(IStorageBackend, IOrderOverview)>((backend, backend.Overview));
+    }
 }

@@ -23,6 +23,7 @@ public sealed class EmbeddedBackend : IStorageBackend, ILifecycleStorageBackend
         _database = new SqliteDatabase(new EmbeddedStorageOptions { DataDirectory = _directory });
         var queue = new SqliteMessageQueue(_database, Time, new QueueRetryPolicy(), new QueueSignal());
         Orders = new SqliteOrderStore(_database, Time);
+        Overview = new SqliteOrderOverview(_database);
         Keys = new SqliteIdempotencyStore(_database, Time);
         Checkpoints = new SqliteCheckpointStore(_database, Time);
         Archive = new SqliteRawArchive(_database);
@@ -49,6 +50,8 @@ public sealed class EmbeddedBackend : IStorageBackend, ILifecycleStorageBackend
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
 
     public IOrderStore Orders { get; }
+
+    public IOrderOverview Overview { get; }
 
     public IIdempotencyStore Keys { get; }
 

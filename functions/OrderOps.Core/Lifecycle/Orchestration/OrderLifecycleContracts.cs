@@ -51,6 +51,9 @@ public static class OrderLifecycleNames
     public const string PutException = "OrderLifecyclePutException";
     public const string Save = "OrderLifecycleSave";
 
+    /// <summary>What every order's instance id starts with.</summary>
+    public const string InstancePrefix = "order:";
+
     /// <summary>
     /// The instance id of an order's orchestration: <c>order:</c> and the order id, with the characters Azure Storage
     /// keys cannot hold (<c>/ \ # ?</c>, control characters) and <c>%</c> itself percent-encoded, so distinct orders
@@ -59,7 +62,7 @@ public static class OrderLifecycleNames
     public static string InstanceId(string orderId)
     {
         ArgumentException.ThrowIfNullOrEmpty(orderId);
-        var builder = new System.Text.StringBuilder("order:", orderId.Length + 6);
+        var builder = new System.Text.StringBuilder(InstancePrefix, orderId.Length + InstancePrefix.Length);
         foreach (var c in orderId)
         {
             if (c is '/' or '\\' or '#' or '?' or '%' || char.IsControl(c))

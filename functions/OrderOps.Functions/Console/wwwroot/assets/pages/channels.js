@@ -1,0 +1,25 @@
+// Channels: readiness as /api/health reports it (pushes waiting or parked, Amazon poll lag, queues) and the event
+// subscribers.
+import { api } from '../api.js';
+import { age, h, table, when } from '../dom.js';
+
+export async function render() {
+  const [health, subscribers] = await Promise.all([api('/api/health'), api('/api/events/subscribers')]);
+  const channels = health.checks.channels;
+  const queues = health.checks.queues;
+  const perChannel = Object.entries(channels.data ?? {}).filter(([name]) => name !== 'amazonPolls');
+  return h('section', { id: 'channels' },
+    h('h1', {}, 'Channels ', h('span', { class: `badge ${health.status}` }, health.status)),
+    h('p', {}, channels.description),
+    h('h2', {}, 'Inventory pushes'),
+    table(['Channel', { label: 'Waiting', num: true }, { label: 'Parked', num: true }, 'Oldest waits', 'Last error'],
+      perChannel.map(([name, c]) => [name, c.pendingPushes, c.parkedPushes, age(c.oldestPushWaitSeconds), c.lastError ?? '—'])),
+    h('h2', {}, 'Amazon polls'),
+    table(['Seller', 'Marketplace', 'Polled up to', 'Behind'], (channels.data?.amazonPolls ?? []).map((p) => [p.sellerId, p.marketplaceId, when(p.lastPolledUpTo), p.lagSeconds === null ? 'never polled' : age(p.lagSeconds)])),
+    h('h2', {}, 'Queues ', h('span', { class: `badge ${queues.status}` }, queues.status)),
+    table(['Queue', { label: 'Waiting', num: true }, 'Oldest waits', 'Dead letters'],
+      Object.entries(queues.data ?? {}).map(([name, q]) => [name, q.count, age(q.oldestAgeSeconds), q.deadLetters ? 'yes' : 'no'])),
+    h('h2', {}, 'Event subscribers'),
+    table(['Subscriber', 'State', { label: 'Parked', num: true }], subscribers.subscribers.map((s) => [s.name, s.disabled ? `disabled since ${when(s.since)}: ${s.reason}` : 'delivering', s.parked])),
+    h('p', { class: 'muted' }, `Checked ${when(health.checkedAt)} in ${health.durationMs} ms.`));
+}

@@ -1,0 +1,82 @@
+using Azure.Monitor.OpenTelemetry.Exporter;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using OrderOps.Hosting;
+using OrderOps.Hosting.Invocation;
+
+namespace OrderOps.Functions.Telemetry;
+
+public static class TelemetryServiceCollectionExtensions
+{
+    public const string ServiceName = "orderops";
+
+    /// <summary>
+    /// OpenTelemetry traces (a span per function invocation with the order id when there is one, HTTP in and out),
+    /// metrics (<see cref="PlatformGauges"/>, HTTP) and logs, exported to OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
+    /// is set, to Azure Monitor when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set, to the console when
+    /// <c>OrderOps:Telemetry:Console</c> is true. Under the Functions host the worker's own invocation spans join in.
+    /// </summary>
+    public static IServiceCollection AddOrderOpsTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var otlp = !string.IsNullOrEmpty(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var azureMonitor = !string.IsNullOrEmpty(configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]);
+        var console = options.Console == true;
+
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(ServiceName))
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(FunctionActivity.SourceName)
+                    .AddAspNetCoreInstrumentation(http => http.EnrichWithHttpRequest = (activity, _) => activity.SetTag("url.query", null))
+                    .AddHttpClientInstrumentation(http => http.EnrichWithHttpRequestMessage = (activity, _) => activity.SetTag("url.query", null));
+                if (console)
+                {
+                    tracing.AddConsoleExporter();
+                }
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(PlatformGauges.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                if (console)
+                {
+                    metrics.AddConsoleExporter();
+                }
+            })
+            .WithLogging(logging =>
+            {
+                if (console)
+                {
+                    logging.AddConsoleExporter();
+                }
+            });
+        if (HostingModes.Resolve(Environment.GetCommandLineArgs(), configuration) == HostingMode.Functions)
+        {
+            telemetry.UseFunctionsWorkerDefaults();
+        }
+
+        if (otlp)
+        {
+            telemetry.UseOtlpExporter();
+        }
+
+        if (azureMonitor)
+        {
+            telemetry.UseAzureMonitorExporter();
+        }
+
+        // The gauges read storage: only while something exports them (or a test asks for them).
+        if (otlp || azureMonitor || console || options.Gauges == true)
+        {
+            services.AddHostedService<PlatformGauges>();
+        }
+
+        return services;
+    }
+}
