@@ -80,8 +80,26 @@ public sealed class FanOutHarness : IAsyncDisposable
     public async Task StartAsync()
     {
         var activities = new ChannelSyncActivities(Accounts, Publications, Options, TimeProvider.System, NullLogger<ChannelSyncActivities>.Instance);
-        _host = await DurableTaskTestHost.StartAsync(registry => registry.AddChannelSync(activities));
+        _host = await StartTestHostAsync(activities);
         _fanOut = Task.Run(FanOutAsync);
+    }
+
+    /// <summary>
+    /// The test host picks a free port and then binds it; a test class starting in parallel can take it in between,
+    /// so a clash is retried (as the lifecycle harness does).
+    /// </summary>
+    private static async Task<DurableTaskTestHost> StartTestHostAsync(ChannelSyncActivities activities)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await DurableTaskTestHost.StartAsync(registry => registry.AddChannelSync(activities));
+            }
+            catch (IOException ex) when (attempt < 5 && ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+            }
+        }
     }
 
     /// <summary>A second planner on the same store: what another instance of the app would run.</summary>
