@@ -56,7 +56,7 @@ public sealed class LifecycleActivities(
 
     public async Task<IReadOnlyList<string>> ValidateAsync(string orderId, CancellationToken cancellationToken)
     {
-        var order = (await orders.GetAsync(orderId, cancellationToken))?.Order ?? throw new InvalidOperationException($"No order '{orderId}'.");
+        var order = await OrderAsync(orderId, cancellationToken);
         var problems = OrderValidator.Validate(order).Select(e => $"{e.Field}: {e.Message}").ToList();
         var address = order.ShippingAddress;
         if (address is null || string.IsNullOrWhiteSpace(address.Line1) || string.IsNullOrWhiteSpace(address.City) || string.IsNullOrWhiteSpace(address.CountryCode)
@@ -130,7 +130,7 @@ public sealed class LifecycleActivities(
     public async Task<FulfillmentCallResult> ReleaseToLocationAsync(LocationReleaseRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var order = (await orders.GetAsync(request.OrderId, cancellationToken))?.Order ?? throw new InvalidOperationException($"No order '{request.OrderId}'.");
+        var order = await OrderAsync(request.OrderId, cancellationToken);
         return await locations.ReleaseAsync(new FulfillmentRelease
         {
             LocationId = request.LocationId,
@@ -159,7 +159,7 @@ public sealed class LifecycleActivities(
     public async Task<ChannelNotifyResult> NotifyChannelAsync(ChannelNoticeRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var order = (await orders.GetAsync(request.OrderId, cancellationToken))?.Order ?? throw new InvalidOperationException($"No order '{request.OrderId}'.");
+        var order = await OrderAsync(request.OrderId, cancellationToken);
         if (!_notifiers.TryGetValue(order.Channel, out var notifier))
         {
             return ChannelNotifyResult.Failed($"No channel notifier is registered for '{order.Channel}'.");
@@ -175,6 +175,10 @@ public sealed class LifecycleActivities(
     }
 
     public Task PutExceptionAsync(LifecycleException exception, CancellationToken cancellationToken) => exceptions.UpsertAsync(exception, cancellationToken);
+
+    /// <summary>The stored order; an activity only runs for an order its orchestration loaded, so a missing one is a fault.</summary>
+    private async Task<CanonicalOrder> OrderAsync(string orderId, CancellationToken cancellationToken) =>
+        (await orders.GetAsync(orderId, cancellationToken))?.Order ?? throw new InvalidOperationException($"No order '{orderId}'.");
 
     private static List<PlannedLine>? PlanFromReservation(List<(string LineId, string Sku, int Quantity)> lines, IReadOnlyList<AllocationLine> reservation)
     {
