@@ -19,6 +19,12 @@ public sealed partial class FunctionInvoker(IServiceScopeFactory scopes, ILogger
     /// <summary>One constructor lookup per function class, not one per invocation (every webhook is one).</summary>
     private readonly ConcurrentDictionary<Type, ObjectFactory> _factories = new();
 
+    /// <summary>
+    /// The <c>Result</c> getter per task type, held here: reflection's own cache is weak, so under GC pressure every
+    /// lookup would emit a fresh invoke stub (a dynamic method the finalizer then has to destroy).
+    /// </summary>
+    private static readonly ConcurrentDictionary<Type, PropertyInfo?> ResultProperties = new();
+
     /// <param name="services">The request's services for HTTP; null to run in a fresh scope.</param>
     public async Task<object?> InvokeAsync(
         FunctionDescriptor function,
@@ -81,8 +87,7 @@ public sealed partial class FunctionInvoker(IServiceScopeFactory scopes, ILogger
         {
             case Task task:
                 await task;
-                var type = task.GetType();
-                return type.IsGenericType && type.GetGenericArguments()[0].Name != "VoidTaskResult" ? type.GetProperty(nameof(Task<object>.Result))!.GetValue(task) : null;
+                return ResultProperties.GetOrAdd(task.GetType(), ResultOf)?.GetValue(task);
             case ValueTask valueTask:
                 await valueTask;
                 return null;
@@ -95,6 +100,9 @@ public sealed partial class FunctionInvoker(IServiceScopeFactory scopes, ILogger
                 return returned;
         }
     }
+
+    private static PropertyInfo? ResultOf(Type taskType) =>
+        taskType.IsGenericType && taskType.GetGenericArguments()[0].Name != "VoidTaskResult" ? taskType.GetProperty(nameof(Task<object>.Result)) : null;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Function {Function} succeeded in {ElapsedMs:F1} ms.")]
     private partial void LogSucceeded(string function, double elapsedMs);
