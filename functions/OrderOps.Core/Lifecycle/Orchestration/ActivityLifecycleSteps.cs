@@ -8,16 +8,28 @@ namespace OrderOps.Core.Lifecycle.Orchestration;
 /// timing out inside its own resilience pipeline and throwing) are retried here with backoff before the step counts
 /// as failed.
 /// </summary>
+/// <remarks>
+/// A load that found the order waiting for validation brings its problems along; the validation of that same step
+/// uses them instead of calling the validate activity (the activity stays for histories and loads without them).
+/// </remarks>
 public sealed class ActivityLifecycleSteps(TaskOrchestrationContext context) : ILifecycleSteps
 {
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
         maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30)));
 
-    public Task<LifecycleLoadResult> LoadAsync(LifecycleLoadRequest request) => Call<LifecycleLoadResult>(OrderLifecycleNames.Load, request);
+    private IReadOnlyList<string>? _problemsFromLoad;
+
+    public async Task<LifecycleLoadResult> LoadAsync(LifecycleLoadRequest request)
+    {
+        var loaded = await Call<LifecycleLoadResult>(OrderLifecycleNames.Load, request);
+        _problemsFromLoad = loaded.Problems;
+        return loaded;
+    }
 
     public Task SaveAsync(LifecycleSaveRequest request) => context.CallActivityAsync(OrderLifecycleNames.Save, request, Retry);
 
-    public Task<IReadOnlyList<string>> ValidateAsync(string orderId) => Call<IReadOnlyList<string>>(OrderLifecycleNames.Validate, orderId);
+    public Task<IReadOnlyList<string>> ValidateAsync(string orderId) =>
+        _problemsFromLoad is { } problems ? Task.FromResult(problems) : Call<IReadOnlyList<string>>(OrderLifecycleNames.Validate, orderId);
 
     public Task<ReserveOutcome> ReserveAsync(ReserveRequest request) => Call<ReserveOutcome>(OrderLifecycleNames.Reserve, request);
 

@@ -23,10 +23,15 @@ public sealed class LifecycleActivities(
     {
         ArgumentNullException.ThrowIfNull(request);
         var record = await orders.GetAsync(request.OrderId, cancellationToken);
-        return new LifecycleLoadResult(
-            record is null ? null : LifecycleOrderFacts.From(record.Order),
-            options,
-            request.WithStoredState && record?.ProcessState is { Length: > 0 } stored ? ProcessState.Parse(stored) : null);
+        if (record is null)
+        {
+            return new LifecycleLoadResult(null, options, null);
+        }
+
+        var stored = record.ProcessState is { Length: > 0 } json ? ProcessState.Parse(json) : null;
+        // Validate here while the order waits for it: one activity (and one orchestration episode) less per new order.
+        var problems = (stored?.State ?? LifecycleStates.Received) == LifecycleStates.Received ? await ValidateAsync(record.Order, cancellationToken) : null;
+        return new LifecycleLoadResult(LifecycleOrderFacts.From(record.Order), options, request.WithStoredState ? stored : null, problems);
     }
 
     /// <summary>Writes the step's state and history, unless a later (or this same) step is already saved.</summary>
@@ -54,9 +59,11 @@ public sealed class LifecycleActivities(
         }
     }
 
-    public async Task<IReadOnlyList<string>> ValidateAsync(string orderId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ValidateAsync(string orderId, CancellationToken cancellationToken) =>
+        await ValidateAsync(await OrderAsync(orderId, cancellationToken), cancellationToken);
+
+    private async Task<IReadOnlyList<string>> ValidateAsync(CanonicalOrder order, CancellationToken cancellationToken)
     {
-        var order = await OrderAsync(orderId, cancellationToken);
         var problems = OrderValidator.Validate(order).Select(e => $"{e.Field}: {e.Message}").ToList();
         var address = order.ShippingAddress;
         if (address is null || string.IsNullOrWhiteSpace(address.Line1) || string.IsNullOrWhiteSpace(address.City) || string.IsNullOrWhiteSpace(address.CountryCode)

@@ -27,7 +27,11 @@ public sealed record LifecycleOutcomeEntry(string Key, long Sequence, string Sta
 public sealed record LifecycleLoadRequest(string OrderId, bool WithStoredState);
 
 /// <summary>What a step decides on: the order's facts (null when there is no such order), the options now, and the stored state when asked.</summary>
-public sealed record LifecycleLoadResult(LifecycleOrderFacts? Facts, LifecycleOptions Options, ProcessState? Stored);
+/// <param name="Problems">
+/// The order's validation problems (empty when valid), found by the load while the order still waits to be validated,
+/// so the step that validates needs no activity of its own; null otherwise (and in histories written before it).
+/// </param>
+public sealed record LifecycleLoadResult(LifecycleOrderFacts? Facts, LifecycleOptions Options, ProcessState? Stored, IReadOnlyList<string>? Problems = null);
 
 /// <summary>One step's result, written to the order record: status, process state and history events.</summary>
 public sealed record LifecycleSaveRequest(string OrderId, ProcessState State, IReadOnlyList<OrderEvent> Events);
