@@ -22,11 +22,18 @@ public static class SampleOrchestrations
     public const string BigOutput = nameof(BigOutput);
     public const string SlowRecord = nameof(SlowRecord);
     public const string Square = nameof(Square);
+    public const string CountedChain = nameof(CountedChain);
     public const string Flaky = nameof(Flaky);
     public const string AlwaysFails = nameof(AlwaysFails);
 
     public static DurableTaskRegistry AddSamples(this DurableTaskRegistry registry, ActivityRecorder recorder) => registry
         .AddOrchestratorFunc<string, string>(nameof(Chain), (context, input) => Chain(context, input))
+        // Chain, counting how often its code starts from the top (each replay does): "run:{input}" in the recorder.
+        .AddOrchestratorFunc<string, string>(CountedChain, (context, input) =>
+        {
+            recorder.Begin("run:" + input);
+            return Chain(context, input);
+        })
         .AddOrchestratorFunc<int, int>(nameof(FanOutFanIn), (context, input) => FanOutFanIn(context, input))
         .AddOrchestratorFunc<RaceInput, string>(nameof(TimerRace), (context, input) => TimerRace(context, input))
         .AddOrchestratorFunc<string, string>(nameof(EventBeforeWait), (context, input) => EventBeforeWait(context, input))

@@ -13,6 +13,9 @@ internal sealed record Episode(
     TaskMessage? ContinuedAsNew,
     OrchestrationState? State)
 {
+    /// <summary>The instance stays locked after the commit: its extended session goes on.</summary>
+    public bool KeepsLock { get; init; }
+
     /// <summary>Describes the first payload over the limit (<paramref name="overLimit"/> gives its size or null), or null.</summary>
     public string? FindOversizedPayload(Func<string?, int?> overLimit)
     {

@@ -40,6 +40,14 @@ public sealed class SqliteOrchestrationOptions
     /// <summary>How long a write waits for a lock held by another process before it fails (whole seconds, at least 1).</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long an instance stays locked and in memory after an episode, waiting for its next message (an activity's
+    /// result, an event) to run without reading its history back and replaying it. Zero turns extended sessions off.
+    /// Short by default: a session holds one of the dispatcher's slots (at most half of
+    /// <see cref="MaxConcurrentOrchestrations"/> are sessions), and an order's activities answer in milliseconds.
+    /// </summary>
+    public TimeSpan ExtendedSessionIdleTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
     public int MaxConcurrentOrchestrations { get; set; } = 64;
 
     public int MaxConcurrentActivities { get; set; } = 32;
@@ -84,6 +92,11 @@ public sealed class SqliteOrchestrationOptions
         if (MaxDatabaseBytes is < 1024 * 1024)
         {
             problems.Add("MaxDatabaseBytes must be at least 1 MiB when set.");
+        }
+
+        if (ExtendedSessionIdleTimeout < TimeSpan.Zero || ExtendedSessionIdleTimeout > TimeSpan.FromMinutes(5))
+        {
+            problems.Add("ExtendedSessionIdleTimeout must be between 0 (off) and 5 minutes.");
         }
 
         if (BusyTimeout < TimeSpan.FromSeconds(1))

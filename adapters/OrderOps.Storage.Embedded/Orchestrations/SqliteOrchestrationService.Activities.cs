@@ -67,6 +67,7 @@ public sealed partial class SqliteOrchestrationService
 
         if (delivered)
         {
+            _sessionWakeups.Changed(instanceId);
             _orchestrationWork.Notify();
         }
         else

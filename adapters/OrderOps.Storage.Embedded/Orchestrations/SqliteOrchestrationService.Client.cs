@@ -91,6 +91,11 @@ public sealed partial class SqliteOrchestrationService
             Log.DroppedMessages(_logger, 1, message.OrchestrationInstance.InstanceId, $"{message.Event.EventType} for an instance that does not exist");
         }
 
+        foreach (var message in messages)
+        {
+            _sessionWakeups.Changed(message.OrchestrationInstance.InstanceId);
+        }
+
         _orchestrationWork.Notify();
     }
 

@@ -27,7 +27,11 @@ public sealed partial class SqliteOrchestrationService
         OrchestrationState? orchestrationState)
     {
         var item = (SqliteOrchestrationWorkItem)workItem;
-        var episode = new Episode(item, newOrchestrationRuntimeState, outboundMessages ?? [], orchestratorMessages ?? [], timerMessages ?? [], continuedAsNewMessage, orchestrationState);
+        var episode = new Episode(item, newOrchestrationRuntimeState, outboundMessages ?? [], orchestratorMessages ?? [], timerMessages ?? [], continuedAsNewMessage, orchestrationState)
+        {
+            // In an extended session the instance stays locked until the session ends, unless it just finished.
+            KeepsLock = item.Session is not null && orchestrationState is not null && !TerminalStatuses.Contains(orchestrationState.OrchestrationStatus),
+        };
         var oversized = episode.FindOversizedPayload(PayloadOverLimit);
         try
         {
@@ -51,8 +55,19 @@ public sealed partial class SqliteOrchestrationService
             throw new OrchestrationStoreException($"The episode of orchestration instance '{item.InstanceId}' was not saved (nothing of it was written): {ex.Message}", ex);
         }
 
-        item.Settled = true;
         _abandons.TryRemove(item.InstanceId, out _);
+        if (episode.KeepsLock && oversized is null)
+        {
+            // The session goes on with this state in memory: the next commit appends after what was just written.
+            item.HistoryCount = newOrchestrationRuntimeState.Events.Count;
+            item.ExecutionId = newOrchestrationRuntimeState.OrchestrationInstance?.ExecutionId ?? item.ExecutionId;
+            item.MessageIds = [];
+        }
+        else
+        {
+            item.Settled = true;
+        }
+
         if (oversized is not null)
         {
             Log.InstanceFailed(_logger, item.InstanceId, oversized);
@@ -60,6 +75,10 @@ public sealed partial class SqliteOrchestrationService
 
         // Always: besides what this episode queued, messages that reached the instance while it was locked are due now.
         _orchestrationWork.Notify();
+        foreach (var message in episode.ToOrchestrations)
+        {
+            _sessionWakeups.Changed(message.OrchestrationInstance.InstanceId);
+        }
 
         if (episode.Outbound.Count > 0)
         {
@@ -200,7 +219,7 @@ public sealed partial class SqliteOrchestrationService
 
         await Sql.ExecuteAsync(connection, transaction, "UPDATE instances SET lock_owner = $owner WHERE instance_id = $id",
             cancellationToken, ("$owner", OwnerId), ("$id", instanceId));
-        return new SqliteOrchestrationWorkItem
+        var item = new SqliteOrchestrationWorkItem
         {
             InstanceId = instanceId,
             NewMessages = messages,
@@ -210,6 +229,8 @@ public sealed partial class SqliteOrchestrationService
             ExecutionId = executionId,
             HistoryCount = history.Count,
         };
+        item.Session = _options.ExtendedSessionIdleTimeout > TimeSpan.Zero ? new Session(this, item) : null;
+        return item;
     }
 
     private async Task EnsureLockedAsync(SqliteConnection connection, SqliteTransaction transaction, string instanceId)
@@ -230,9 +251,9 @@ public sealed partial class SqliteOrchestrationService
         if (episode.State is { } state)
         {
             await WriteHistoryAsync(connection, transaction, item, episode.RuntimeState);
-            await WriteInstanceStatusAsync(connection, transaction, item.InstanceId, state, now);
+            await WriteInstanceStatusAsync(connection, transaction, item.InstanceId, state, now, episode.KeepsLock);
         }
-        else
+        else if (!episode.KeepsLock)
         {
             await Sql.ExecuteAsync(connection, transaction, "UPDATE instances SET lock_owner = NULL WHERE instance_id = $id",
                 CancellationToken.None, ("$id", item.InstanceId));
@@ -310,14 +331,14 @@ public sealed partial class SqliteOrchestrationService
         }
     }
 
-    private static Task<int> WriteInstanceStatusAsync(SqliteConnection connection, SqliteTransaction transaction, string instanceId, OrchestrationState state, long now) =>
+    private Task<int> WriteInstanceStatusAsync(SqliteConnection connection, SqliteTransaction transaction, string instanceId, OrchestrationState state, long now, bool keepLock) =>
         Sql.ExecuteAsync(connection, transaction, """
             UPDATE instances SET execution_id = $execution, name = $name, version = $version, status = $status,
                 created_at = $created, last_updated_at = $now, completed_at = $completed, input = $input, output = $output,
-                custom_status = $custom, failure_details = $failure, tags = $tags, lock_owner = NULL
+                custom_status = $custom, failure_details = $failure, tags = $tags, lock_owner = $lock
             WHERE instance_id = $id
             """, CancellationToken.None,
-            ("$id", instanceId), ("$execution", state.OrchestrationInstance?.ExecutionId), ("$name", state.Name), ("$version", state.Version),
+            ("$id", instanceId), ("$lock", keepLock ? OwnerId : null), ("$execution", state.OrchestrationInstance?.ExecutionId), ("$name", state.Name), ("$version", state.Version),
             ("$status", (int)state.OrchestrationStatus), ("$created", state.CreatedTime == default ? now : ToMs(state.CreatedTime)), ("$now", now),
             ("$completed", TerminalStatuses.Contains(state.OrchestrationStatus) ? now : null),
             ("$input", state.Input), ("$output", state.Output), ("$custom", state.Status),

@@ -50,12 +50,20 @@ public sealed partial class SqliteOrchestrationService
         }
     }
 
-    /// <summary>A cheap read first, so an idle poll costs no write transaction.</summary>
+    /// <summary>
+    /// A cheap read first, so an idle poll costs no write transaction. Messages for instances this process holds (in a
+    /// session) do not count: the session takes them, and a lock attempt could not.
+    /// </summary>
     private async Task<bool> HasVisibleAsync(string table, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
-        var found = await Sql.ScalarAsync(connection, null, $"SELECT EXISTS (SELECT 1 FROM {table} WHERE visible_at <= $now)",
-            cancellationToken, ("$now", NowMs()));
+        var sql = table == "orchestration_messages"
+            ? """
+              SELECT EXISTS (SELECT 1 FROM orchestration_messages m JOIN instances i ON i.instance_id = m.instance_id
+                             WHERE m.visible_at <= $now AND (i.lock_owner IS NULL OR i.lock_owner <> $owner))
+              """
+            : $"SELECT EXISTS (SELECT 1 FROM {table} WHERE visible_at <= $now)";
+        var found = await Sql.ScalarAsync(connection, null, sql, cancellationToken, ("$now", NowMs()), ("$owner", OwnerId));
         return found is long and not 0;
     }
 }

@@ -6,14 +6,17 @@ namespace OrderOps.Storage.Embedded.Orchestrations;
 internal sealed class SqliteOrchestrationWorkItem : TaskOrchestrationWorkItem
 {
     /// <summary>Row ids of the messages in <see cref="TaskOrchestrationWorkItem.NewMessages"/>, deleted when the episode commits.</summary>
-    public required IReadOnlyList<long> MessageIds { get; init; }
+    public required IReadOnlyList<long> MessageIds { get; set; }
 
     /// <summary>The execution whose history was loaded; a different one at completion means ContinueAsNew.</summary>
-    public required string ExecutionId { get; init; }
+    public required string ExecutionId { get; set; }
 
     /// <summary>How many history events were loaded (the next one's sequence number).</summary>
-    public required int HistoryCount { get; init; }
+    public required int HistoryCount { get; set; }
 
-    /// <summary>Set once completed or abandoned, so a later release does not touch a lock taken anew.</summary>
+    /// <summary>
+    /// Set once the lock is handed back (completed outside a session, session ended, or abandoned), so a later release
+    /// does not touch a lock taken anew.
+    /// </summary>
     public bool Settled { get; set; }
 }
