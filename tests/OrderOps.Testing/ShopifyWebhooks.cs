@@ -23,12 +23,20 @@ public static class ShopifyWebhooks
     /// <summary>The same order after Shopify cancelled it (later updated_at), as an orders/cancelled body.</summary>
     public static byte[] PublishedCancelledOrderBody() => Encoding.UTF8.GetBytes(PublishedCancelledOrder.Value.ToJsonString());
 
-    /// <summary>The published order with another id (and optionally another updated_at): many distinct, realistic orders.</summary>
-    public static byte[] OrderBody(long orderId, DateTimeOffset? updatedAt = null)
+    /// <summary>
+    /// The published order with another id (and optionally another updated_at, or placed at another time, as a shop's
+    /// live orders are): many distinct, realistic orders.
+    /// </summary>
+    public static byte[] OrderBody(long orderId, DateTimeOffset? updatedAt = null, DateTimeOffset? placedAt = null)
     {
         var order = (JsonObject)PublishedOrder.Value.DeepClone();
         order["id"] = orderId;
         order["name"] = "#" + orderId.ToString(CultureInfo.InvariantCulture);
+        if (placedAt is { } placed)
+        {
+            order["created_at"] = order["processed_at"] = order["updated_at"] = placed.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
+        }
+
         if (updatedAt is { } at)
         {
             order["updated_at"] = at.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
