@@ -34,7 +34,10 @@ public static class ShopifyWebhooks
         order["name"] = "#" + orderId.ToString(CultureInfo.InvariantCulture);
         if (placedAt is { } placed)
         {
-            order["created_at"] = order["processed_at"] = order["updated_at"] = placed.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
+            var text = placed.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
+            order["created_at"] = text;
+            order["processed_at"] = text;
+            order["updated_at"] = text;
         }
 
         if (updatedAt is { } at)
