@@ -46,23 +46,6 @@ public sealed partial class SqliteOrchestrationService
         return null;
     }
 
-    /// <summary>Hands the lock back; messages that arrived after the session's last look go to the dispatcher.</summary>
-    private async Task EndSessionAsync(SqliteOrchestrationWorkItem item)
-    {
-        if (item.Settled)
-        {
-            return;
-        }
-
-        item.Settled = true;
-        await _database.WriteAsync(
-            (connection, transaction) => Sql.ExecuteAsync(connection, transaction,
-                "UPDATE instances SET lock_owner = NULL WHERE instance_id = $id AND lock_owner = $owner",
-                CancellationToken.None, ("$id", item.InstanceId), ("$owner", OwnerId)),
-            CancellationToken.None);
-        _orchestrationWork.Notify();
-    }
-
     private async Task<(List<long> Ids, List<TaskMessage> Messages)> ReadVisibleMessagesAsync(string instanceId)
     {
         var ids = new List<long>();
@@ -85,6 +68,7 @@ public sealed partial class SqliteOrchestrationService
     {
         public Task<IList<TaskMessage>?> FetchNewOrchestrationMessagesAsync(TaskOrchestrationWorkItem workItem) => service.FetchSessionMessagesAsync(item);
 
-        public Task EndSessionAsync() => service.EndSessionAsync(item);
+        /// <summary>Hands the lock back (as a release does); messages that arrived after the last look go to the dispatcher.</summary>
+        public Task EndSessionAsync() => service.ReleaseTaskOrchestrationWorkItemAsync(item);
     }
 }
