@@ -30,6 +30,17 @@ public sealed record StockMovement
 
     /// <summary>Position in the ledger, assigned when recorded.</summary>
     public long Sequence { get; init; }
+
+    /// <summary>
+    /// Whether recording it can make units available somewhere (a receipt, a return, a transfer's destination, an
+    /// allocation given back, a positive adjustment): orders waiting for stock of its SKU are worth another try then.
+    /// </summary>
+    public bool CanBringStock() => Type switch
+    {
+        MovementType.Receipt or MovementType.Return or MovementType.Transfer or MovementType.Release => true,
+        MovementType.Adjustment => Quantity > 0,
+        _ => false,
+    };
 }
 
 /// <summary>Checks a movement's shape before it reaches the ledger; stock rules are the ledger's job.</summary>

@@ -65,7 +65,7 @@ public sealed class InventoryEndpoints(InventoryService inventory, StockArrivalR
                 return Problems.BadRequest("The movement is not valid.", "See errors.", new Dictionary<string, string[]> { ["movement"] = [.. result.Errors] });
             }
 
-            if (result.Outcome == MovementOutcome.Recorded && AddsStock(movement))
+            if (result.Outcome == MovementOutcome.Recorded && movement.CanBringStock())
             {
                 await stockArrival.RetryAsync(lifecycle, [movement.Sku], "movement " + movement.MovementId, cancellationToken);
             }
@@ -93,13 +93,6 @@ public sealed class InventoryEndpoints(InventoryService inventory, StockArrivalR
             return Problems.Status(StatusCodes.Status409Conflict, "The quantity is out of range.", $"Recording {movement.Quantity} would take a balance of '{movement.Sku}' at '{movement.Location}' past {int.MaxValue}; nothing was recorded.");
         }
     }
-
-    private static bool AddsStock(StockMovement movement) => movement.Type switch
-    {
-        MovementType.Receipt or MovementType.Return or MovementType.Transfer => true,
-        MovementType.Adjustment => movement.Quantity > 0,
-        _ => false,
-    };
 
     /// <summary>
     /// <c>GET /api/inventory/{sku}</c>: on hand, allocated and available per location; per channel the quantity it
