@@ -347,7 +347,14 @@ public sealed class FakeChannel : IChannelNotifier
 
     public string Channel => Channels.Shopify;
 
-    public Task<ChannelNotifyResult> AcknowledgeAcceptanceAsync(CanonicalOrder order, CancellationToken cancellationToken) => Task.FromResult(ChannelNotifyResult.NotApplicable);
+    /// <summary>Like Shopify, no acceptance message by default; true to see the acceptance asked for.</summary>
+    public bool SendsAcceptance { get; set; }
+
+    public Task<ChannelNotifyResult> AcknowledgeAcceptanceAsync(CanonicalOrder order, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue($"acceptance:{order.OrderId}");
+        return Task.FromResult(ChannelNotifyResult.NotApplicable);
+    }
 
     public Task<ChannelNotifyResult> ConfirmShipmentAsync(CanonicalOrder order, ShipmentNotice shipment, CancellationToken cancellationToken) =>
         Answer($"shipment:{order.OrderId}:{shipment.ShipmentId}:{shipment.TrackingNumber}");

@@ -47,6 +47,22 @@ public sealed class TransitionTests : IAsyncLifetime
         Assert.All(await _h.EventsAsync(order.OrderId), e => Assert.NotNull(e.Actor));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_acceptance_notice_is_recorded_either_way_but_only_asked_of_a_channel_that_sends_one(bool sendsAcceptance)
+    {
+        _h.Channel.SendsAcceptance = sendsAcceptance;
+        var order = _h.Order(sendsAcceptance ? "acc-sent" : "acc-skipped");
+
+        Assert.Equal(S.Released, (await _h.PlaceAsync(order)).State);
+
+        var told = (await _h.EventsAsync(order.OrderId)).Where(e => e.Type == LifecycleEventTypes.ChannelNotified).Select(LifecycleHarness.Data)
+            .Single(d => d["action"]!.GetValue<string>() == "acceptance");
+        Assert.Equal("NotApplicable", told["result"]!.GetValue<string>());
+        Assert.Equal(sendsAcceptance ? 1 : 0, _h.Channel.Calls.Count(c => c == "acceptance:" + order.OrderId));
+    }
+
     [Fact]
     public async Task Each_transition_event_records_actor_time_cause_and_the_move()
     {

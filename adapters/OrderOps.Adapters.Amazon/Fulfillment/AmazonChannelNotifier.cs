@@ -51,6 +51,9 @@ public sealed class AmazonChannelNotifier : IChannelNotifier
 
     public string Channel => Channels.Amazon;
 
+    /// <summary>The channel has no acceptance message.</summary>
+    public bool SendsAcceptance => false;
+
     public Task<ChannelNotifyResult> AcknowledgeAcceptanceAsync(CanonicalOrder order, CancellationToken cancellationToken) =>
         Task.FromResult(ChannelNotifyResult.NotApplicable);
 

@@ -52,6 +52,9 @@ public sealed class ShopifyChannelNotifier(ShopifyAdminClient admin, IOptionsMon
 
     public string Channel => Channels.Shopify;
 
+    /// <summary>The channel has no acceptance message.</summary>
+    public bool SendsAcceptance => false;
+
     public Task<ChannelNotifyResult> AcknowledgeAcceptanceAsync(CanonicalOrder order, CancellationToken cancellationToken) =>
         Task.FromResult(ChannelNotifyResult.NotApplicable);
 

@@ -18,6 +18,13 @@ public interface IChannelNotifier
 {
     string Channel { get; }
 
+    /// <summary>
+    /// False for a channel with no acceptance message, whose <see cref="AcknowledgeAcceptanceAsync"/> only answers
+    /// <see cref="ChannelNotifyStatus.NotApplicable"/>: the lifecycle records that answer without calling it (no
+    /// activity, no orchestration episode).
+    /// </summary>
+    bool SendsAcceptance => true;
+
     /// <summary>The order was validated and accepted (EDI: 855 purchase order acknowledgement).</summary>
     Task<ChannelNotifyResult> AcknowledgeAcceptanceAsync(CanonicalOrder order, CancellationToken cancellationToken);
 

@@ -9,27 +9,24 @@ namespace OrderOps.Core.Lifecycle.Orchestration;
 /// as failed.
 /// </summary>
 /// <remarks>
-/// A load that found the order waiting for validation brings its problems along; the validation of that same step
-/// uses them instead of calling the validate activity (the activity stays for histories and loads without them).
+/// What the step's load already answered is not asked again: a load that found the order waiting for validation
+/// brings its problems, and one for a channel without an acceptance message says so; the step uses those instead of
+/// calling the validate and notify activities (which stay for histories and loads without the answers).
 /// </remarks>
 public sealed class ActivityLifecycleSteps(TaskOrchestrationContext context) : ILifecycleSteps
 {
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
         maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30)));
 
-    private IReadOnlyList<string>? _problemsFromLoad;
+    private LifecycleLoadResult? _loaded;
 
-    public async Task<LifecycleLoadResult> LoadAsync(LifecycleLoadRequest request)
-    {
-        var loaded = await Call<LifecycleLoadResult>(OrderLifecycleNames.Load, request);
-        _problemsFromLoad = loaded.Problems;
-        return loaded;
-    }
+    public async Task<LifecycleLoadResult> LoadAsync(LifecycleLoadRequest request) =>
+        _loaded = await Call<LifecycleLoadResult>(OrderLifecycleNames.Load, request);
 
     public Task SaveAsync(LifecycleSaveRequest request) => context.CallActivityAsync(OrderLifecycleNames.Save, request, Retry);
 
     public Task<IReadOnlyList<string>> ValidateAsync(string orderId) =>
-        _problemsFromLoad is { } problems ? Task.FromResult(problems) : Call<IReadOnlyList<string>>(OrderLifecycleNames.Validate, orderId);
+        _loaded?.Problems is { } problems ? Task.FromResult(problems) : Call<IReadOnlyList<string>>(OrderLifecycleNames.Validate, orderId);
 
     public Task<ReserveOutcome> ReserveAsync(ReserveRequest request) => Call<ReserveOutcome>(OrderLifecycleNames.Reserve, request);
 
@@ -41,7 +38,10 @@ public sealed class ActivityLifecycleSteps(TaskOrchestrationContext context) : I
 
     public Task RecordShipmentAsync(ShipmentStockRequest request) => context.CallActivityAsync(OrderLifecycleNames.RecordShipment, request, Retry);
 
-    public Task<ChannelNotifyResult> NotifyChannelAsync(ChannelNoticeRequest request) => Call<ChannelNotifyResult>(OrderLifecycleNames.NotifyChannel, request);
+    public Task<ChannelNotifyResult> NotifyChannelAsync(ChannelNoticeRequest request) =>
+        request.Kind == ChannelNoticeKinds.Acceptance && _loaded?.AcceptanceNotApplicable == true
+            ? Task.FromResult(ChannelNotifyResult.NotApplicable)
+            : Call<ChannelNotifyResult>(OrderLifecycleNames.NotifyChannel, request);
 
     public Task PutExceptionAsync(LifecycleException exception) => context.CallActivityAsync(OrderLifecycleNames.PutException, exception, Retry);
 

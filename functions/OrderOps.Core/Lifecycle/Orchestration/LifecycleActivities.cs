@@ -31,7 +31,8 @@ public sealed class LifecycleActivities(
         var stored = record.ProcessState is { Length: > 0 } json ? ProcessState.Parse(json) : null;
         // Validate here while the order waits for it: one activity (and one orchestration episode) less per new order.
         var problems = (stored?.State ?? LifecycleStates.Received) == LifecycleStates.Received ? await ValidateAsync(record.Order, cancellationToken) : null;
-        return new LifecycleLoadResult(LifecycleOrderFacts.From(record.Order), options, request.WithStoredState ? stored : null, problems);
+        var acceptanceNotApplicable = _notifiers.TryGetValue(record.Order.Channel, out var notifier) && !notifier.SendsAcceptance;
+        return new LifecycleLoadResult(LifecycleOrderFacts.From(record.Order), options, request.WithStoredState ? stored : null, problems, acceptanceNotApplicable);
     }
 
     /// <summary>Writes the step's state and history, unless a later (or this same) step is already saved.</summary>

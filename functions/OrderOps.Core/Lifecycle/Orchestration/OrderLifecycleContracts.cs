@@ -31,7 +31,12 @@ public sealed record LifecycleLoadRequest(string OrderId, bool WithStoredState);
 /// The order's validation problems (empty when valid), found by the load while the order still waits to be validated,
 /// so the step that validates needs no activity of its own; null otherwise (and in histories written before it).
 /// </param>
-public sealed record LifecycleLoadResult(LifecycleOrderFacts? Facts, LifecycleOptions Options, ProcessState? Stored, IReadOnlyList<string>? Problems = null);
+/// <param name="AcceptanceNotApplicable">
+/// True when the order's channel has no acceptance message (<see cref="Ports.IChannelNotifier.SendsAcceptance"/>):
+/// the acceptance notice is answered NotApplicable without an activity. Null in histories written before it.
+/// </param>
+public sealed record LifecycleLoadResult(
+    LifecycleOrderFacts? Facts, LifecycleOptions Options, ProcessState? Stored, IReadOnlyList<string>? Problems = null, bool? AcceptanceNotApplicable = null);
 
 /// <summary>One step's result, written to the order record: status, process state and history events.</summary>
 public sealed record LifecycleSaveRequest(string OrderId, ProcessState State, IReadOnlyList<OrderEvent> Events);
