@@ -89,6 +89,7 @@ public sealed class AzureBackend : IStorageBackend
             CheckpointTable = "checkpoints" + suffix,
             IngestFailureTable = "failures" + suffix,
             OrderIndexTable = "orderindex" + suffix,
+            OrderSearchTable = "ordersearch" + suffix,
             LifecycleExceptionTable = "lifecycleexceptions" + suffix,
             InventoryPublicationsTable = "pubs" + suffix,
             QueueFailureTable = "queuefailures" + suffix,
