@@ -5,7 +5,8 @@ import { age, h, table, when } from '../dom.js';
 
 function rateLimit(a) {
   const parts = [];
-  if (a.retryAt) parts.push(`${a.retryAfterHonoured ? "channel's Retry-After" : 'backing off'} until ${when(a.retryAt)}`);
+  // A parked push's wake-up is the failure's retry time too: say it once.
+  if (a.retryAt && a.retryAt !== a.parkedUntil) parts.push(`${a.retryAfterHonoured ? "channel's Retry-After" : 'backing off'} until ${when(a.retryAt)}`);
   if (a.parkedUntil) parts.push(`parked until ${when(a.parkedUntil)}`);
   if (a.pacing) parts.push(a.pacing);
   return parts.join('; ') || '—';
@@ -14,7 +15,7 @@ function rateLimit(a) {
 function owed(a) {
   if (a.kind === 'order poll') return a.polledUpTo ? `orders polled up to ${when(a.polledUpTo)}` : 'never polled';
   if (a.pendingPushes === undefined || a.pendingPushes === null) return '—';
-  return `${a.pendingPushes} waiting${a.pendingPushes ? ` (oldest ${age(a.oldestPushWaitSeconds)})` : ''}, ${a.parkedPushes} parked`;
+  return `${a.pendingPushes} owed${a.pendingPushes ? ` (oldest ${age(a.oldestPushWaitSeconds)})` : ''}, ${a.parkedPushes} parked`;
 }
 
 function accountsTable(view) {
