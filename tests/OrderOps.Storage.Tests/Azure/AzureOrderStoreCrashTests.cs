@@ -48,6 +48,40 @@ public sealed class AzureOrderStoreCrashTests : IAsyncLifetime
     }
 
     [ContractFact]
+    public async Task A_search_row_left_by_a_crashed_save_finds_nothing_and_an_order_from_before_search_is_found_after_its_next_save()
+    {
+        var saved = await _backend.Orders.SaveAsync(new OrderRecord { Order = Order("1"), Status = "received" }, null, [], default);
+        var search = ((AzureBackend)_backend).OrderSearch;
+        // Crashed before the commit: a row for a SKU the stored order does not hold, and one for an order never committed.
+        await search.PutAsync(saved.OrderId, saved.CreatedAt, [OrderSearchKeys.Sku("GHOST")!], default);
+        await search.PutAsync("shopify:shop:ghost", saved.CreatedAt, [OrderSearchKeys.Sku("GHOST")!], default);
+        Assert.Empty(await ((AzureBackend)_backend).Overview.FindByKeyAsync(OrderSearchKeys.Sku("GHOST")!, 10, default));
+
+        // A document written before search existed has no searchKeys and no rows: its next save writes them all.
+        var container = ((AzureBackend)_backend).OrdersContainer;
+        var older = await _backend.Orders.SaveAsync(new OrderRecord { Order = Order("2") with { Customer = new Customer { Email = "old@example.com" } }, Status = "received" }, null, [], default);
+        var partition = new PartitionKey(older.OrderId);
+        var id = CosmosOrderStore.DocumentId(older.OrderId);
+        JsonObject document;
+        using (var read = await container.ReadItemStreamAsync(id, partition))
+        {
+            document = (await JsonNode.ParseAsync(read.Content))!.AsObject();
+        }
+
+        Assert.True(document.Remove("searchKeys"));
+        using (var replaced = await container.ReplaceItemStreamAsync(new MemoryStream(Encoding.UTF8.GetBytes(document.ToJsonString())), id, partition))
+        {
+            Assert.True(replaced.IsSuccessStatusCode, replaced.ErrorMessage);
+        }
+
+        await search.RemoveAsync(older.OrderId, older.CreatedAt, OrderSearchKeys.For(older.Order), default);
+        Assert.Empty(await ((AzureBackend)_backend).Overview.FindByKeyAsync(OrderSearchKeys.Email("old@example.com")!, 10, default));
+        var current = await _backend.Orders.GetAsync(older.OrderId, default);
+        await _backend.Orders.SaveAsync(current! with { Status = "validated" }, current!.ETag, [], default);
+        Assert.Equal([older.OrderId], await ((AzureBackend)_backend).Overview.FindByKeyAsync(OrderSearchKeys.Email("old@example.com")!, 10, default));
+    }
+
+    [ContractFact]
     public async Task A_create_that_crashed_before_its_commit_is_not_listed()
     {
         await _index.PutAsync("shopify:shop:ghost", "shopify", "received", _backend.Time.GetUtcNow(), default);
