@@ -54,14 +54,7 @@ public sealed class SqliteOrderOverview(SqliteDatabase database) : IOrderOvervie
         command.Parameters.AddWithValue("$term", term);
         command.Parameters.AddWithValue("$suffix", ":" + term);
         command.Parameters.AddWithValue("$limit", limit);
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
+        return await ReadIdsAsync(command, cancellationToken);
     }
 
     public async Task<IReadOnlyList<string>> FindByKeyAsync(string key, int limit, CancellationToken cancellationToken)
@@ -78,6 +71,11 @@ public sealed class SqliteOrderOverview(SqliteDatabase database) : IOrderOvervie
             """;
         command.Parameters.AddWithValue("$key", key);
         command.Parameters.AddWithValue("$limit", limit);
+        return await ReadIdsAsync(command, cancellationToken);
+    }
+
+    private static async Task<List<string>> ReadIdsAsync(Microsoft.Data.Sqlite.SqliteCommand command, CancellationToken cancellationToken)
+    {
         var ids = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
