@@ -30,14 +30,8 @@ public sealed class SqliteOrderSummaryTests : IDisposable
         using (var database = Open())
         {
             saved = await new SqliteOrderStore(database, _time).SaveAsync(new OrderRecord { Order = Order(), Status = "allocated" }, null, [], default);
-            await database.WriteAsync(async (connection, transaction) =>
-            {
-                // What an older build left: the order without a summary row (and without the table, which the script recreates).
-                await using var drop = connection.CreateCommand();
-                drop.Transaction = transaction;
-                drop.CommandText = "DROP TABLE order_summaries";
-                return await drop.ExecuteNonQueryAsync();
-            }, default);
+            // What an older build left: the order without a summary row (and without the table, which the script recreates).
+            await ExecuteAsync(database, "DROP TABLE order_summaries");
         }
 
         using (var reopened = Open())
@@ -58,14 +52,8 @@ public sealed class SqliteOrderSummaryTests : IDisposable
         using (var database = Open())
         {
             await new SqliteOrderStore(database, _time).SaveAsync(new OrderRecord { Order = order, Status = "allocated" }, null, [], default);
-            await database.WriteAsync(async (connection, transaction) =>
-            {
-                // What an older build left: no search keys table, no record of the fill.
-                await using var drop = connection.CreateCommand();
-                drop.Transaction = transaction;
-                drop.CommandText = "DROP TABLE order_search_keys; DROP TABLE schema_backfills";
-                return await drop.ExecuteNonQueryAsync();
-            }, default);
+            // What an older build left: no search keys table, no record of the fill.
+            await ExecuteAsync(database, "DROP TABLE order_search_keys; DROP TABLE schema_backfills");
         }
 
         using (var reopened = Open())
@@ -75,6 +63,15 @@ public sealed class SqliteOrderSummaryTests : IDisposable
             Assert.Equal([order.OrderId], await overview.FindByKeyAsync(OrderSearchKeys.Sku("MUG-1")!, 10, default));
         }
     }
+
+    private static Task<int> ExecuteAsync(SqliteDatabase database, string sql) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            return await command.ExecuteNonQueryAsync();
+        }, default);
 
     private SqliteDatabase Open() => new(new EmbeddedStorageOptions { DataDirectory = _directory });
 
