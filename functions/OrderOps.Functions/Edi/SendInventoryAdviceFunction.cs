@@ -54,17 +54,34 @@ public sealed partial class SendInventoryAdviceFunction(
                 var document = InventoryAdviceWriter.Write(edi, partnerId, controlNumber, time.GetUtcNow(), quantities);
                 await outbox.WriteAsync(Container, $"{partnerId}/846-{controlNumber:D9}.x12", document, cancellationToken);
                 LogSent(partnerId, quantities.Count, controlNumber);
-                await activity.RecordAsync(ChannelActivityLog.PushAccount(ActivityAccount(partnerId)), time.GetUtcNow(), null, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Recorded for the Channels page, then thrown as before: the timer run fails and the next one writes again.
-                await activity.RecordAsync(ChannelActivityLog.PushAccount(ActivityAccount(partnerId)), null, new ChannelFailure(time.GetUtcNow(), $"{ex.GetType().Name}: {ex.Message}"), cancellationToken);
+                await RecordAsync(partnerId, null, new ChannelFailure(time.GetUtcNow(), $"{ex.GetType().Name}: {ex.Message}"), cancellationToken);
                 throw;
             }
+
+            await RecordAsync(partnerId, time.GetUtcNow(), null, cancellationToken);
         }
 
     }
+
+    /// <summary>The Channels page's last success / failure of the partner's 846; never fails the run itself.</summary>
+    private async Task RecordAsync(string partnerId, DateTimeOffset? succeededAt, ChannelFailure? failure, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await activity.RecordAsync(ChannelActivityLog.PushAccount(ActivityAccount(partnerId)), succeededAt, failure, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogActivityNotRecorded(ex, partnerId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the 846 outcome of {PartnerId} for the Channels page.")]
+    private partial void LogActivityNotRecorded(Exception exception, string partnerId);
 
     /// <summary>The account name of a partner's 846 in the <see cref="ChannelActivityLog"/>.</summary>
     public static string ActivityAccount(string partnerId) => "edi:" + partnerId;

@@ -60,11 +60,19 @@ public sealed partial class ChannelSyncActivities(
             var channel = completions[0].Channel;
             var succeeded = completions.Where(c => c.Kind is PushCompletionKind.Published or PushCompletionKind.NotListed).MaxBy(c => c.At);
             var failed = completions.Where(c => c.Kind == PushCompletionKind.Failed).MaxBy(c => c.At);
-            await activity.RecordAsync(
-                ChannelActivityLog.PushAccount(accounts.Find(channel)?.Publisher.Account ?? channel),
-                succeeded?.At,
-                failed is null ? null : new ChannelFailure(failed.At, $"{failed.Sku}: {failed.Error}", failed.RetryAt, failed.RetryAfterHonoured),
-                cancellationToken);
+            try
+            {
+                await activity.RecordAsync(
+                    ChannelActivityLog.PushAccount(accounts.Find(channel)?.Publisher.Account ?? channel),
+                    succeeded?.At,
+                    failed is null ? null : new ChannelFailure(failed.At, $"{failed.Sku}: {failed.Error}", failed.RetryAt, failed.RetryAfterHonoured),
+                    cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // The outcomes are recorded; the Channels page's summary is not worth a retry of the activity.
+                LogActivityNotRecorded(exception, channel);
+            }
         }
 
         return completions.Count;
@@ -162,6 +170,9 @@ public sealed partial class ChannelSyncActivities(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Parked {Channel} push of {Sku} after {Attempts} attempts: {Error}")]
     private partial void LogParked(string channel, string sku, int attempts, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the last push outcome of channel {Channel} for the Channels page.")]
+    private partial void LogActivityNotRecorded(Exception exception, string channel);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Channel {Channel} has no enabled publisher any more: its sync orchestration ends.")]
     private partial void LogRetired(string channel);
