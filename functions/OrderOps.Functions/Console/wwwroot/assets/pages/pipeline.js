@@ -7,7 +7,7 @@ import { age, h, link, table, when } from '../dom.js';
 export async function render({ query, navigate }) {
   const state = query.get('state');
   const channel = query.get('channel');
-  const search = h('input', { type: 'search', name: 'q', placeholder: 'Order id, channel order id, customer e-mail or SKU', 'aria-label': 'Search orders' });
+  const search = h('input', { type: 'search', name: 'q', placeholder: 'Order id, channel order id, customer e-mail or SKU', size: 44, 'aria-label': 'Search orders' });
   const found = h('div', { id: 'search-results' });
   const form = h('form', { class: 'inline', role: 'search', onsubmit: async (e) => {
     e.preventDefault();
