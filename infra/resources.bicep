@@ -114,7 +114,7 @@ resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-0
 
 // The Azure backend's tables (adapters/OrderOps.Storage.Azure/AzureStorageOptions.cs); queuefailures keeps the last error
 // of each failed queue message, which the dead-letter list joins to the poison queues.
-resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in ['idempotencykeys', 'checkpoints', 'ingestfailures', 'orderindex', 'lifecycleexceptions', 'inventorypublications', 'queuefailures', 'eventoutbox']: {
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in ['idempotencykeys', 'checkpoints', 'ingestfailures', 'orderindex', 'ordersearch', 'lifecycleexceptions', 'inventorypublications', 'queuefailures', 'eventoutbox']: {
   parent: tableService
   name: name
 }]

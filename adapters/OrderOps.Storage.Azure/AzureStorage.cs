@@ -22,7 +22,7 @@ public sealed class AzureStorage(
 {
     private Container Orders => cosmos.GetContainer(options.DatabaseName, options.OrdersContainer);
 
-    public CosmosOrderStore CreateOrderStore() => new(Orders, CreateOrderIndex(), time, options.CosmosEmulator, CreateEventOutbox(), subscriptions, wake);
+    public CosmosOrderStore CreateOrderStore() => new(Orders, CreateOrderIndex(), time, options.CosmosEmulator, CreateEventOutbox(), subscriptions, wake, CreateOrderSearchIndex());
 
     /// <summary>The event outbox; unconfirmed rows are checked against the order history or the publication row that made them.</summary>
     public TableEventOutbox CreateEventOutbox() => new(tables.GetTableClient(options.EventOutboxTable), time, (source, e, ct) => source switch
@@ -32,7 +32,9 @@ public sealed class AzureStorage(
         _ => Task.FromResult<bool?>(false),
     });
 
-    public TableOrderOverview CreateOrderOverview() => new(tables.GetTableClient(options.OrderIndexTable), CreateOrderStore());
+    public TableOrderOverview CreateOrderOverview() => new(tables.GetTableClient(options.OrderIndexTable), CreateOrderStore(), CreateOrderSearchIndex());
+
+    public OrderSearchIndex CreateOrderSearchIndex() => new(tables.GetTableClient(options.OrderSearchTable));
 
     public OrderIndex CreateOrderIndex() => new(tables.GetTableClient(options.OrderIndexTable));
 

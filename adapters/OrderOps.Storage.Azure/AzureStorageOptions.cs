@@ -31,6 +31,9 @@ public sealed record AzureStorageOptions
     /// <summary>The order list index (see <see cref="Orders.OrderIndex"/>).</summary>
     public string OrderIndexTable { get; init; } = "orderindex";
 
+    /// <summary>Orders by customer e-mail (hashed) and SKU (see <see cref="Orders.OrderSearchIndex"/>).</summary>
+    public string OrderSearchTable { get; init; } = "ordersearch";
+
 
     /// <summary>The lifecycle's exception queue (see <see cref="Lifecycle.TableLifecycleExceptionStore"/>).</summary>
     public string LifecycleExceptionTable { get; init; } = "lifecycleexceptions";
@@ -45,7 +48,7 @@ public sealed record AzureStorageOptions
     /// <summary>Outbound events owed to each subscriber (see <see cref="Events.TableEventOutbox"/>).</summary>
     public string EventOutboxTable { get; init; } = "eventoutbox";
 
-    public IReadOnlyList<string> Tables => [IdempotencyTable, CheckpointTable, IngestFailureTable, OrderIndexTable, LifecycleExceptionTable, InventoryPublicationsTable, QueueFailureTable, EventOutboxTable];
+    public IReadOnlyList<string> Tables => [IdempotencyTable, CheckpointTable, IngestFailureTable, OrderIndexTable, OrderSearchTable, LifecycleExceptionTable, InventoryPublicationsTable, QueueFailureTable, EventOutboxTable];
 
     /// <summary>Every Cosmos DB container the backend uses, with its partition key path: what <see cref="AzureStorage.EnsureCreatedAsync"/> creates and infra/ must declare.</summary>
     public IReadOnlyList<(string Name, string PartitionKey)> CosmosContainers =>

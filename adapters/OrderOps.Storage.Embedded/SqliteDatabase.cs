@@ -209,6 +209,9 @@ public sealed class SqliteDatabase : IDisposable
             pragma.ExecuteNonQuery();
         }
 
+        // Backfills in the scripts may key rows the way the stores do (see 046_order_search_keys.sql).
+        connection.CreateFunction<string?, string?>("orderops_email_key", OrderOps.Core.Orders.OrderSearchKeys.Email, isDeterministic: true);
+
         // Every script is idempotent (CREATE ... IF NOT EXISTS); they run in file-name order.
         var assembly = typeof(SqliteDatabase).Assembly;
         foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(_schemaPrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))

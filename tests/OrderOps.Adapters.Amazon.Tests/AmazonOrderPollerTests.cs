@@ -4,6 +4,7 @@ using OrderOps.Adapters.Amazon.Mapping;
 using OrderOps.Adapters.Amazon.Polling;
 using OrderOps.Adapters.Amazon.Tests.Fake;
 using OrderOps.Core.Ingest;
+using OrderOps.Core.Operations;
 using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
@@ -301,6 +302,16 @@ public sealed class AmazonOrderPollerTests
         Assert.Equal(2, host.Queue.Waiting.Count);
         Assert.Null(host.Watermark(AmazonTestHost.SellerA));
         Assert.NotNull(host.Watermark(AmazonTestHost.SellerB));
+
+        // The Channels page's rows: A failed (why, without its refresh token), B succeeded.
+        var failed = await host.Activity.GetAsync(ChannelActivityLog.PollAccount(AmazonOrderPoller.ActivityAccount(AmazonTestHost.SellerA, AmazonTestHost.Marketplace)), default);
+        var polled = await host.Activity.GetAsync(ChannelActivityLog.PollAccount(AmazonOrderPoller.ActivityAccount(AmazonTestHost.SellerB, AmazonTestHost.Marketplace)), default);
+        Assert.Null(failed.LastSuccessAt);
+        Assert.NotNull(failed.LastFailureAt);
+        Assert.Contains("503", failed.LastFailure, StringComparison.Ordinal);
+        Assert.DoesNotContain(AmazonTestHost.RefreshTokenA, failed.LastFailure, StringComparison.Ordinal);
+        Assert.NotNull(polled.LastSuccessAt);
+        Assert.Null(polled.LastFailureAt);
     }
 
     [Fact(Timeout = 60_000)]

@@ -5,6 +5,7 @@ using OrderOps.Adapters.Amazon.Client;
 using OrderOps.Adapters.Amazon.Polling;
 using OrderOps.Adapters.Amazon.Tests.Doubles;
 using OrderOps.Adapters.Amazon.Tests.Fake;
+using OrderOps.Core.Operations;
 using OrderOps.Core.Ports;
 
 namespace OrderOps.Adapters.Amazon.Tests;
@@ -39,6 +40,8 @@ public sealed class AmazonTestHost : IAsyncDisposable
     public InMemoryRawArchive Archive => (InMemoryRawArchive)Services.GetRequiredService<IRawArchive>();
 
     public InMemoryMessageQueue Queue => (InMemoryMessageQueue)Services.GetRequiredService<IMessageQueue>();
+
+    public ChannelActivityLog Activity => Services.GetRequiredService<ChannelActivityLog>();
 
     public AmazonOrderPoller Poller => Services.GetRequiredService<AmazonOrderPoller>();
 
@@ -92,6 +95,8 @@ public sealed class AmazonTestHost : IAsyncDisposable
         services.AddSingleton<ICheckpointStore, InMemoryCheckpointStore>();
         services.AddSingleton<IRawArchive, InMemoryRawArchive>();
         services.AddSingleton<IMessageQueue, InMemoryMessageQueue>();
+        // As the app's composition root registers it: the poller records each poll's outcome for the Channels page.
+        services.AddSingleton<ChannelActivityLog>();
         services.AddAmazonChannel(configuration);
         services.AddAmazonChannelNotifier();
         return new AmazonTestHost(fake, services.BuildServiceProvider(validateScopes: true), time, logs);

@@ -27,6 +27,7 @@ try
 {
     await ReservationThroughputAsync();
     await FanOutLatencyAsync();
+    await DriftBenchmark.RunAsync(directory, skuCount);
 }
 finally
 {

@@ -15,7 +15,8 @@ namespace OrderOps.Testing;
 /// <summary>
 /// What OrderOps talks to, on Kestrel at 127.0.0.1 (a free port): fulfillment locations (<c>POST /locations/{id}</c>,
 /// idempotent by the Idempotency-Key header as the adapter contract asks) and Shopify's GraphQL Admin API
-/// (<c>POST /admin/api/{version}/graphql.json</c>: the order's fulfillment orders, fulfillmentCreate, orderCancel).
+/// (<c>POST /admin/api/{version}/graphql.json</c>: the order's fulfillment orders, fulfillmentCreate, orderCancel, and
+/// for inventory pushes an item's available level, inventorySetQuantities, and a SKU search that finds nothing).
 /// Every call is recorded with a monotonic timestamp.
 /// </summary>
 public sealed class FakeOutsideWorld : IAsyncDisposable
@@ -45,6 +46,12 @@ public sealed class FakeOutsideWorld : IAsyncDisposable
     /// OrderCancelUserErrorCode, e.g. NO_REFUND_PERMISSION) and cancels nothing.
     /// </summary>
     public (string Code, string Message)? CancelRefusal { get; set; }
+
+    /// <summary>Available quantity per inventory item gid, as inventorySetQuantities last set it.</summary>
+    public ConcurrentDictionary<string, int> InventoryAvailable { get; } = new();
+
+    /// <summary>inventorySetQuantities answers this userError code for these inventory item gids (and sets nothing).</summary>
+    public ConcurrentDictionary<string, string> InventoryRefusals { get; } = new();
 
     /// <summary>Status code a location answers (200 by default; 409 answers <c>{"status":"already_shipped"}</c>).</summary>
     public ConcurrentDictionary<string, int> LocationStatus { get; } = new();
@@ -94,6 +101,33 @@ public sealed class FakeOutsideWorld : IAsyncDisposable
         return settings;
     }
 
+    /// <summary>
+    /// Settings that push the <c>shopify</c> inventory channel (from <paramref name="location"/>, 1 unit of buffer) to
+    /// this world's Shopify as the webhooks' shop, each SKU of <paramref name="items"/> mapped to its inventory item id.
+    /// </summary>
+    public Dictionary<string, string> ShopifyInventorySettings(string location, IReadOnlyDictionary<string, long> items)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Inventory:Locations:0"] = location,
+            ["Inventory:Channels:shopify:Locations:0"] = location,
+            ["Inventory:Channels:shopify:Buffer:Absolute"] = "1",
+            ["Channels:Shopify:Inventory:ShopDomain"] = ShopifyWebhooks.Shop,
+            ["Channels:Shopify:Inventory:BaseAddress"] = BaseAddress.ToString(),
+            ["Channels:Shopify:Inventory:AccessToken"] = "shpat_fake",
+            ["Channels:Shopify:Inventory:LocationId"] = "655441491",
+        };
+        foreach (var (sku, item) in items)
+        {
+            settings[$"Channels:Shopify:Inventory:InventoryItemIds:{sku}"] = item.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return settings;
+    }
+
+    /// <summary>The gid Shopify gives inventory item <paramref name="id"/>.</summary>
+    public static string InventoryItem(long id) => "gid://shopify/InventoryItem/" + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public int Releases(string? orderId = null) => LocationCalls.Count(c => c.Type == "release" && c.First && (orderId is null || c.OrderId == orderId));
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
@@ -136,6 +170,11 @@ public sealed class FakeOutsideWorld : IAsyncDisposable
             return Results.Json(new { data = new { fulfillmentCreate = new { fulfillment = new { id = "gid://shopify/Fulfillment/" + Fulfillments.Count }, userErrors = Array.Empty<object>() } } });
         }
 
+        if (InventoryAnswer(query, variables) is { } inventory)
+        {
+            return Results.Json(inventory, (JsonSerializerOptions?)null);
+        }
+
         if (query.Contains("orderCancel", StringComparison.Ordinal))
         {
             if (CancelRefusal is { } refusal)
@@ -173,5 +212,44 @@ public sealed class FakeOutsideWorld : IAsyncDisposable
             },
         };
         return Results.Json(new JsonObject { ["data"] = new JsonObject { ["order"] = order } }, (JsonSerializerOptions?)null);
+    }
+
+    private JsonObject? InventoryAnswer(string query, JsonNode variables)
+    {
+        if (query.Contains("inventorySetQuantities", StringComparison.Ordinal))
+        {
+            var quantity = variables["input"]!["quantities"]![0]!;
+            var item = quantity["inventoryItemId"]!.GetValue<string>();
+            var errors = new JsonArray();
+            if (InventoryRefusals.TryGetValue(item, out var code))
+            {
+                errors.Add(new JsonObject { ["code"] = code, ["field"] = new JsonArray("input"), ["message"] = "The location is not valid." });
+            }
+            else
+            {
+                InventoryAvailable[item] = quantity["quantity"]!.GetValue<int>();
+            }
+
+            return new JsonObject { ["data"] = new JsonObject { ["inventorySetQuantities"] = new JsonObject { ["userErrors"] = errors } } };
+        }
+
+        if (query.Contains("inventoryLevel", StringComparison.Ordinal))
+        {
+            var available = InventoryAvailable.GetValueOrDefault(variables["id"]!.GetValue<string>());
+            return new JsonObject
+            {
+                ["data"] = new JsonObject
+                {
+                    ["inventoryItem"] = new JsonObject
+                    {
+                        ["inventoryLevel"] = new JsonObject { ["quantities"] = new JsonArray(new JsonObject { ["name"] = "available", ["quantity"] = available }) },
+                    },
+                },
+            };
+        }
+
+        return query.Contains("productVariants", StringComparison.Ordinal)
+            ? new JsonObject { ["data"] = new JsonObject { ["productVariants"] = new JsonObject { ["nodes"] = new JsonArray() } } }
+            : null;
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using OrderOps.Adapters.Amazon.Client;
 using OrderOps.Adapters.Amazon.Mapping;
 using OrderOps.Core.Ingest;
+using OrderOps.Core.Operations;
 using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
@@ -56,6 +57,7 @@ public sealed class AmazonOrderPoller : IDisposable
     private readonly IOptionsMonitor<AmazonOptions> _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<AmazonOrderPoller> _logger;
+    private readonly ChannelActivityLog? _activity;
 
     public AmazonOrderPoller(
         SellingPartnerOrdersClient client,
@@ -64,8 +66,10 @@ public sealed class AmazonOrderPoller : IDisposable
         IMessageQueue queue,
         IOptionsMonitor<AmazonOptions> options,
         TimeProvider timeProvider,
-        ILogger<AmazonOrderPoller> logger)
+        ILogger<AmazonOrderPoller> logger,
+        ChannelActivityLog? activity = null)
     {
+        _activity = activity;
         _client = client;
         _checkpoints = checkpoints;
         _archive = archive;
@@ -112,6 +116,7 @@ public sealed class AmazonOrderPoller : IDisposable
         try
         {
             await PollWindowAsync(sellerId, marketplaceId, progress, cancellationToken);
+            await RecordActivityAsync(sellerId, marketplaceId, null, cancellationToken);
             _logger.LogInformation(
                 "Amazon poll of seller {SellerId} marketplace {MarketplaceId}: {Pages} pages, {Orders} orders queued, watermark {Watermark:O}.",
                 sellerId, marketplaceId, progress.Pages, progress.Queued, progress.Watermark);
@@ -122,9 +127,36 @@ public sealed class AmazonOrderPoller : IDisposable
             _logger.LogError(
                 ex, "Amazon poll of seller {SellerId} marketplace {MarketplaceId} stopped after {Pages} pages and {Orders} orders.",
                 sellerId, marketplaceId, progress.Pages, progress.Queued);
+            await RecordActivityAsync(sellerId, marketplaceId, ex, cancellationToken);
             return progress.ToResult(sellerId, marketplaceId, ex);
         }
     }
+
+    /// <summary>The Channels page's last success / last failure of this seller + marketplace; never fails the poll.</summary>
+    private async Task RecordActivityAsync(string sellerId, string marketplaceId, Exception? error, CancellationToken cancellationToken)
+    {
+        if (_activity is null)
+        {
+            return;
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        try
+        {
+            await _activity.RecordAsync(
+                ChannelActivityLog.PollAccount(ActivityAccount(sellerId, marketplaceId)),
+                error is null ? now : null,
+                error is null ? null : new ChannelFailure(now, $"{error.GetType().Name}: {error.Message}"),
+                cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogWarning(ex, "Could not record the Amazon poll outcome of seller {SellerId} marketplace {MarketplaceId}.", sellerId, marketplaceId);
+        }
+    }
+
+    /// <summary>The account name of one seller + marketplace's poll in the <see cref="ChannelActivityLog"/>.</summary>
+    public static string ActivityAccount(string sellerId, string marketplaceId) => $"amazon:{sellerId}:{marketplaceId}";
 
     private async Task PollWindowAsync(string sellerId, string marketplaceId, Progress progress, CancellationToken cancellationToken)
     {

@@ -31,7 +31,9 @@ namespace OrderOps.Storage.Azure.Orders;
 /// document until the next save copies them out. No event is lost or written twice, with or without a crash, and two
 /// concurrent writers cannot both commit the same sequence numbers because only one <c>If-Match</c> can succeed.
 /// </para>
-/// Listing needs a cross-partition query, which cosmosdb-server cannot run; see <see cref="OrderIndex"/>.
+/// Listing needs a cross-partition query, which cosmosdb-server cannot run; see <see cref="OrderIndex"/>. So does finding
+/// an order by e-mail or SKU: see <see cref="OrderSearchIndex"/> (the document keeps its <c>searchKeys</c>, so the next
+/// save knows which rows to remove without reading the order).
 /// <para>
 /// Outbound events: the save's business events go to the event outbox ahead of the commit and are confirmed after it
 /// (<see cref="TableEventOutbox"/>); <see cref="IsCommittedAsync"/> answers the outbox when a crash left them unconfirmed.
@@ -39,7 +41,7 @@ namespace OrderOps.Storage.Azure.Orders;
 /// </summary>
 public sealed class CosmosOrderStore(
     Container container, OrderIndex index, TimeProvider time, bool emulator = false,
-    TableEventOutbox? outbox = null, EventSubscriptions? subscriptions = null, IMessageQueue? wake = null) : IOrderStore
+    TableEventOutbox? outbox = null, EventSubscriptions? subscriptions = null, IMessageQueue? wake = null, OrderSearchIndex? search = null) : IOrderStore
 {
     public async Task<OrderRecord?> GetAsync(string orderId, CancellationToken cancellationToken)
     {
@@ -55,11 +57,13 @@ public sealed class CosmosOrderStore(
         var now = time.GetUtcNow();
         var partition = new PartitionKey(orderId);
 
+        var searchKeys = OrderSearchKeys.For(record.Order);
         if (expectedETag is null)
         {
-            var created = Document(record, now, now, 0, newEvents);
-            // Write-ahead index entry: a failed create leaves an entry that listing recognises as stale and skips.
+            var created = Document(record, now, now, 0, newEvents, searchKeys);
+            // Write-ahead index entries: a failed create leaves entries that listing and search recognise as stale and skip.
             await index.PutAsync(orderId, record.Order.Channel, record.Status, now, cancellationToken);
+            await (search?.PutAsync(orderId, now, searchKeys, cancellationToken) ?? Task.CompletedTask);
             var ahead = await WriteEventsAheadAsync(orderId, 0, newEvents, cancellationToken);
             using var response = await container.CreateItemStreamAsync(ToStream(created), partition, cancellationToken: cancellationToken);
             if (response.StatusCode == HttpStatusCode.Conflict)
@@ -84,8 +88,11 @@ public sealed class CosmosOrderStore(
         var eventCount = stored.Body["eventCount"]!.GetValue<long>();
         var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(stored.Body["createdAt"]!.GetValue<long>());
         var previousModifiedAt = DateTimeOffset.FromUnixTimeMilliseconds(stored.Body["modifiedAt"]!.GetValue<long>());
-        var replacement = Document(record, createdAt, now, eventCount, newEvents);
+        var replacement = Document(record, createdAt, now, eventCount, newEvents, searchKeys);
+        var previousKeys = StoredSearchKeys(stored.Body);
         await index.PutAsync(orderId, record.Order.Channel, record.Status, now, cancellationToken);
+        // Only keys the order did not hold yet need a row (a document from before search kept none: all of them).
+        await (search?.PutAsync(orderId, createdAt, previousKeys is null ? searchKeys : searchKeys.Except(previousKeys, StringComparer.Ordinal).ToList(), cancellationToken) ?? Task.CompletedTask);
         var written = await WriteEventsAheadAsync(orderId, eventCount, newEvents, cancellationToken);
         using (var response = await container.ReplaceItemStreamAsync(ToStream(replacement), DocumentId(orderId), partition, new ItemRequestOptions { IfMatchEtag = expectedETag }, cancellationToken))
         {
@@ -97,6 +104,7 @@ public sealed class CosmosOrderStore(
             EnsureSuccess(response);
             await (outbox?.ConfirmAndWakeAsync(written, wake) ?? Task.CompletedTask);
             await index.RemoveAsync(orderId, previousModifiedAt, Ms(now), cancellationToken);
+            await (search?.RemoveAsync(orderId, createdAt, (previousKeys ?? []).Except(searchKeys, StringComparer.Ordinal), cancellationToken) ?? Task.CompletedTask);
             return record with { ETag = response.Headers.ETag, CreatedAt = createdAt, ModifiedAt = Ms(now) };
         }
     }
@@ -232,7 +240,11 @@ public sealed class CosmosOrderStore(
         EnsureSuccess(response);
     }
 
-    private static JsonObject Document(OrderRecord record, DateTimeOffset createdAt, DateTimeOffset modifiedAt, long previousCount, IReadOnlyList<OrderEvent> newEvents)
+    /// <summary>The search keys the stored version holds; null for a document written before search existed.</summary>
+    private static List<string>? StoredSearchKeys(JsonObject order) =>
+        (order["searchKeys"] as JsonArray)?.Select(k => k!.GetValue<string>()).ToList();
+
+    private static JsonObject Document(OrderRecord record, DateTimeOffset createdAt, DateTimeOffset modifiedAt, long previousCount, IReadOnlyList<OrderEvent> newEvents, IReadOnlyList<string> searchKeys)
     {
         var recent = new JsonArray();
         var sequence = previousCount;
@@ -255,6 +267,7 @@ public sealed class CosmosOrderStore(
             ["processState"] = record.ProcessState,
             ["eventCount"] = sequence,
             ["recentEvents"] = recent,
+            ["searchKeys"] = new JsonArray([.. searchKeys.Select(k => JsonValue.Create(k))]),
         };
     }
 

@@ -5,7 +5,7 @@ using OrderOps.Core.Ports;
 namespace OrderOps.Storage.Azure.Orders;
 
 /// <summary>
-/// <see cref="IOrderOverview"/> over the order index table (see <see cref="OrderIndex"/>): one pass over its rows,
+/// <see cref="IOrderOverview"/> over the order index table (see <see cref="OrderIndex"/>; e-mails and SKUs: <see cref="OrderSearchIndex"/>): one pass over its rows,
 /// reading only their keys, channel and status, never an order document. Cosmos DB could group by state only with a
 /// cross-partition query (which cosmosdb-server cannot run and which costs RUs on every view); the index already holds
 /// one row per order with what the count needs.
@@ -15,7 +15,7 @@ namespace OrderOps.Storage.Azure.Orders;
 /// recognised by its order id appearing again with a later modification, and only the latest row counts. The row's
 /// status can lag the order's by one write when two writers raced in the same millisecond (see OrderIndex).
 /// </remarks>
-public sealed class TableOrderOverview(TableClient index, IOrderStore orders) : IOrderOverview
+public sealed class TableOrderOverview(TableClient index, IOrderStore orders, OrderSearchIndex search) : IOrderOverview
 {
     private static readonly string[] Columns = ["RowKey", "OrderId", "Channel", "Status"];
 
@@ -84,4 +84,7 @@ public sealed class TableOrderOverview(TableClient index, IOrderStore orders) : 
 
         return found;
     }
+
+    public Task<IReadOnlyList<string>> FindByKeyAsync(string key, int limit, CancellationToken cancellationToken) =>
+        search.FindAsync(key, limit, orders, cancellationToken);
 }

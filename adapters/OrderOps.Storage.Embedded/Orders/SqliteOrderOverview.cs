@@ -6,7 +6,7 @@ namespace OrderOps.Storage.Embedded.Orders;
 
 /// <summary>
 /// <see cref="IOrderOverview"/> in SQL: counts from the covering index <c>ix_orders_overview</c>, channel order numbers
-/// from the order documents.
+/// from the order documents, e-mails and SKUs from <c>order_search_keys</c> (written with each order).
 /// </summary>
 public sealed class SqliteOrderOverview(SqliteDatabase database) : IOrderOverview
 {
@@ -54,6 +54,28 @@ public sealed class SqliteOrderOverview(SqliteDatabase database) : IOrderOvervie
         command.Parameters.AddWithValue("$term", term);
         command.Parameters.AddWithValue("$suffix", ":" + term);
         command.Parameters.AddWithValue("$limit", limit);
+        return await ReadIdsAsync(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<string>> FindByKeyAsync(string key, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT k.order_id FROM order_search_keys k JOIN order_summaries s ON s.order_id = k.order_id
+            WHERE k.search_key = $key
+            ORDER BY s.created_at DESC, k.order_id
+            LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$limit", limit);
+        return await ReadIdsAsync(command, cancellationToken);
+    }
+
+    private static async Task<List<string>> ReadIdsAsync(Microsoft.Data.Sqlite.SqliteCommand command, CancellationToken cancellationToken)
+    {
         var ids = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -107,6 +107,7 @@ public sealed class SqliteOrderStore(SqliteDatabase database, TimeProvider time,
             }
 
             await WriteSummaryAsync(connection, transaction, record, createdAt, now, cancellationToken);
+            await WriteSearchKeysAsync(connection, transaction, record.Order, isNew: expectedETag is null, cancellationToken);
             var published = 0;
             if (newEvents.Count > 0)
             {
@@ -260,6 +261,26 @@ public sealed class SqliteOrderStore(SqliteDatabase database, TimeProvider time,
         upsert.Parameters.AddWithValue("$lines", order.LineItems.Count);
         upsert.Parameters.AddWithValue("$placed", order.PlacedAt.ToString("O", CultureInfo.InvariantCulture));
         await upsert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The order's <see cref="OrderSearchKeys"/>, replacing those of its previous version.</summary>
+    private static async Task WriteSearchKeysAsync(SqliteConnection connection, SqliteTransaction transaction, CanonicalOrder order, bool isNew, CancellationToken cancellationToken)
+    {
+        if (!isNew)
+        {
+            await using var delete = Command(connection, transaction, "DELETE FROM order_search_keys WHERE order_id = $id");
+            delete.Parameters.AddWithValue("$id", order.OrderId);
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var insert = Command(connection, transaction, "INSERT OR IGNORE INTO order_search_keys (search_key, order_id) VALUES ($key, $id)");
+        var key = insert.Parameters.Add("$key", SqliteType.Text);
+        insert.Parameters.AddWithValue("$id", order.OrderId);
+        foreach (var searchKey in OrderSearchKeys.For(order))
+        {
+            key.Value = searchKey;
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)

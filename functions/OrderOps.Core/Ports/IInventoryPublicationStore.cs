@@ -84,4 +84,7 @@ public sealed record PushCompletion(string Channel, string Sku, long Version, in
     public bool Park { get; init; }
 
     public string? Error { get; init; }
+
+    /// <summary>For <see cref="PushCompletionKind.Failed"/>: <see cref="RetryAt"/> is the channel's Retry-After, longer than the backoff.</summary>
+    public bool RetryAfterHonoured { get; init; }
 }

@@ -2,7 +2,7 @@ namespace OrderOps.Core.Ports;
 
 /// <summary>
 /// The operators' view across all orders: how many sit in each lifecycle state per channel and for how long, and
-/// finding an order by its channel order number. Separate from <see cref="IOrderStore"/>, whose pages are for
+/// finding an order by its channel order number, customer e-mail or SKU. Separate from <see cref="IOrderStore"/>, whose pages are for
 /// integrations polling changes; these answers are aggregates a page of 200 could not give.
 /// </summary>
 public interface IOrderOverview
@@ -15,6 +15,13 @@ public interface IOrderOverview
 
     /// <summary>Ids of orders whose id or channel order number is exactly <paramref name="term"/>, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<string>> FindAsync(string term, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Ids of orders that hold <paramref name="key"/> now (an <see cref="Orders.OrderSearchKeys"/> key: a hashed customer
+    /// e-mail or a line's SKU), the most recently created first, at most <paramref name="limit"/>. An order whose e-mail
+    /// or lines changed is found by its new keys only.
+    /// </summary>
+    Task<IReadOnlyList<string>> FindByKeyAsync(string key, int limit, CancellationToken cancellationToken);
 }
 
 /// <param name="OldestModifiedAt">The earliest last change among them: how long the oldest has waited in this state.</param>

@@ -46,6 +46,8 @@ public static class OrderOpsServiceCollectionExtensions
 
         services.AddSingleton(TimeProvider.System);
         AddStorage(services, configuration);
+        // Each channel account's last poll/push success and failure, for the Channels page (over ICheckpointStore).
+        services.AddSingleton<OrderOps.Core.Operations.ChannelActivityLog>();
 
         services.AddSingleton(configuration.GetSection("OrderOps:Ingest").Get<IngestOptions>() ?? new IngestOptions());
         services.AddSingleton<InboundAcceptor>();

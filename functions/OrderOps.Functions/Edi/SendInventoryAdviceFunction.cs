@@ -2,6 +2,7 @@ using OrderOps.Adapters.EdiX12.Configuration;
 using OrderOps.Adapters.EdiX12.InventoryAdvice;
 using OrderOps.Adapters.EdiX12.Processing;
 using OrderOps.Core.Inventory;
+using OrderOps.Core.Operations;
 using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
 
@@ -20,7 +21,8 @@ public sealed partial class SendInventoryAdviceFunction(
     PersistentControlNumbers controlNumbers,
     IOutboundDocuments outbox,
     TimeProvider time,
-    ILogger<SendInventoryAdviceFunction> logger)
+    ILogger<SendInventoryAdviceFunction> logger,
+    ChannelActivityLog activity)
 {
     public const string Container = "edi-outbox";
 
@@ -46,13 +48,43 @@ public sealed partial class SendInventoryAdviceFunction(
 
         foreach (var (partnerId, partner) in partners)
         {
-            var controlNumber = await controlNumbers.NextForAsync(partner.InterchangeSenderQualifier, partner.InterchangeSenderId, cancellationToken);
-            var document = InventoryAdviceWriter.Write(edi, partnerId, controlNumber, time.GetUtcNow(), quantities);
-            await outbox.WriteAsync(Container, $"{partnerId}/846-{controlNumber:D9}.x12", document, cancellationToken);
-            LogSent(partnerId, quantities.Count, controlNumber);
+            try
+            {
+                var controlNumber = await controlNumbers.NextForAsync(partner.InterchangeSenderQualifier, partner.InterchangeSenderId, cancellationToken);
+                var document = InventoryAdviceWriter.Write(edi, partnerId, controlNumber, time.GetUtcNow(), quantities);
+                await outbox.WriteAsync(Container, $"{partnerId}/846-{controlNumber:D9}.x12", document, cancellationToken);
+                LogSent(partnerId, quantities.Count, controlNumber);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Recorded for the Channels page, then thrown as before: the timer run fails and the next one writes again.
+                await RecordAsync(partnerId, null, new ChannelFailure(time.GetUtcNow(), $"{ex.GetType().Name}: {ex.Message}"), cancellationToken);
+                throw;
+            }
+
+            await RecordAsync(partnerId, time.GetUtcNow(), null, cancellationToken);
         }
 
     }
+
+    /// <summary>The Channels page's last success / failure of the partner's 846; never fails the run itself.</summary>
+    private async Task RecordAsync(string partnerId, DateTimeOffset? succeededAt, ChannelFailure? failure, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await activity.RecordAsync(ChannelActivityLog.PushAccount(ActivityAccount(partnerId)), succeededAt, failure, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogActivityNotRecorded(ex, partnerId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the 846 outcome of {PartnerId} for the Channels page.")]
+    private partial void LogActivityNotRecorded(Exception exception, string partnerId);
+
+    /// <summary>The account name of a partner's 846 in the <see cref="ChannelActivityLog"/>.</summary>
+    public static string ActivityAccount(string partnerId) => "edi:" + partnerId;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "846 for {PartnerId}: {Skus} SKUs, ISA13 {ControlNumber}.")]
     private partial void LogSent(string partnerId, int skus, int controlNumber);

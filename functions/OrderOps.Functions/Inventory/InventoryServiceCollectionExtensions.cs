@@ -33,6 +33,7 @@ public static class InventoryServiceCollectionExtensions
         services.AddSingleton(options);
         services.TryAddSingleton<InventorySignals>();
         services.AddSingleton<InventoryService>();
+        services.AddSingleton<InventoryDrift>();
         services.AddSingleton<InventoryFanOutPlanner>();
         services.AddSingleton<ChannelAccounts>();
         services.AddSingleton<ChannelSyncActivities>();

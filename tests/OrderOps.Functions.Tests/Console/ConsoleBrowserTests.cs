@@ -14,11 +14,14 @@ namespace OrderOps.Functions.Tests.Console;
 /// <summary>
 /// An ops person's path through the console in a real browser, against the app on Kestrel with a fake Shopify and
 /// fake fulfillment locations: open it with the key, find an order by its channel order number, read its history,
-/// resolve an exception, read an inventory explanation, see the charts drawn with data. A screenshot of each page
-/// is kept in artifacts/console.
+/// find orders by customer e-mail and by SKU, resolve an exception, read an inventory explanation and a SKU drifting
+/// from the ledger, read a channel account's row, see the charts drawn with data. A screenshot of each page is kept in
+/// artifacts/console.
 /// </summary>
 public sealed class ConsoleBrowserTests(ITestOutputHelper output) : IAsyncLifetime
 {
+    private const long BlackItem = 3;
+
     private FakeOutsideWorld _world = null!;
     private AppFactory _app = null!;
     private ConsoleBrowser _browser = null!;
@@ -28,9 +31,12 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output) : IAsyncLifeti
     {
         _world = await FakeOutsideWorld.StartAsync();
         var settings = _world.Settings("east");
-        settings["Inventory:Locations:0"] = "east";
-        settings["Inventory:Channels:shopify:Locations:0"] = "east";
-        settings["Inventory:Channels:shopify:Buffer:Absolute"] = "1";
+        // Inventory is pushed to the fake Shopify: IPOD2008BLACK is refused later, so it drifts (IPOD2008RED is unlisted).
+        foreach (var (key, value) in _world.ShopifyInventorySettings("east", new Dictionary<string, long> { ["IPOD2008GREEN"] = 1, ["IPOD2008BLACK"] = BlackItem }))
+        {
+            settings[key] = value;
+        }
+
         _app = new AppFactory(settings);
         _app.UseKestrel(0);
         _app.StartServer();
@@ -52,6 +58,10 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output) : IAsyncLifeti
     [Fact]
     public async Task An_operator_finds_an_order_reads_its_history_resolves_an_exception_and_reads_inventory_and_charts()
     {
+        // Shopify took IPOD2008BLACK's first quantity (5 − 1 buffer) and refuses the next: the orders below change it.
+        var black = FakeOutsideWorld.InventoryItem(BlackItem);
+        await WaitUntilAsync(() => Task.FromResult(_world.InventoryAvailable.GetValueOrDefault(black) == 4), "IPOD2008BLACK's first push");
+        _world.InventoryRefusals[black] = "INVALID_LOCATION";
         // 1001 is released; then a SKU runs out and 1002, which asks for it too, lands in the exception queue.
         var released = await PlaceAsync(1001);
         await _app.WaitForOrderAsync(released, v => v.GetProperty("lifecycle").GetProperty("state").GetString() == "released");
@@ -107,6 +117,18 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output) : IAsyncLifeti
         await page.GoBackAsync();
         await page.Locator("#pipeline-matrix").WaitForAsync();
 
+        // Both orders are Bob Norman's and hold IPOD2008GREEN: found by his e-mail (any case) and by the SKU, newest first.
+        string[] both = [$"{stuck}", $"{released}"];
+        foreach (var term in new[] { "Bob.Norman@Mail.Example.com", "IPOD2008GREEN" })
+        {
+            await page.GetByLabel("Search orders").FillAsync(term);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Find" }).ClickAsync();
+            var found = page.Locator("#search-results li");
+            await found.Nth(1).WaitForAsync();
+            Assert.Equal(both, await found.AllTextContentsAsync());
+            await ConsoleBrowser.ScreenshotAsync(page, term.Contains('@', StringComparison.Ordinal) ? "2b-search-email" : "2c-search-sku");
+        }
+
         // Resolve the exception, with the operator's name recorded.
         await page.GetByRole(AriaRole.Link, new() { Name = "Exceptions" }).ClickAsync();
         var row = page.Locator($"tr[data-exception-id]", new() { HasText = stuck });
@@ -127,10 +149,22 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output) : IAsyncLifeti
         await explanation.WaitForAsync();
         // 12 on hand, 1 allocated to order 1001, 1 held back for Shopify.
         Assert.StartsWith("10 = max(0, 11 available at [east] − 1 buffer", await explanation.TextContentAsync(), StringComparison.Ordinal);
+        // IPOD2008BLACK drifts: Shopify still shows 4, refused since order 1001 took one.
+        var drifting = page.Locator("#drift tr", new() { HasText = "IPOD2008BLACK" });
+        await drifting.WaitForAsync();
+        Assert.Equal("4", await drifting.Locator("td").Nth(1).TextContentAsync());
+        Assert.Contains("max(0, ", await drifting.Locator("code.explanation").TextContentAsync(), StringComparison.Ordinal);
         await ConsoleBrowser.ScreenshotAsync(page, "4-inventory");
 
+        // The Shopify account's row: its last success, the refusal, the parked push.
+        await WaitUntilAsync(async () => (await ShopifyAccountAsync()).TryGetProperty("parkedUntil", out _), "the parked IPOD2008BLACK push");
         await page.GetByRole(AriaRole.Link, new() { Name = "Channels" }).ClickAsync();
-        await page.Locator("#channels").WaitForAsync();
+        var account = page.Locator("#channel-accounts tr", new() { HasText = $"shopify:{ShopifyWebhooks.Shop}" });
+        await account.WaitForAsync();
+        var accountText = await account.TextContentAsync();
+        Assert.Contains("Shopify refused the quantity: INVALID_LOCATION", accountText, StringComparison.Ordinal);
+        Assert.Contains("1 parked", accountText, StringComparison.Ordinal);
+        Assert.Contains("parked until", accountText, StringComparison.Ordinal);
         await ConsoleBrowser.ScreenshotAsync(page, "5-channels");
 
         // The charts are drawn with the orders and the exception above.
@@ -177,6 +211,24 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output) : IAsyncLifeti
         using var response = await client.SendAsync(ShopifyWebhooks.Delivery(ShopifyWebhooks.OrderBody(shopifyOrderId), AppFactory.WebhookSecret));
         response.EnsureSuccessStatusCode();
         return $"shopify:{ShopifyWebhooks.Shop}:{shopifyOrderId}";
+    }
+
+    private async Task<JsonElement> ShopifyAccountAsync()
+    {
+        using var client = _app.CreateKeyedClient();
+        var view = await client.GetFromJsonAsync<JsonElement>("/api/overview/channels");
+        return view.GetProperty("accounts").EnumerateArray().Single(a => a.GetProperty("account").GetString() == $"shopify:{ShopifyWebhooks.Shop}");
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds (pushes run in the background), a minute at most.</summary>
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
+            await Task.Delay(50);
+        }
     }
 
     private async Task<JsonElement> ExceptionOfAsync(string orderId)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 
 namespace OrderOps.Functions.Tests.Edi;
@@ -53,5 +54,13 @@ public sealed class InventoryAdviceTests : IDisposable
 
         // east only, minus an absolute buffer of 1: MUG-1 8 - 1 = 7; TEE-M max(0, 1 - 1) = 0.
         Assert.Contains("~LIN*1*SK*MUG-1~QTY*33*7*EA~LIN*2*SK*TEE-M~QTY*33*0*EA~CTT*2~SE*8*0001~GE*1*1~IEA*1*000000001~", advice, StringComparison.Ordinal);
+
+        // The Channels page's row of the partner: when its last 846 was written; the partner without an 846 has none.
+        var accounts = await client.GetFromJsonAsync<JsonElement>(new Uri("/api/overview/channels", UriKind.Relative));
+        var edi = accounts.GetProperty("accounts").EnumerateArray().Where(a => a.GetProperty("channel").GetString() == "edi").ToList();
+        var row = Assert.Single(edi);
+        Assert.Equal(("846 inventory advice", "xyz-retail"), (row.GetProperty("kind").GetString(), row.GetProperty("account").GetString()));
+        Assert.True(row.TryGetProperty("lastSuccessAt", out _), row.ToString());
+        Assert.False(row.TryGetProperty("lastFailureAt", out _), row.ToString());
     }
 }

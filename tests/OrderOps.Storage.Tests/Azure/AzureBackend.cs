@@ -28,6 +28,7 @@ public sealed class AzureBackend : IStorageBackend
         Time = time;
         Orders = storage.CreateOrderStore();
         OrderIndex = storage.CreateOrderIndex();
+        OrderSearch = storage.CreateOrderSearchIndex();
         Overview = storage.CreateOrderOverview();
         Keys = storage.CreateIdempotencyStore();
         Checkpoints = storage.CreateCheckpointStore();
@@ -43,6 +44,9 @@ public sealed class AzureBackend : IStorageBackend
 
     /// <summary>The order list index, for tests that simulate a crashed save.</summary>
     public OrderOps.Storage.Azure.Orders.OrderIndex OrderIndex { get; }
+
+    /// <summary>The e-mail and SKU index, for tests that simulate a crashed save.</summary>
+    public OrderOps.Storage.Azure.Orders.OrderSearchIndex OrderSearch { get; }
 
     /// <summary>The Cosmos DB container of the order documents, for tests that write what an older build wrote.</summary>
     public Container OrdersContainer { get; }
@@ -89,6 +93,7 @@ public sealed class AzureBackend : IStorageBackend
             CheckpointTable = "checkpoints" + suffix,
             IngestFailureTable = "failures" + suffix,
             OrderIndexTable = "orderindex" + suffix,
+            OrderSearchTable = "ordersearch" + suffix,
             LifecycleExceptionTable = "lifecycleexceptions" + suffix,
             InventoryPublicationsTable = "pubs" + suffix,
             QueueFailureTable = "queuefailures" + suffix,

@@ -31,20 +31,29 @@ public sealed class AzureOrderStoreCrashTests : IAsyncLifetime
     public async Task An_order_document_written_before_summaries_existed_is_listed_from_the_whole_document()
     {
         var saved = await _backend.Orders.SaveAsync(new OrderRecord { Order = Order("1"), Status = "received" }, null, [], default);
-        var container = ((AzureBackend)_backend).OrdersContainer;
-        var partition = new PartitionKey(saved.OrderId);
-        var id = CosmosOrderStore.DocumentId(saved.OrderId);
-        JsonObject document;
-        using (var read = await container.ReadItemStreamAsync(id, partition))
-        {
-            document = (await JsonNode.ParseAsync(read.Content))!.AsObject();
-        }
-
-        Assert.True(document.Remove("summary"));
-        using var replaced = await container.ReplaceItemStreamAsync(new MemoryStream(Encoding.UTF8.GetBytes(document.ToJsonString())), id, partition);
-        Assert.True(replaced.IsSuccessStatusCode, replaced.ErrorMessage);
+        await RemoveFromDocumentAsync(saved.OrderId, "summary");
 
         Assert.Equal(OrderSummary.From(saved), Assert.Single((await _backend.Orders.ListAsync(new OrderQuery(), default)).Orders));
+    }
+
+    [ContractFact]
+    public async Task A_search_row_left_by_a_crashed_save_finds_nothing_and_an_order_from_before_search_is_found_after_its_next_save()
+    {
+        var saved = await _backend.Orders.SaveAsync(new OrderRecord { Order = Order("1"), Status = "received" }, null, [], default);
+        var search = ((AzureBackend)_backend).OrderSearch;
+        // Crashed before the commit: a row for a SKU the stored order does not hold, and one for an order never committed.
+        await search.PutAsync(saved.OrderId, saved.CreatedAt, [OrderSearchKeys.Sku("GHOST")!], default);
+        await search.PutAsync("shopify:shop:ghost", saved.CreatedAt, [OrderSearchKeys.Sku("GHOST")!], default);
+        Assert.Empty(await ((AzureBackend)_backend).Overview.FindByKeyAsync(OrderSearchKeys.Sku("GHOST")!, 10, default));
+
+        // A document written before search existed has no searchKeys and no rows: its next save writes them all.
+        var older = await _backend.Orders.SaveAsync(new OrderRecord { Order = Order("2") with { Customer = new Customer { Email = "old@example.com" } }, Status = "received" }, null, [], default);
+        await RemoveFromDocumentAsync(older.OrderId, "searchKeys");
+        await search.RemoveAsync(older.OrderId, older.CreatedAt, OrderSearchKeys.For(older.Order), default);
+        Assert.Empty(await ((AzureBackend)_backend).Overview.FindByKeyAsync(OrderSearchKeys.Email("old@example.com")!, 10, default));
+        var current = await _backend.Orders.GetAsync(older.OrderId, default);
+        await _backend.Orders.SaveAsync(current! with { Status = "validated" }, current!.ETag, [], default);
+        Assert.Equal([older.OrderId], await ((AzureBackend)_backend).Overview.FindByKeyAsync(OrderSearchKeys.Email("old@example.com")!, 10, default));
     }
 
     [ContractFact]
@@ -71,6 +80,23 @@ public sealed class AzureOrderStoreCrashTests : IAsyncLifetime
         var only = Assert.Single(listed);
         Assert.Equal((updated.ModifiedAt, "validated"), (only.ModifiedAt, only.Status));
         Assert.Empty((await _backend.Orders.ListAsync(new OrderQuery { Status = "received" }, default)).Orders);
+    }
+
+    /// <summary>Rewrites the order's document without <paramref name="property"/>: what a build before it existed wrote.</summary>
+    private async Task RemoveFromDocumentAsync(string orderId, string property)
+    {
+        var container = ((AzureBackend)_backend).OrdersContainer;
+        var partition = new PartitionKey(orderId);
+        var id = CosmosOrderStore.DocumentId(orderId);
+        JsonObject document;
+        using (var read = await container.ReadItemStreamAsync(id, partition))
+        {
+            document = (await JsonNode.ParseAsync(read.Content))!.AsObject();
+        }
+
+        Assert.True(document.Remove(property));
+        using var replaced = await container.ReplaceItemStreamAsync(new MemoryStream(Encoding.UTF8.GetBytes(document.ToJsonString())), id, partition);
+        Assert.True(replaced.IsSuccessStatusCode, replaced.ErrorMessage);
     }
 
     private static CanonicalOrder Order(string id) => new()

@@ -3,7 +3,7 @@ using OrderOps.Core.Ports;
 
 namespace OrderOps.Storage.Tests.Contracts;
 
-/// <summary>The operators' overview: counts by state and channel with ageing and stuck orders, and finding by channel order number.</summary>
+/// <summary>The operators' overview: counts by state and channel with ageing and stuck orders, and finding by channel order number, customer e-mail and SKU.</summary>
 public abstract class OrderOverviewContract : IAsyncLifetime
 {
     private IStorageBackend _backend = null!;
@@ -63,8 +63,61 @@ public abstract class OrderOverviewContract : IAsyncLifetime
         Assert.Empty(await _overview.FindAsync("nothing-like-it", 10, default));
     }
 
-    private Task<OrderRecord> SaveNewAsync(string channel, string channelOrderId, string status) =>
-        _backend.Orders.SaveAsync(new OrderRecord { Order = Order(channel, channelOrderId), Status = status }, null, [], default);
+    [ContractFact]
+    public async Task Orders_are_found_by_customer_email_whatever_its_case_and_by_sku_newest_first()
+    {
+        await SaveNewAsync("shopify", "1", "received", "Ann@Example.com", "SKU-A", "SKU-B");
+        _backend.Time.Advance(TimeSpan.FromMinutes(1));
+        await SaveNewAsync("amazon", "2", "received", "bob@example.com", "SKU-B");
+        _backend.Time.Advance(TimeSpan.FromMinutes(1));
+        await SaveNewAsync("shopify", "3", "received", " ann@example.COM ", "SKU-C");
+
+        Assert.Equal(
+            [OrderId.Compose("shopify", "acct", "3"), OrderId.Compose("shopify", "acct", "1")],
+            await _overview.FindByKeyAsync(OrderSearchKeys.Email("ANN@example.com")!, 10, default));
+        Assert.Equal(
+            [OrderId.Compose("amazon", "acct", "2"), OrderId.Compose("shopify", "acct", "1")],
+            await _overview.FindByKeyAsync(OrderSearchKeys.Sku("SKU-B")!, 10, default));
+        Assert.Equal([OrderId.Compose("amazon", "acct", "2")], await _overview.FindByKeyAsync(OrderSearchKeys.Sku("SKU-B")!, 1, default));
+        Assert.Empty(await _overview.FindByKeyAsync(OrderSearchKeys.Sku("sku-b")!, 10, default));
+        Assert.Empty(await _overview.FindByKeyAsync(OrderSearchKeys.Email("nobody@example.com")!, 10, default));
+    }
+
+    [ContractFact]
+    public async Task An_order_whose_email_or_lines_changed_is_found_by_its_new_keys_only()
+    {
+        var saved = await SaveNewAsync("shopify", "1", "received", "old@example.com", "SKU-OLD", "SKU-KEPT");
+        var changed = saved.Order with
+        {
+            Customer = new Customer { Email = "new@example.com" },
+            LineItems = [Line("1", "SKU-KEPT"), Line("2", "SKU-NEW")],
+        };
+        await _backend.Orders.SaveAsync(saved with { Order = changed, Status = "validated" }, saved.ETag, [], default);
+
+        string[] id = [saved.OrderId];
+        Assert.Empty(await _overview.FindByKeyAsync(OrderSearchKeys.Email("old@example.com")!, 10, default));
+        Assert.Empty(await _overview.FindByKeyAsync(OrderSearchKeys.Sku("SKU-OLD")!, 10, default));
+        Assert.Equal(id, await _overview.FindByKeyAsync(OrderSearchKeys.Email("new@example.com")!, 10, default));
+        Assert.Equal(id, await _overview.FindByKeyAsync(OrderSearchKeys.Sku("SKU-KEPT")!, 10, default));
+        Assert.Equal(id, await _overview.FindByKeyAsync(OrderSearchKeys.Sku("SKU-NEW")!, 10, default));
+    }
+
+    private Task<OrderRecord> SaveNewAsync(string channel, string channelOrderId, string status, string? email = null, params string[] skus) =>
+        _backend.Orders.SaveAsync(
+            new OrderRecord
+            {
+                Order = Order(channel, channelOrderId) with
+                {
+                    Customer = email is null ? null : new Customer { Email = email },
+                    LineItems = skus.Length == 0 ? [Line("1", null)] : skus.Select((sku, i) => Line((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), sku)).ToList(),
+                },
+                Status = status,
+            },
+            null,
+            [],
+            default);
+
+    private static LineItem Line(string lineId, string? sku) => new() { LineId = lineId, Sku = sku, Title = "T", Quantity = 1, UnitPrice = new Money(0.10m, "EUR") };
 
     private static CanonicalOrder Order(string channel, string channelOrderId) => new()
     {

@@ -6,7 +6,10 @@ using OrderOps.Storage.Embedded.Orders;
 
 namespace OrderOps.Storage.Tests.Embedded;
 
-/// <summary>Lists read the order_summaries table; a data directory written before that table existed must list the same.</summary>
+/// <summary>
+/// Lists read the order_summaries table and search the order_search_keys table; a data directory written before those
+/// tables existed must list and find the same.
+/// </summary>
 public sealed class SqliteOrderSummaryTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "orderops-summary-tests", Guid.NewGuid().ToString("N"));
@@ -27,14 +30,8 @@ public sealed class SqliteOrderSummaryTests : IDisposable
         using (var database = Open())
         {
             saved = await new SqliteOrderStore(database, _time).SaveAsync(new OrderRecord { Order = Order(), Status = "allocated" }, null, [], default);
-            await database.WriteAsync(async (connection, transaction) =>
-            {
-                // What an older build left: the order without a summary row (and without the table, which the script recreates).
-                await using var drop = connection.CreateCommand();
-                drop.Transaction = transaction;
-                drop.CommandText = "DROP TABLE order_summaries";
-                return await drop.ExecuteNonQueryAsync();
-            }, default);
+            // What an older build left: the order without a summary row (and without the table, which the script recreates).
+            await ExecuteAsync(database, "DROP TABLE order_summaries");
         }
 
         using (var reopened = Open())
@@ -43,6 +40,38 @@ public sealed class SqliteOrderSummaryTests : IDisposable
             Assert.Equal(OrderSummary.From(saved), Assert.Single((await store.ListAsync(new OrderQuery(), default)).Orders));
         }
     }
+
+    [Fact]
+    public async Task Orders_stored_before_search_keys_existed_are_found_by_email_and_sku_once_the_file_is_opened()
+    {
+        var order = Order() with
+        {
+            Customer = new Customer { Email = "Buyer@Acme.example" },
+            LineItems = [new LineItem { LineId = "1", Sku = "MUG-1", Title = "T", Quantity = 3, UnitPrice = new Money(2.50m, "USD") }],
+        };
+        using (var database = Open())
+        {
+            await new SqliteOrderStore(database, _time).SaveAsync(new OrderRecord { Order = order, Status = "allocated" }, null, [], default);
+            // What an older build left: no search keys table, no record of the fill.
+            await ExecuteAsync(database, "DROP TABLE order_search_keys; DROP TABLE schema_backfills");
+        }
+
+        using (var reopened = Open())
+        {
+            var overview = new SqliteOrderOverview(reopened);
+            Assert.Equal([order.OrderId], await overview.FindByKeyAsync(OrderSearchKeys.Email("buyer@acme.example")!, 10, default));
+            Assert.Equal([order.OrderId], await overview.FindByKeyAsync(OrderSearchKeys.Sku("MUG-1")!, 10, default));
+        }
+    }
+
+    private static Task<int> ExecuteAsync(SqliteDatabase database, string sql) =>
+        database.WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            return await command.ExecuteNonQueryAsync();
+        }, default);
 
     private SqliteDatabase Open() => new(new EmbeddedStorageOptions { DataDirectory = _directory });
 

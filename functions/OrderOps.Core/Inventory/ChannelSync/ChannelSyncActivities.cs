@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OrderOps.Core.Operations;
 using OrderOps.Core.Ports;
 
 namespace OrderOps.Core.Inventory.ChannelSync;
@@ -14,7 +15,8 @@ public sealed partial class ChannelSyncActivities(
     IInventoryPublicationStore publications,
     InventoryOptions options,
     TimeProvider time,
-    ILogger<ChannelSyncActivities> logger)
+    ILogger<ChannelSyncActivities> logger,
+    ChannelActivityLog? activity = null)
 {
     private InventoryFanOutOptions FanOut => options.FanOut;
 
@@ -45,11 +47,34 @@ public sealed partial class ChannelSyncActivities(
         };
     }
 
-    /// <summary>Records what a batch achieved; returns how many outcomes it recorded.</summary>
+    /// <summary>
+    /// Records what a batch achieved, and the account's latest success and failure in the <see cref="ChannelActivityLog"/>;
+    /// returns how many outcomes it recorded.
+    /// </summary>
     public async Task<int> RecordAsync(IReadOnlyList<PushCompletion> completions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(completions);
         await publications.CompleteAsync(completions, cancellationToken);
+        if (activity is not null && completions.Count > 0)
+        {
+            var channel = completions[0].Channel;
+            var succeeded = completions.Where(c => c.Kind is PushCompletionKind.Published or PushCompletionKind.NotListed).MaxBy(c => c.At);
+            var failed = completions.Where(c => c.Kind == PushCompletionKind.Failed).MaxBy(c => c.At);
+            try
+            {
+                await activity.RecordAsync(
+                    ChannelActivityLog.PushAccount(accounts.Find(channel)?.Publisher.Account ?? channel),
+                    succeeded?.At,
+                    failed is null ? null : new ChannelFailure(failed.At, $"{failed.Sku}: {failed.Error}", failed.RetryAt, failed.RetryAfterHonoured),
+                    cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // The outcomes are recorded; the Channels page's summary is not worth a retry of the activity.
+                LogActivityNotRecorded(exception, channel);
+            }
+        }
+
         return completions.Count;
     }
 
@@ -122,9 +147,10 @@ public sealed partial class ChannelSyncActivities(
                 var attempts = push.Attempts + 1;
                 var park = result.Status == PublishStatus.Permanent || attempts >= FanOut.AttemptsBeforeParking;
                 var delay = park ? FanOut.ParkedRetryInterval : FanOut.BackoffAfter(attempts);
-                if (result.RetryAfter is { } retryAfter && retryAfter > delay)
+                var honoured = result.RetryAfter is { } retryAfter && retryAfter > delay;
+                if (honoured)
                 {
-                    delay = retryAfter;
+                    delay = result.RetryAfter!.Value;
                 }
 
                 if (park)
@@ -137,12 +163,16 @@ public sealed partial class ChannelSyncActivities(
                     RetryAt = at + delay,
                     Park = park,
                     Error = result.Error ?? result.Status.ToString(),
+                    RetryAfterHonoured = honoured,
                 };
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Parked {Channel} push of {Sku} after {Attempts} attempts: {Error}")]
     private partial void LogParked(string channel, string sku, int attempts, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record the last push outcome of channel {Channel} for the Channels page.")]
+    private partial void LogActivityNotRecorded(Exception exception, string channel);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Channel {Channel} has no enabled publisher any more: its sync orchestration ends.")]
     private partial void LogRetired(string channel);

@@ -1,18 +1,20 @@
 // Pipeline: orders by lifecycle state and channel, how long the oldest has waited, how many are stuck (unchanged
-// for longer than their state's threshold); a cell opens that state's orders, oldest first; search finds one order.
+// for longer than their state's threshold); a cell opens that state's orders, oldest first; search finds orders by id,
+// channel order id, customer e-mail or SKU (newest first).
 import { api } from '../api.js';
 import { age, h, link, table, when } from '../dom.js';
 
 export async function render({ query, navigate }) {
   const state = query.get('state');
   const channel = query.get('channel');
-  const search = h('input', { type: 'search', name: 'q', placeholder: 'Order id or channel order id', value: query.get('q') ?? '', 'aria-label': 'Search orders' });
+  const search = h('input', { type: 'search', name: 'q', placeholder: 'Order id, channel order id, customer e-mail or SKU', size: 44, 'aria-label': 'Search orders' });
   const found = h('div', { id: 'search-results' });
   const form = h('form', { class: 'inline', role: 'search', onsubmit: async (e) => {
     e.preventDefault();
     const q = search.value.trim();
     if (!q) return;
-    const result = await api(`/api/overview/search?q=${encodeURIComponent(q)}`);
+    // POST: an e-mail address is personal data and stays out of URLs (and so out of request logs).
+    const result = await api('/api/overview/search', { method: 'POST', body: { q } });
     if (result.orderIds.length === 1) { navigate(`/console/orders/${encodeURIComponent(result.orderIds[0])}`); return; }
     found.replaceChildren(result.orderIds.length ? h('ul', {}, result.orderIds.map((id) => h('li', {}, link(`/console/orders/${encodeURIComponent(id)}`, id)))) : h('p', { class: 'muted' }, `No order '${q}'.`));
   } }, search, h('button', { type: 'submit' }, 'Find'));
