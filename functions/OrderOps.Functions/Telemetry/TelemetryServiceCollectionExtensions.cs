@@ -14,6 +14,9 @@ public static class TelemetryServiceCollectionExtensions
 {
     public const string ServiceName = "orderops";
 
+    public const string DurableTaskCoreSource = "DurableTask.Core";
+    public const string DurableTaskWorkerSource = "Microsoft.DurableTask";
+
     /// <summary>
     /// OpenTelemetry traces (a span per function invocation with the order id when there is one, HTTP in and out),
     /// metrics (<see cref="PlatformGauges"/>, HTTP) and logs, exported to OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
@@ -33,7 +36,10 @@ public static class TelemetryServiceCollectionExtensions
             .ConfigureResource(resource => resource.AddService(ServiceName))
             .WithTracing(tracing =>
             {
-                tracing.AddSource(FunctionActivity.SourceName)
+                // DurableTask.Core traces orchestrations and activities in standalone mode (and, with the Durable
+                // extension's distributed tracing V2 in host.json, under the host); Microsoft.DurableTask is the
+                // isolated worker's client and worker side.
+                tracing.AddSource(FunctionActivity.SourceName, DurableTaskCoreSource, DurableTaskWorkerSource)
                     .AddAspNetCoreInstrumentation(http => http.EnrichWithHttpRequest = (activity, _) => activity.SetTag("url.query", null))
                     .AddHttpClientInstrumentation(http => http.EnrichWithHttpRequestMessage = (activity, _) => activity.SetTag("url.query", null));
                 if (console)
