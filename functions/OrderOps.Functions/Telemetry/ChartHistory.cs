@@ -10,13 +10,15 @@ namespace OrderOps.Functions.Telemetry;
 /// histograms. Kept for <see cref="Retention"/>; saved to a small JSON file after each change when a path is given
 /// (standalone on the embedded backend), so a restart keeps the last day's charts.
 /// </summary>
-public sealed class ChartHistory
+public sealed class ChartHistory : IDisposable
 {
     public static readonly TimeSpan Retention = TimeSpan.FromHours(48);
 
     private readonly Lock _gate = new();
+    private readonly Lock _fileGate = new();
     private readonly SortedDictionary<DateTimeOffset, Hour> _hours = [];
     private readonly string? _path;
+    private bool _closed;
 
     /// <param name="path">Where the totals survive a restart; null keeps them in memory only.</param>
     public ChartHistory(string? path)
@@ -78,9 +80,19 @@ public sealed class ChartHistory
 
         if (json is not null)
         {
-            var temporary = _path + ".tmp";
-            File.WriteAllText(temporary, json);
-            File.Move(temporary, _path!, overwrite: true);
+            Save(json);
+        }
+    }
+
+    /// <summary>
+    /// No more saving: the app is stopping (<see cref="ChartMetrics"/> collects a last time first). Waits for a save in
+    /// progress; later exports (the metric reader's own at shutdown) only add to the totals in memory.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (_fileGate)
+        {
+            _closed = true;
         }
     }
 
@@ -101,6 +113,21 @@ public sealed class ChartHistory
                 [.. window.Select(h => h?.Resolved ?? 0)],
                 Durations.From(window.OfType<Hour>().Select(h => h.ToRelease)),
                 Durations.From(window.OfType<Hour>().Select(h => h.ToShip)));
+        }
+    }
+
+    private void Save(string json)
+    {
+        lock (_fileGate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            var temporary = _path + ".tmp";
+            File.WriteAllText(temporary, json);
+            File.Move(temporary, _path!, overwrite: true);
         }
     }
 

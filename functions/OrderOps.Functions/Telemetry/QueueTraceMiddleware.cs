@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Reflection;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using OrderOps.Core.Ports;
 using OrderOps.Functions.Composition;
-using OrderOps.Hosting.Discovery;
 using OrderOps.Hosting.Invocation;
 
 namespace OrderOps.Functions.Telemetry;
@@ -17,11 +15,6 @@ namespace OrderOps.Functions.Telemetry;
 /// </summary>
 internal sealed class QueueTraceMiddleware : IFunctionsWorkerMiddleware
 {
-    private static readonly Lazy<IReadOnlyDictionary<string, FunctionDescriptor>> QueueFunctions = new(() =>
-        FunctionDiscovery.Discover(Assembly.GetExecutingAssembly())
-            .Where(f => f.Trigger is QueueTriggerAttribute)
-            .ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase));
-
     private static readonly Dictionary<string, string?> NoNamedValues = [];
 
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
@@ -46,7 +39,7 @@ internal sealed class QueueTraceMiddleware : IFunctionsWorkerMiddleware
     /// </summary>
     internal static Activity? Start(string functionName, IReadOnlyDictionary<string, object?> bindingData, Activity? hostInvocation)
     {
-        if (!QueueFunctions.Value.TryGetValue(functionName, out var function)
+        if (!QueueTriggeredFunctions.TryGet(functionName, out var function)
             || QueueFailureMiddleware.Describe(bindingData) is not { } message
             || !QueueTraceContext.TryExtract(message.Body, out var sender))
         {

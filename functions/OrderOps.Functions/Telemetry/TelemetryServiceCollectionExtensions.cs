@@ -39,6 +39,7 @@ public static class TelemetryServiceCollectionExtensions
         services.AddSingleton<OrderOpsMetrics>();
         services.AddSingleton(_ => new ChartHistory(ChartFile(configuration)));
         services.AddSingleton<ChartMetrics>();
+        services.AddHostedService(provider => provider.GetRequiredService<ChartMetrics>());
 
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))
