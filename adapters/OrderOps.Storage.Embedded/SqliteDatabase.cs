@@ -55,7 +55,11 @@ public sealed class SqliteDatabase : IDisposable
             DefaultTimeout = Math.Max(1, (int)busyTimeout.TotalSeconds),
         }.ToString();
         ApplySchema();
-        _writer = Task.Run(WriteLoopAsync);
+        // The loop outlives whoever opened the database: it must not inherit that caller's trace (Activity.Current).
+        using (ExecutionContext.SuppressFlow())
+        {
+            _writer = Task.Run(WriteLoopAsync);
+        }
     }
 
     public string FilePath { get; }

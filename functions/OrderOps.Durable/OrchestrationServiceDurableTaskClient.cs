@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using DurableTask.Core;
 using DurableTask.Core.History;
 using DurableTask.Core.Query;
+using DurableTask.Core.Tracing;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Dtfx = DurableTask.Core;
@@ -19,6 +21,12 @@ namespace OrderOps.Durable;
 /// Why not the gRPC sidecar (TaskHubGrpcServer + the standard gRPC client and worker, also proven here): it is a
 /// preview test-host package, serves one worker connection, never renews work-item locks and makes shutdown wait
 /// 30 s on the worker's stream. TaskHubWorker + shims in-process has none of that and no loopback hop.
+/// <para>
+/// Tracing: a new instance carries the caller's W3C context (<see cref="ExecutionStartedEvent.ParentTraceContext"/>),
+/// as DurableTask.Core's TaskHubClient and durabletask-dotnet's gRPC client do, so DurableTask.Core (ActivitySource
+/// <c>DurableTask.Core</c>) traces the orchestration and its activities in the caller's trace. A raised event keeps
+/// the instance's trace: the orchestration goes on under the context it started with.
+/// </para>
 /// </remarks>
 public sealed class OrchestrationServiceDurableTaskClient : DurableTaskClient
 {
@@ -66,6 +74,13 @@ public sealed class OrchestrationServiceDurableTaskClient : DurableTaskClient
                 OrchestrationInstance = instance,
                 ScheduledStartTime = options?.StartAt?.UtcDateTime,
                 Tags = options?.Tags?.ToDictionary(tag => tag.Key, tag => tag.Value) ?? [],
+
+                // DurableTask.Core's dispatchers start the orchestration's span under this context and its activities'
+                // spans under the orchestration's, across ContinueAsNew: the caller's trace goes on through the whole
+                // instance (what TaskHubClient and the gRPC client do; see the type's remarks).
+                ParentTraceContext = Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: { } parent } current
+                    ? new DistributedTraceContext(parent, current.TraceStateString)
+                    : null,
             },
         };
         await _client.CreateTaskOrchestrationAsync(message, RunningStatuses);

@@ -11,6 +11,7 @@ try
     {
         var functions = FunctionsApplication.CreateBuilder(args);
         functions.ConfigureFunctionsWebApplication();
+        functions.UseMiddleware<OrderOps.Functions.Telemetry.QueueTraceMiddleware>();
         functions.UseMiddleware<QueueFailureMiddleware>();
         functions.Services.AddOrderOps(functions.Configuration);
         await functions.Build().RunAsync();

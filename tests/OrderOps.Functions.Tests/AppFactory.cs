@@ -69,6 +69,7 @@ public sealed class AppFactory(IReadOnlyDictionary<string, string>? settings = n
         builder.UseSetting("Auth:ApiKeys:0", ApiKey);
         builder.UseSetting("Channels:Shopify:WebhookSecret", WebhookSecret);
         builder.UseSetting("OrderOps:Standalone:IdlePollInterval", "00:00:00.050");
+        builder.UseSetting("OrderOps:Telemetry:Console", "false"); // on by default in standalone mode: it would flood the test output
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

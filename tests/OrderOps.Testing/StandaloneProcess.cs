@@ -79,6 +79,10 @@ public sealed partial class StandaloneProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+
+        // Standalone mode writes its telemetry to standard output by default; tests and load drivers read that output
+        // and measure the app, so they turn it off (a test may still turn it on through its settings).
+        info.Environment["OrderOps__Telemetry__Console"] = "false";
         foreach (var (key, value) in settings)
         {
             info.Environment[key] = value;

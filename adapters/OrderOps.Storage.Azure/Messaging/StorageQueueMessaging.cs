@@ -51,7 +51,8 @@ public sealed partial class StorageQueueMessaging(
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(queueName);
         ArgumentNullException.ThrowIfNull(message);
-        if (Encoding.UTF8.GetByteCount(message.Body) > MaxMessageBytes)
+        var body = QueueTraceContext.StoredBody(message);
+        if (Encoding.UTF8.GetByteCount(body) > MaxMessageBytes)
         {
             throw new ArgumentException($"Message {message.MessageId} is larger than the {MaxMessageBytes} bytes a Storage queue message can hold; archive the payload and send its id.", nameof(message));
         }
@@ -63,7 +64,7 @@ public sealed partial class StorageQueueMessaging(
         }
 
         var client = await QueueAsync(queueName, create: createIfMissing, cancellationToken);
-        await client.SendMessageAsync(message.Body, delay > TimeSpan.Zero ? WholeSeconds(delay) : null, NeverExpires, cancellationToken);
+        await client.SendMessageAsync(body, delay > TimeSpan.Zero ? WholeSeconds(delay) : null, NeverExpires, cancellationToken);
     }
 
     public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(string queueName, int maxMessages, TimeSpan visibilityTimeout, CancellationToken cancellationToken)

@@ -41,7 +41,12 @@ internal sealed class LedgerWriteQueue(SqliteDatabase database, TimeProvider tim
         _queue.Writer.TryWrite(work);
         if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
         {
-            _ = Task.Run(DrainAsync, CancellationToken.None);
+            // The drain serves every caller that writes while it runs: it must not carry this caller's trace into the
+            // batches (and the change messages they send) of others.
+            using (ExecutionContext.SuppressFlow())
+            {
+                _ = Task.Run(DrainAsync, CancellationToken.None);
+            }
         }
 
         return work.Task;

@@ -35,7 +35,7 @@ public sealed class SqliteMessageQueue(SqliteDatabase database, TimeProvider tim
             """;
         command.Parameters.AddWithValue("$queue", queueName);
         command.Parameters.AddWithValue("$id", message.MessageId);
-        command.Parameters.AddWithValue("$body", message.Body);
+        command.Parameters.AddWithValue("$body", QueueTraceContext.StoredBody(message));
         command.Parameters.AddWithValue("$now", UnixTime.ToMs(now));
         command.Parameters.AddWithValue("$visible", UnixTime.ToMs(visibleAt));
         return await command.ExecuteNonQueryAsync(cancellationToken);

@@ -32,6 +32,16 @@ public sealed record QueueMessage
 
     /// <summary>Not visible to receivers before this time; null for now. At most 7 days ahead (the Storage queue limit).</summary>
     public DateTimeOffset? ScheduledEnqueueTime { get; init; }
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the trace the consumer continues: by default the activity current where the message
+    /// was created (the sender), so every message carries its sender's context. Stored in the body by the backend
+    /// (<see cref="QueueTraceContext"/>).
+    /// </summary>
+    public string? TraceParent { get; init; } = QueueTraceContext.CurrentTraceParent();
+
+    /// <summary>The W3C <c>tracestate</c> that goes with <see cref="TraceParent"/>.</summary>
+    public string? TraceState { get; init; } = QueueTraceContext.CurrentTraceState();
 }
 
 /// <summary>Queue names shared by senders and the functions triggered by them.</summary>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Reflection;
 using Microsoft.Azure.Functions.Worker.Middleware;
-using OrderOps.Hosting.Discovery;
 using OrderOps.Storage.Azure.Messaging;
 
 namespace OrderOps.Functions.Composition;
@@ -14,12 +13,6 @@ namespace OrderOps.Functions.Composition;
 /// </summary>
 internal sealed partial class QueueFailureMiddleware(ILogger<QueueFailureMiddleware> logger) : IFunctionsWorkerMiddleware
 {
-    /// <summary>The queue each queue-triggered function reads, from its attribute (the binding metadata does not carry it).</summary>
-    private static readonly Lazy<IReadOnlyDictionary<string, string>> Queues = new(() =>
-        FunctionDiscovery.Discover(Assembly.GetExecutingAssembly())
-            .Where(f => f.Trigger is QueueTriggerAttribute)
-            .ToDictionary(f => f.Name, f => ((QueueTriggerAttribute)f.Trigger).QueueName, StringComparer.OrdinalIgnoreCase));
-
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -28,10 +21,11 @@ internal sealed partial class QueueFailureMiddleware(ILogger<QueueFailureMiddlew
         {
             await next(context);
         }
-        catch (Exception ex) when (Queues.Value.TryGetValue(context.FunctionDefinition.Name, out var queue)
+        catch (Exception ex) when (QueueTriggeredFunctions.TryGet(context.FunctionDefinition.Name, out var function)
             && Describe(context.BindingContext.BindingData) is { } message
             && context.InstanceServices.GetService<IQueueFailureRecorder>() is { } recorder)
         {
+            var queue = QueueTriggeredFunctions.QueueOf(function);
             var error = ex is AggregateException or TargetInvocationException && ex.InnerException is { } inner ? inner : ex;
             try
             {

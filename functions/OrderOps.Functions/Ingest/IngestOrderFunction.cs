@@ -4,6 +4,7 @@ using OrderOps.Core.Lifecycle;
 using OrderOps.Core.Lifecycle.Orchestration;
 using OrderOps.Core.Ports;
 using OrderOps.Core.Serialization;
+using OrderOps.Core.Telemetry;
 
 namespace OrderOps.Functions.Ingest;
 
@@ -14,7 +15,7 @@ namespace OrderOps.Functions.Ingest;
 /// an unchanged redelivery, so a crash between storing and signalling cannot strand an order (a repeated start changes
 /// nothing). A signal that fails fails the message, which comes back.
 /// </summary>
-public sealed partial class IngestOrderFunction(OrderIngestor ingestor, ILogger<IngestOrderFunction> logger)
+public sealed partial class IngestOrderFunction(OrderIngestor ingestor, OrderOpsMetrics metrics, ILogger<IngestOrderFunction> logger)
 {
     [Function("IngestOrder")]
     public async Task RunAsync(
@@ -31,6 +32,11 @@ public sealed partial class IngestOrderFunction(OrderIngestor ingestor, ILogger<
             if (result.OrderId is null || result.Result == IngestResult.Failed)
             {
                 return;
+            }
+
+            if (result.Result == IngestResult.Created)
+            {
+                metrics.OrderReceived(parsed.Channel);
             }
 
             var type = result.Result == IngestResult.Updated ? LifecycleMessageTypes.ChannelUpdated : LifecycleMessageTypes.Start;

@@ -3,21 +3,20 @@ using Microsoft.Extensions.Options;
 using OrderOps.Adapters.Amazon.Polling;
 using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
+using OrderOps.Core.Telemetry;
 using OrderOps.Functions.Console;
 using OrderOps.Functions.Operations.Health;
 
 namespace OrderOps.Functions.Telemetry;
 
 /// <summary>
-/// The platform's state as OpenTelemetry gauges (meter <c>OrderOps</c>): orders by channel and state (and stuck), queue
+/// The platform's state as OpenTelemetry gauges (meter <see cref="OrderOpsMetrics.MeterName"/>): orders by channel and state (and stuck), queue
 /// depth and oldest age, open exceptions by kind, inventory pushes waiting and parked and the oldest's wait per channel,
 /// and Amazon poll lag. Read from storage every <see cref="TelemetryOptions.GaugeInterval"/> by this background service
 /// and reported from that snapshot, so an export never waits on storage. Labels are ids and names, never personal data.
 /// </summary>
 internal sealed partial class PlatformGauges : BackgroundService
 {
-    public const string MeterName = "OrderOps";
-
     private readonly IServiceProvider _services;
     private readonly TimeProvider _time;
     private readonly IOptions<TelemetryOptions> _options;
@@ -31,7 +30,7 @@ internal sealed partial class PlatformGauges : BackgroundService
         _time = time;
         _options = options;
         _logger = logger;
-        _meter = meters.Create(MeterName);
+        _meter = meters.Create(OrderOpsMetrics.MeterName);
         _meter.CreateObservableGauge("orderops.orders", () => _snapshot.Orders, "{order}", "Orders by lifecycle state and channel.");
         _meter.CreateObservableGauge("orderops.orders.stuck", () => _snapshot.Stuck, "{order}", "Orders unchanged for longer than their state's threshold.");
         _meter.CreateObservableGauge("orderops.queue.depth", () => _snapshot.QueueDepth, "{message}", "Messages waiting per queue.");

@@ -10,12 +10,16 @@ namespace OrderOps.Hosting.Durable;
 /// </summary>
 internal sealed class FunctionActivity(FunctionDescriptor function, FunctionInvoker invoker) : ITaskActivity
 {
-    private static readonly Dictionary<string, string?> NoNamedValues = [];
-
     public Type InputType { get; } = function.TriggerParameter.ParameterType;
 
     public Type OutputType { get; } = FunctionTasks.ResultType(function.Method.ReturnType);
 
-    public Task<object?> RunAsync(TaskActivityContext context, object? input) =>
-        invoker.InvokeAsync(function, input, NoNamedValues, services: null, CancellationToken.None);
+    public Task<object?> RunAsync(TaskActivityContext context, object? input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+
+        // The instance id names the order of a lifecycle activity: its span gets the order id (never the input).
+        var named = new Dictionary<string, string?> { [Invocation.FunctionActivity.InstanceIdValue] = context.InstanceId };
+        return invoker.InvokeAsync(function, input, named, services: null, CancellationToken.None);
+    }
 }

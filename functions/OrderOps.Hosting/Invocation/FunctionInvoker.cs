@@ -26,18 +26,29 @@ public sealed partial class FunctionInvoker(IServiceScopeFactory scopes, ILogger
     private static readonly ConcurrentDictionary<Type, PropertyInfo?> ResultProperties = new();
 
     /// <param name="services">The request's services for HTTP; null to run in a fresh scope.</param>
+    public Task<object?> InvokeAsync(
+        FunctionDescriptor function,
+        object? triggerValue,
+        IReadOnlyDictionary<string, string?> namedValues,
+        IServiceProvider? services,
+        CancellationToken cancellationToken) =>
+        InvokeAsync(function, triggerValue, namedValues, services, parent: default, cancellationToken);
+
+    /// <param name="services">The request's services for HTTP; null to run in a fresh scope.</param>
+    /// <param name="parent">The trace the invocation continues (a queue message's sender); default for the current one.</param>
     public async Task<object?> InvokeAsync(
         FunctionDescriptor function,
         object? triggerValue,
         IReadOnlyDictionary<string, string?> namedValues,
         IServiceProvider? services,
+        ActivityContext parent,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(namedValues);
         AsyncServiceScope? scope = services is null ? scopes.CreateAsyncScope() : null;
         var started = Stopwatch.GetTimestamp();
-        using var activity = FunctionActivity.Start(function, namedValues);
+        using var activity = FunctionActivity.Start(function, namedValues, parent);
         try
         {
             var provider = services ?? scope!.Value.ServiceProvider;

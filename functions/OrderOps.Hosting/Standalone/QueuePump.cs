@@ -11,7 +11,8 @@ namespace OrderOps.Hosting.Standalone;
 /// <summary>
 /// Feeds a queue-triggered function from the queue port with up to <see cref="StandaloneOptions.QueueConcurrency"/>
 /// invocations in flight. Success completes (deletes) the message; failure abandons it: visible again after a
-/// backoff, or poisoned once it has used up its deliveries, as the Functions host does with Storage queues.
+/// backoff, or poisoned once it has used up its deliveries, as the Functions host does with Storage queues. Each
+/// invocation's span continues the trace of the message's sender (<see cref="QueueTraceContext"/>).
 /// </summary>
 public sealed partial class QueuePump(
     IQueueReceiver receiver,
@@ -81,7 +82,8 @@ public sealed partial class QueuePump(
         {
             try
             {
-                await invoker.InvokeAsync(function, message.Body, new Dictionary<string, string?>(), services: null, cancellationToken);
+                QueueTraceContext.TryExtract(message.Body, out var sender);
+                await invoker.InvokeAsync(function, message.Body, new Dictionary<string, string?>(), services: null, sender, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

@@ -167,12 +167,32 @@ public sealed class ConsoleBrowserTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Contains("parked until", accountText, StringComparison.Ordinal);
         await ConsoleBrowser.ScreenshotAsync(page, "5-channels");
 
-        // The charts are drawn with the orders and the exception above.
+        // The charts are drawn from the app's metrics (not from order listings): the counters and histograms recorded as
+        // the two orders arrived, one was released and the other's exception was opened and resolved.
+        var apiCalls = new List<string>();
+        page.Request += (_, request) => apiCalls.Add(new Uri(request.Url).AbsolutePath);
+        var metricsAnswer = page.WaitForResponseAsync(r => r.Url.Contains("/api/telemetry/charts", StringComparison.Ordinal));
         await page.GetByRole(AriaRole.Link, new() { Name = "Charts" }).ClickAsync();
-        await page.Locator("#charts").WaitForAsync();
-        Assert.True(await page.Locator("svg.chart rect").CountAsync() > 0, "no bar was drawn for the orders received");
-        var opened = await page.Locator("polyline[data-series=opened]").GetAttributeAsync("points");
-        Assert.Contains(opened!.Split(' '), p => !p.EndsWith(",230", StringComparison.Ordinal));
+        var metrics = (await (await metricsAnswer).JsonAsync())!.Value;
+        await page.Locator("#charts[data-source=metrics]").WaitForAsync();
+        var shopify = metrics.GetProperty("received").EnumerateArray().Single(s => s.GetProperty("channel").GetString() == "shopify");
+        var thisHour = shopify.GetProperty("values").EnumerateArray().Last().GetInt64();
+        Assert.True(thisHour >= 2, $"the received counter holds {thisHour} Shopify orders this hour");
+        Assert.Equal($"shopify: {thisHour}", await page.Locator("svg.chart rect title", new() { HasTextString = "shopify:" }).Last.TextContentAsync());
+        Assert.True(metrics.GetProperty("exceptionsOpened").EnumerateArray().Last().GetInt64() >= 1);
+        Assert.True(metrics.GetProperty("exceptionsResolved").EnumerateArray().Last().GetInt64() >= 1);
+        foreach (var series in new[] { "opened", "resolved" })
+        {
+            var points = await page.Locator($"polyline[data-series={series}]").GetAttributeAsync("points");
+            Assert.Contains(points!.Split(' '), p => !p.EndsWith(",230", StringComparison.Ordinal)); // a point above the axis
+        }
+
+        var toRelease = metrics.GetProperty("timeToRelease");
+        Assert.True(toRelease.GetProperty("count").GetInt64() >= 1);
+        var timing = await page.Locator("#timing tbody tr").First.Locator("td").AllTextContentsAsync();
+        Assert.Equal(["received → released", toRelease.GetProperty("count").GetInt64().ToString(CultureInfo.InvariantCulture)], timing.Take(2));
+        Assert.NotEqual("—", timing[2]); // a p50 drawn from the histogram
+        Assert.DoesNotContain(apiCalls, path => path == "/api/orders" || path == "/api/exceptions");
         await ConsoleBrowser.ScreenshotAsync(page, "6-charts");
 
         Assert.Empty(offsite);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using OrderOps.Core.Operations;
 using OrderOps.Core.Ports;
+using OrderOps.Core.Telemetry;
 
 namespace OrderOps.Core.Inventory.ChannelSync;
 
@@ -8,7 +9,8 @@ namespace OrderOps.Core.Inventory.ChannelSync;
 /// The side effects of <see cref="ChannelSyncOrchestration"/>: lease an account's due pushes and publish them, then
 /// record the outcomes. Failures back off exponentially (or per the channel's Retry-After) and are parked after too many
 /// attempts; parked pushes come due again later, still carrying the latest value, so the channel converges once it
-/// recovers. Pacing is not here: the orchestration spaces the batches, being the account's only caller.
+/// recovers. Pacing is not here: the orchestration spaces the batches, being the account's only caller. Each call to
+/// a channel is measured here, where it happens (<see cref="OrderOpsMetrics.PushDuration"/>, <see cref="OrderOpsMetrics.PushFailures"/>).
 /// </summary>
 public sealed partial class ChannelSyncActivities(
     ChannelAccounts accounts,
@@ -16,7 +18,8 @@ public sealed partial class ChannelSyncActivities(
     InventoryOptions options,
     TimeProvider time,
     ILogger<ChannelSyncActivities> logger,
-    ChannelActivityLog? activity = null)
+    ChannelActivityLog? activity = null,
+    OrderOpsMetrics? metrics = null)
 {
     private InventoryFanOutOptions FanOut => options.FanOut;
 
@@ -122,6 +125,7 @@ public sealed partial class ChannelSyncActivities(
         }
 
         PublishResult result;
+        var started = time.GetTimestamp();
         try
         {
             result = await account.Publisher.PublishAsync(push.Sku, push.Quantity, cancellationToken);
@@ -137,6 +141,7 @@ public sealed partial class ChannelSyncActivities(
         }
 
         var at = time.GetUtcNow();
+        metrics?.Pushed(account.Channel, account.Publisher.Account, Outcome(result.Status), time.GetElapsedTime(started), failed: result.Status is PublishStatus.Transient or PublishStatus.Permanent);
         switch (result.Status)
         {
             case PublishStatus.Published:
@@ -167,6 +172,14 @@ public sealed partial class ChannelSyncActivities(
                 };
         }
     }
+
+    private static string Outcome(PublishStatus status) => status switch
+    {
+        PublishStatus.Published => "published",
+        PublishStatus.NotListed => "not_listed",
+        PublishStatus.Permanent => "permanent",
+        _ => "transient",
+    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Parked {Channel} push of {Sku} after {Attempts} attempts: {Error}")]
     private partial void LogParked(string channel, string sku, int attempts, string? error);

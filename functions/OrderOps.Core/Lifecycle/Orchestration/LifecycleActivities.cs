@@ -1,5 +1,6 @@
 using OrderOps.Core.Orders;
 using OrderOps.Core.Ports;
+using OrderOps.Core.Telemetry;
 
 namespace OrderOps.Core.Lifecycle.Orchestration;
 
@@ -15,7 +16,8 @@ public sealed class LifecycleActivities(
     IEnumerable<IChannelNotifier> notifiers,
     ILifecycleExceptionStore exceptions,
     IRoutingPolicy routing,
-    LifecycleOptions options)
+    LifecycleOptions options,
+    OrderOpsMetrics? metrics = null)
 {
     private readonly Dictionary<string, IChannelNotifier> _notifiers = notifiers.ToDictionary(n => n.Channel, StringComparer.Ordinal);
 
@@ -51,6 +53,7 @@ public sealed class LifecycleActivities(
             try
             {
                 await orders.SaveAsync(record with { Status = request.State.State, ProcessState = request.State.ToJson() }, record.ETag, request.Events, cancellationToken);
+                metrics?.RecordSaved(record, request.Events);
                 return;
             }
             catch (ConcurrencyConflictException)

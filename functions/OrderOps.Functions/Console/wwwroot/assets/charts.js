@@ -69,15 +69,3 @@ export function legend(names) {
   });
   return element;
 }
-
-/** The last 24 whole UTC hours, oldest first, as epoch milliseconds. */
-export function lastHours(now, count = 24) {
-  const top = Math.floor(now / 3600000) * 3600000;
-  return Array.from({ length: count }, (_, i) => top - (count - 1 - i) * 3600000);
-}
-
-export const bucket = (hours, iso) => {
-  const t = Date.parse(iso);
-  const i = Math.floor((t - hours[0]) / 3600000);
-  return i >= 0 && i < hours.length ? i : -1;
-};
