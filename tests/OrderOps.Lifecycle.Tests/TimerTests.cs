@@ -38,6 +38,22 @@ public sealed class TimerTests
     }
 
     [Fact]
+    public async Task An_order_already_late_when_released_raises_its_ship_by_exception_at_once_and_once()
+    {
+        await using var h = await HarnessAsync(o => o.ShipBy = new() { Policy = ExpiryPolicy.Exception });
+        var order = h.Order("late") with { ShipBy = DateTimeOffset.UtcNow.AddDays(-1) };
+
+        Assert.Equal(S.Released, (await h.PlaceAsync(order)).State);
+        await h.TimerFiredAsync(order.OrderId, TimerKinds.ShipBy);
+
+        var state = await h.StateAsync(order.OrderId);
+        Assert.Equal(S.Released, state.State);
+        Assert.Single(state.OpenExceptions, e => e.Description.Contains("ship-by", StringComparison.Ordinal));
+        Assert.Single(await h.EventsAsync(order.OrderId), e => e.Type == LifecycleEventTypes.TimerFired);
+        Assert.DoesNotContain(state.Timers, t => t.Kind == TimerKinds.ShipBy && t.DueAt <= DateTimeOffset.UtcNow);
+    }
+
+    [Fact]
     public async Task An_unacknowledged_release_raises_an_exception_under_the_exception_policy()
     {
         await using var h = await HarnessAsync(o => o.FulfillmentAck = new() { After = Short, Policy = ExpiryPolicy.Exception });

@@ -20,6 +20,9 @@ public sealed class ActivityLifecycleSteps(TaskOrchestrationContext context) : I
 
     private LifecycleLoadResult? _loaded;
 
+    /// <summary>The last load's result in this episode (null before the first).</summary>
+    public LifecycleLoadResult? LastLoad => _loaded;
+
     public async Task<LifecycleLoadResult> LoadAsync(LifecycleLoadRequest request) =>
         _loaded = await Call<LifecycleLoadResult>(OrderLifecycleNames.Load, request);
 

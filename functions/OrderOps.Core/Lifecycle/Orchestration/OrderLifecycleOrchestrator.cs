@@ -31,12 +31,14 @@ public static class OrderLifecycleOrchestrator
         var state = input.State;
         var message = input.Message;
         Task<LifecycleMessage>? nextEvent = null;
+        LifecycleLoadResult? justLoaded = null;
+        var appliedAtOnce = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
             var before = state?.ToJson();
             try
             {
-                state = await StepAsync(context, steps, input.OrderId, state, message, recent);
+                state = await StepAsync(context, steps, input.OrderId, state, message, recent, justLoaded);
             }
             catch (TaskFailedException ex)
             {
@@ -71,6 +73,17 @@ public static class OrderLifecycleOrchestrator
                 break;
             }
 
+            justLoaded = null;
+            if (timer.DueAt <= Now(context) && steps.LastLoad?.Facts is not null && appliedAtOnce.Add(timer.TimerId))
+            {
+                // Already due (an order placed long ago is late at release): apply it now, on the facts this episode
+                // just loaded, instead of a durable timer that fires at once and a load that reads the same order.
+                // Once per timer: one its step left in place goes through the durable timer, never round this loop.
+                message = TimerMessage(input.OrderId, timer);
+                justLoaded = steps.LastLoad;
+                continue;
+            }
+
             using var cancelTimer = new CancellationTokenSource();
             var due = context.CreateTimer(timer.DueAt.UtcDateTime, cancelTimer.Token);
             if (await Task.WhenAny(nextEvent, due) == nextEvent)
@@ -91,10 +104,12 @@ public static class OrderLifecycleOrchestrator
     }
 
     /// <summary>Loads the order's facts, decides, and saves what changed. Returns the state after the step.</summary>
+    /// <param name="justLoaded">The facts loaded earlier in this same episode, to decide on again; null to load them.</param>
     private static async Task<ProcessState?> StepAsync(
-        TaskOrchestrationContext context, ActivityLifecycleSteps steps, string orderId, ProcessState? state, LifecycleMessage? message, RecentOutcomes recent)
+        TaskOrchestrationContext context, ActivityLifecycleSteps steps, string orderId, ProcessState? state, LifecycleMessage? message, RecentOutcomes recent,
+        LifecycleLoadResult? justLoaded)
     {
-        var loaded = await steps.LoadAsync(new LifecycleLoadRequest(orderId, WithStoredState: state is null));
+        var loaded = justLoaded ?? await steps.LoadAsync(new LifecycleLoadRequest(orderId, WithStoredState: state is null));
         if (loaded.Facts is null)
         {
             recent.Add(message, new LifecycleOutcome(orderId, "unknown", false, "No such order."));
@@ -102,8 +117,7 @@ public static class OrderLifecycleOrchestrator
         }
 
         state ??= loaded.Stored ?? new ProcessState();
-        var now = new DateTimeOffset(DateTime.SpecifyKind(context.CurrentUtcDateTime, DateTimeKind.Utc));
-        var decider = new LifecycleDecider(loaded.Facts, state, message, now, loaded.Options, steps);
+        var decider = new LifecycleDecider(loaded.Facts, state, message, Now(context), loaded.Options, steps);
         var outcome = await decider.RunAsync();
         if (decider.Events.Count > 0 || state.Step == 0)
         {
@@ -139,6 +153,8 @@ public static class OrderLifecycleOrchestrator
             }
         }
     }
+
+    private static DateTimeOffset Now(TaskOrchestrationContext context) => new(DateTime.SpecifyKind(context.CurrentUtcDateTime, DateTimeKind.Utc));
 
     private static LifecycleMessage TimerMessage(string orderId, PendingTimer timer) => new()
     {
