@@ -10,7 +10,7 @@ using OrderOps.Storage.Embedded.Inventory;
 using OrderOps.Testing.Storage;
 using OrderOps.Testing;
 
-// Usage: dotnet run -c Release --project tests/OrderOps.LoadDrivers.Lifecycle -- [--orders 1000] [--concurrency 16] [--shipments 500] [--timeout 300] [--placed fixture|now] [--warmup 0]
+// Usage: dotnet run -c Release --project tests/OrderOps.LoadDrivers.Lifecycle -- [--orders 1000] [--concurrency 16] [--shipments 500] [--timeout 300] [--placed fixture|now] [--warmup 0] [--latencies FILE]
 // 1. Seeds three locations (east, west, north) with every SKU of Shopify's published order, starts the built Function
 //    app on a fresh data directory, wired to fake locations and a fake Shopify Admin API (both on loopback, in this process).
 // 2. Throughput: posts --orders signed orders/create webhooks and waits until every order has been released to a
@@ -28,6 +28,7 @@ using OrderOps.Testing;
 // a ship-by exception during the measurement (two more activities per order, competing with the work measured).
 // --warmup N first sends N other orders and waits for their release, unmeasured, so the measurement starts with the
 // app's code compiled at full speed (a fresh process runs it unoptimized for its first seconds); default 0, a cold start.
+// --latencies FILE writes each shipment's latency, in sending order, one per line (where in the run the slow ones were).
 // Only loopback is addressed; every loop is bounded by a count and by --timeout.
 var orders = Option("--orders", 1000);
 var concurrency = Option("--concurrency", 16);
@@ -177,7 +178,14 @@ try
         await Task.Delay(10, deadline.Token);
     }
 
-    var latencies = world.Fulfillments.GroupBy(f => f.TrackingNumber!).Select(g => Stopwatch.GetElapsedTime(sentAt[g.Key], g.Min(f => f.Ticks)).TotalMilliseconds).Order().ToList();
+    var byShipment = world.Fulfillments.GroupBy(f => f.TrackingNumber!).ToDictionary(g => g.Key, g => Stopwatch.GetElapsedTime(sentAt[g.Key], g.Min(f => f.Ticks)).TotalMilliseconds);
+    var latencies = byShipment.Values.Order().ToList();
+    if (args.SkipWhile(a => a != "--latencies").Skip(1).FirstOrDefault() is { Length: > 0 } latencyFile)
+    {
+        // One line per shipment in sending order: where in the run the slow ones were.
+        await File.WriteAllLinesAsync(latencyFile, toShip.Select(s => FormattableString.Invariant($"{s.Tracking} {byShipment[s.Tracking]:F1}")));
+    }
+
     Console.WriteLine(FormattableString.Invariant(
         $"shipment event -> Shopify fulfillmentCreate issued, {latencies.Count} shipments: p50 {Percentile(latencies, 0.50):F1} ms, p90 {Percentile(latencies, 0.90):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, max {latencies[^1]:F1} ms"));
 
