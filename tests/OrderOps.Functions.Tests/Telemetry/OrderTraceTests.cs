@@ -83,8 +83,8 @@ public sealed class OrderTraceTests : IAsyncLifetime
 
         // DurableTask.Core's own spans of the order's activities (scheduled and executed) are in the trace too; they hang
         // off the orchestration's span, which an eternal orchestration never ends, so it is never exported.
-        Assert.Contains(trace, s => s.Source.Name == "DurableTask.Core" && s.DisplayName == "activity:OrderLifecycleValidate");
-        Assert.Contains(trace, s => s.Source.Name == FunctionActivity.SourceName && s.DisplayName == "OrderLifecycleValidate" && Equals(orderId, s.GetTagItem(FunctionActivity.OrderIdAttribute)));
+        Assert.Contains(trace, s => s.Source.Name == "DurableTask.Core" && s.DisplayName == "activity:OrderLifecycleReserve");
+        Assert.Contains(trace, s => s.Source.Name == FunctionActivity.SourceName && s.DisplayName == "OrderLifecycleReserve" && Equals(orderId, s.GetTagItem(FunctionActivity.OrderIdAttribute)));
 
         // Nothing personal in any span of the order's trace.
         var tags = trace.SelectMany(s => s.TagObjects).Select(t => t.Value?.ToString() ?? string.Empty).ToList();
