@@ -103,46 +103,53 @@ try
     using var client = new HttpClient(handler) { BaseAddress = host.BaseAddress };
     client.DefaultRequestHeaders.Add("x-functions-key", ApiKey);
 
-    if (warmup > 0)
+    // Bodies are built before the clock starts; the same senders post the warm-up and the measured orders.
+    byte[][] Bodies(long firstId, int count) =>
+        Enumerable.Range(0, count).Select(i => ShopifyWebhooks.OrderBody(firstId + i, placedAt: placedNow ? DateTimeOffset.UtcNow : null)).ToArray();
+
+    async Task PostAsync(byte[][] bodies, string webhookPrefix)
     {
-        await Task.WhenAll(Enumerable.Range(0, warmup).Select(async i =>
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
-            var body = ShopifyWebhooks.OrderBody(900_000 + i, placedAt: placedNow ? DateTimeOffset.UtcNow : null);
-            using var response = await client.SendAsync(ShopifyWebhooks.Delivery(body, Secret, webhookId: "warmup-" + i.ToString(CultureInfo.InvariantCulture)), deadline.Token);
-            response.EnsureSuccessStatusCode();
-        }));
-        while (world.Releases() < warmup)
+            int n;
+            while ((n = Interlocked.Increment(ref next)) < bodies.Length)
+            {
+                using var response = await client.SendAsync(ShopifyWebhooks.Delivery(bodies[n], Secret, webhookId: webhookPrefix + n.ToString(CultureInfo.InvariantCulture)), deadline.Token);
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    throw new InvalidOperationException($"Webhook {webhookPrefix}{n} answered {(int)response.StatusCode}.");
+                }
+            }
+        })));
+    }
+
+    async Task WaitForReleasesAsync(int count)
+    {
+        while (world.Releases() < count)
         {
             await Task.Delay(10, deadline.Token);
         }
+    }
 
+    const long WarmupFirstId = 900_000;
+    var warmupIds = Enumerable.Range(0, warmup).Select(i => $"shopify:{ShopifyWebhooks.Shop}:{WarmupFirstId + i}").ToHashSet(StringComparer.Ordinal);
+    if (warmup > 0)
+    {
+        await PostAsync(Bodies(WarmupFirstId, warmup), "warmup-");
+        await WaitForReleasesAsync(warmup);
         Console.WriteLine($"warm-up: {warmup} orders released (not measured)");
     }
 
     // --- received -> released throughput -------------------------------------------------------------------------
-    var bodies = Enumerable.Range(1, orders).Select(i => ShopifyWebhooks.OrderBody(100_000 + i, placedAt: placedNow ? DateTimeOffset.UtcNow : null)).ToArray();
+    var bodies = Bodies(100_001, orders);
     var clock = Stopwatch.StartNew();
-    var next = -1;
-    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
-    {
-        int n;
-        while ((n = Interlocked.Increment(ref next)) < orders)
-        {
-            using var response = await client.SendAsync(ShopifyWebhooks.Delivery(bodies[n], Secret, webhookId: "load-" + n.ToString(CultureInfo.InvariantCulture)), deadline.Token);
-            if (response.StatusCode != HttpStatusCode.OK)
-            {
-                throw new InvalidOperationException($"Webhook {n} answered {(int)response.StatusCode}.");
-            }
-        }
-    })));
+    await PostAsync(bodies, "load-");
     var acknowledged = clock.Elapsed;
-    while (world.Releases() < warmup + orders)
-    {
-        await Task.Delay(10, deadline.Token);
-    }
+    await WaitForReleasesAsync(warmup + orders);
 
     var released = clock.Elapsed;
-    var perLocation = world.LocationCalls.Where(c => c.Type == "release" && c.First && !c.OrderId.StartsWith("shopify:" + ShopifyWebhooks.Shop + ":9", StringComparison.Ordinal)).GroupBy(c => c.Location).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}");
+    var perLocation = world.LocationCalls.Where(c => c.Type == "release" && c.First && !warmupIds.Contains(c.OrderId)).GroupBy(c => c.Location).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}");
     Console.WriteLine(FormattableString.Invariant($"throughput: {orders} orders received (webhooks acknowledged in {acknowledged.TotalSeconds:F1} s) and released in {released.TotalSeconds:F1} s = {orders / released.TotalSeconds:F0} orders/s received->released ({string.Join(", ", perLocation)})"));
 
     // --- shipment event -> channel update latency ---------------------------------------------------------------------
