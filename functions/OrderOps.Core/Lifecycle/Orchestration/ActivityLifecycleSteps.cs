@@ -18,18 +18,16 @@ public sealed class ActivityLifecycleSteps(TaskOrchestrationContext context) : I
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
         maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30)));
 
-    private LifecycleLoadResult? _loaded;
-
     /// <summary>The last load's result in this episode (null before the first).</summary>
-    public LifecycleLoadResult? LastLoad => _loaded;
+    public LifecycleLoadResult? LastLoad { get; private set; }
 
     public async Task<LifecycleLoadResult> LoadAsync(LifecycleLoadRequest request) =>
-        _loaded = await Call<LifecycleLoadResult>(OrderLifecycleNames.Load, request);
+        LastLoad = await Call<LifecycleLoadResult>(OrderLifecycleNames.Load, request);
 
     public Task SaveAsync(LifecycleSaveRequest request) => context.CallActivityAsync(OrderLifecycleNames.Save, request, Retry);
 
     public Task<IReadOnlyList<string>> ValidateAsync(string orderId) =>
-        _loaded?.Problems is { } problems ? Task.FromResult(problems) : Call<IReadOnlyList<string>>(OrderLifecycleNames.Validate, orderId);
+        LastLoad?.Problems is { } problems ? Task.FromResult(problems) : Call<IReadOnlyList<string>>(OrderLifecycleNames.Validate, orderId);
 
     public Task<ReserveOutcome> ReserveAsync(ReserveRequest request) => Call<ReserveOutcome>(OrderLifecycleNames.Reserve, request);
 
@@ -42,7 +40,7 @@ public sealed class ActivityLifecycleSteps(TaskOrchestrationContext context) : I
     public Task RecordShipmentAsync(ShipmentStockRequest request) => context.CallActivityAsync(OrderLifecycleNames.RecordShipment, request, Retry);
 
     public Task<ChannelNotifyResult> NotifyChannelAsync(ChannelNoticeRequest request) =>
-        request.Kind == ChannelNoticeKinds.Acceptance && _loaded?.AcceptanceNotApplicable == true
+        request.Kind == ChannelNoticeKinds.Acceptance && LastLoad?.AcceptanceNotApplicable == true
             ? Task.FromResult(ChannelNotifyResult.NotApplicable)
             : Call<ChannelNotifyResult>(OrderLifecycleNames.NotifyChannel, request);
 
