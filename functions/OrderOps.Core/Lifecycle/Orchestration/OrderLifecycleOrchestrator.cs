@@ -36,9 +36,11 @@ public static class OrderLifecycleOrchestrator
         while (true)
         {
             var before = state?.ToJson();
+            var reuse = justLoaded; // good for the one step it was taken for, never for a queued message after it
+            justLoaded = null;
             try
             {
-                state = await StepAsync(context, steps, input.OrderId, state, message, recent, justLoaded);
+                state = await StepAsync(context, steps, input.OrderId, state, message, recent, reuse);
             }
             catch (TaskFailedException ex)
             {
@@ -73,7 +75,6 @@ public static class OrderLifecycleOrchestrator
                 break;
             }
 
-            justLoaded = null;
             if (timer.DueAt <= Now(context) && steps.LastLoad?.Facts is not null && appliedAtOnce.Add(timer.TimerId))
             {
                 // Already due (an order placed long ago is late at release): apply it now, on the facts this episode
