@@ -80,16 +80,20 @@ public sealed class LifecycleHarness : IAsyncDisposable
 
     /// <summary>
     /// Starts the orchestration on Microsoft.DurableTask.InProcessTestHost, or on the embedded runtime standalone mode
-    /// uses (DurableTask.Core over SQLite, <see cref="LifecycleRuntime.EmbeddedSqlite"/>). <paramref name="stockSeam"/>
+    /// uses (DurableTask.Core over SQLite, <see cref="LifecycleRuntime.EmbeddedSqlite"/>). <paramref name="loadSeam"/>
+    /// rewrites what the load activity returns (to play histories an older load wrote). <paramref name="stockSeam"/>
     /// wraps the stock port the activities use (to inject a failure or a concurrent message at a given point).
     /// </summary>
     public static async Task<LifecycleHarness> StartAsync(
-        Action<LifecycleOptions>? configure = null, LifecycleRuntime runtime = LifecycleRuntime.TestHost, Func<IStockAllocator, IStockAllocator>? stockSeam = null)
+        Action<LifecycleOptions>? configure = null,
+        LifecycleRuntime runtime = LifecycleRuntime.TestHost,
+        Func<IStockAllocator, IStockAllocator>? stockSeam = null,
+        Func<LifecycleLoadResult, LifecycleLoadResult>? loadSeam = null)
     {
         var harness = new LifecycleHarness(configure, stockSeam);
         if (runtime == LifecycleRuntime.TestHost)
         {
-            harness._testHost = await StartTestHostAsync(harness.Activities);
+            harness._testHost = await StartTestHostAsync(harness.Activities, loadSeam);
             harness.Client = harness._testHost.Client;
         }
         else
@@ -98,7 +102,7 @@ public sealed class LifecycleHarness : IAsyncDisposable
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             builder.Services.AddOrderOpsDurable(
                 options => options.Sqlite.DataDirectory = harness._directory,
-                registry => registry.AddOrderLifecycle(harness.Activities));
+                registry => registry.AddOrderLifecycle(harness.Activities, loadSeam));
             harness._runtime = builder.Build();
             await harness._runtime.StartAsync();
             harness.Client = harness._runtime.Services.GetRequiredService<DurableTaskClient>();
@@ -111,13 +115,13 @@ public sealed class LifecycleHarness : IAsyncDisposable
     /// The test host picks a free port and then binds it, so two hosts starting at once (test classes run in parallel)
     /// can pick the same one: the loser tries again.
     /// </summary>
-    private static async Task<DurableTaskTestHost> StartTestHostAsync(LifecycleActivities activities)
+    private static async Task<DurableTaskTestHost> StartTestHostAsync(LifecycleActivities activities, Func<LifecycleLoadResult, LifecycleLoadResult>? loadSeam)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await DurableTaskTestHost.StartAsync(registry => registry.AddOrderLifecycle(activities));
+                return await DurableTaskTestHost.StartAsync(registry => registry.AddOrderLifecycle(activities, loadSeam));
             }
             catch (IOException ex) when (attempt < 5 && ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
             {

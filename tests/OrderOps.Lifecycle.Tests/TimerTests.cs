@@ -48,9 +48,35 @@ public sealed class TimerTests
 
         var state = await h.StateAsync(order.OrderId);
         Assert.Equal(S.Released, state.State);
-        Assert.Single(state.OpenExceptions, e => e.Description.Contains("ship-by", StringComparison.Ordinal));
+        var raised = Assert.Single(state.OpenExceptions, e => e.Description.Contains("ship-by", StringComparison.Ordinal));
         Assert.Single(await h.EventsAsync(order.OrderId), e => e.Type == LifecycleEventTypes.TimerFired);
         Assert.DoesNotContain(state.Timers, t => t.Kind == TimerKinds.ShipBy && t.DueAt <= DateTimeOffset.UtcNow);
+
+        // One write for the step: the release and the timer it found due are saved together, with the exception put
+        // in the operators' queue by that same save.
+        Assert.Equal(1, state.Step);
+        var queued = await h.Exceptions.GetAsync(raised.ExceptionId, default);
+        Assert.NotNull(queued);
+        Assert.True(queued.IsOpen);
+        Assert.Equal(raised.Description, queued.Description);
+        Assert.Equal(raised.Options, queued.Options);
+    }
+
+    [Fact]
+    public async Task A_history_from_a_load_without_one_write_per_step_keeps_the_shape_it_was_written_with()
+    {
+        // What an execution in flight across the deployment replays: loads recorded before OneWritePerStep existed.
+        await using var h = await LifecycleHarness.StartAsync(o => o.ShipBy = new() { Policy = ExpiryPolicy.Exception }, loadSeam: loaded => loaded with { OneWritePerStep = null });
+        await h.SeedAsync("east", "A", 10);
+        var order = h.Order("late-old") with { ShipBy = DateTimeOffset.UtcNow.AddDays(-1) };
+
+        await h.PlaceAsync(order);
+        await h.TimerFiredAsync(order.OrderId, TimerKinds.ShipBy);
+
+        var state = await h.StateAsync(order.OrderId);
+        Assert.Equal(2, state.Step); // the release, then the timer as a step of its own
+        var raised = Assert.Single(state.OpenExceptions);
+        Assert.True((await h.Exceptions.GetAsync(raised.ExceptionId, default))?.IsOpen); // put by its own activity
     }
 
     [Fact]

@@ -11,13 +11,18 @@ namespace OrderOps.Testing.Lifecycle;
 /// </summary>
 public static class LifecycleRegistration
 {
-    public static DurableTaskRegistry AddOrderLifecycle(this DurableTaskRegistry registry, LifecycleActivities activities)
+    /// <param name="loadSeam">Rewrites what the load activity returns (to play a history an older load wrote).</param>
+    public static DurableTaskRegistry AddOrderLifecycle(this DurableTaskRegistry registry, LifecycleActivities activities, Func<LifecycleLoadResult, LifecycleLoadResult>? loadSeam = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(activities);
         return registry
             .AddOrchestratorFunc<OrderLifecycleInput, object?>(OrderLifecycleNames.Orchestrator, (context, input) => OrderLifecycleOrchestrator.RunAsync(context, input))
-            .AddActivityFunc<LifecycleLoadRequest, LifecycleLoadResult>(OrderLifecycleNames.Load, (_, input) => activities.LoadAsync(input, default))
+            .AddActivityFunc<LifecycleLoadRequest, LifecycleLoadResult>(OrderLifecycleNames.Load, async (_, input) =>
+            {
+                var loaded = await activities.LoadAsync(input, default);
+                return loadSeam is null ? loaded : loadSeam(loaded);
+            })
             .AddActivityFunc<LifecycleSaveRequest, bool>(OrderLifecycleNames.Save, async (_, input) => { await activities.SaveAsync(input, default); return true; })
             .AddActivityFunc<string, IReadOnlyList<string>>(OrderLifecycleNames.Validate, (_, input) => activities.ValidateAsync(input, default))
             .AddActivityFunc<ReserveRequest, ReserveOutcome>(OrderLifecycleNames.Reserve, (_, input) => activities.ReserveAsync(input, default))

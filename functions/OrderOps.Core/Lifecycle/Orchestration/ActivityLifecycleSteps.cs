@@ -11,12 +11,16 @@ namespace OrderOps.Core.Lifecycle.Orchestration;
 /// <remarks>
 /// What the step's load already answered is not asked again: a load that found the order waiting for validation
 /// brings its problems, and one for a channel without an acceptance message says so; the step uses those instead of
-/// calling the validate and notify activities (which stay for histories and loads without the answers).
+/// calling the validate and notify activities (which stay for histories and loads without the answers). A load that
+/// says <see cref="LifecycleLoadResult.OneWritePerStep"/> has the step's exceptions held here and written by its save
+/// (every raise and close records an event, so such a step always saves).
 /// </remarks>
 public sealed class ActivityLifecycleSteps(TaskOrchestrationContext context) : ILifecycleSteps
 {
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
         maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30)));
+
+    private readonly List<LifecycleException> _exceptionsForSave = [];
 
     /// <summary>The last load's result in this episode (null before the first).</summary>
     public LifecycleLoadResult? LastLoad { get; private set; }
@@ -24,7 +28,17 @@ public sealed class ActivityLifecycleSteps(TaskOrchestrationContext context) : I
     public async Task<LifecycleLoadResult> LoadAsync(LifecycleLoadRequest request) =>
         LastLoad = await Call<LifecycleLoadResult>(OrderLifecycleNames.Load, request);
 
-    public Task SaveAsync(LifecycleSaveRequest request) => context.CallActivityAsync(OrderLifecycleNames.Save, request, Retry);
+    public Task SaveAsync(LifecycleSaveRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (_exceptionsForSave.Count > 0)
+        {
+            request = request with { Exceptions = [.. _exceptionsForSave] };
+            _exceptionsForSave.Clear();
+        }
+
+        return context.CallActivityAsync(OrderLifecycleNames.Save, request, Retry);
+    }
 
     public Task<IReadOnlyList<string>> ValidateAsync(string orderId) =>
         LastLoad?.Problems is { } problems ? Task.FromResult(problems) : Call<IReadOnlyList<string>>(OrderLifecycleNames.Validate, orderId);
@@ -44,7 +58,16 @@ public sealed class ActivityLifecycleSteps(TaskOrchestrationContext context) : I
             ? Task.FromResult(ChannelNotifyResult.NotApplicable)
             : Call<ChannelNotifyResult>(OrderLifecycleNames.NotifyChannel, request);
 
-    public Task PutExceptionAsync(LifecycleException exception) => context.CallActivityAsync(OrderLifecycleNames.PutException, exception, Retry);
+    public Task PutExceptionAsync(LifecycleException exception)
+    {
+        if (LastLoad?.OneWritePerStep != true)
+        {
+            return context.CallActivityAsync(OrderLifecycleNames.PutException, exception, Retry);
+        }
+
+        _exceptionsForSave.Add(exception);
+        return Task.CompletedTask;
+    }
 
     private Task<T> Call<T>(string name, object input) => context.CallActivityAsync<T>(name, input, Retry);
 }

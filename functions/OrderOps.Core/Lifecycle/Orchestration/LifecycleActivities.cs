@@ -34,10 +34,13 @@ public sealed class LifecycleActivities(
         // Validate here while the order waits for it: one activity (and one orchestration episode) less per new order.
         var problems = (stored?.State ?? LifecycleStates.Received) == LifecycleStates.Received ? await ValidateAsync(record.Order, cancellationToken) : null;
         var acceptanceNotApplicable = _notifiers.TryGetValue(record.Order.Channel, out var notifier) && !notifier.SendsAcceptance;
-        return new LifecycleLoadResult(LifecycleOrderFacts.From(record.Order), options, request.WithStoredState ? stored : null, problems, acceptanceNotApplicable);
+        return new LifecycleLoadResult(LifecycleOrderFacts.From(record.Order), options, request.WithStoredState ? stored : null, problems, acceptanceNotApplicable, OneWritePerStep: true);
     }
 
-    /// <summary>Writes the step's state and history, unless a later (or this same) step is already saved.</summary>
+    /// <summary>
+    /// Writes the step's exceptions, then its state and history, unless a later (or this same) step is already saved:
+    /// a saved step put its exceptions before it, and a later one may have closed them since.
+    /// </summary>
     public async Task SaveAsync(LifecycleSaveRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -48,6 +51,11 @@ public sealed class LifecycleActivities(
             if (ProcessState.Parse(record.ProcessState).Step >= request.State.Step)
             {
                 return;
+            }
+
+            foreach (var exception in request.Exceptions ?? [])
+            {
+                await exceptions.UpsertAsync(exception, cancellationToken);
             }
 
             try

@@ -35,11 +35,25 @@ public sealed record LifecycleLoadRequest(string OrderId, bool WithStoredState);
 /// True when the order's channel has no acceptance message (<see cref="Ports.IChannelNotifier.SendsAcceptance"/>):
 /// the acceptance notice is answered NotApplicable without an activity. Null in histories written before it.
 /// </param>
+/// <param name="OneWritePerStep">
+/// True when the step writes once: the exceptions it raises or closes travel with its save (no PutException
+/// activity), and a timer already due once its message is decided is decided in the same step, before that save.
+/// Null in histories written before it: those replay with the shape they were written with (README, "Changing the
+/// orchestrator").
+/// </param>
 public sealed record LifecycleLoadResult(
-    LifecycleOrderFacts? Facts, LifecycleOptions Options, ProcessState? Stored, IReadOnlyList<string>? Problems = null, bool? AcceptanceNotApplicable = null);
+    LifecycleOrderFacts? Facts,
+    LifecycleOptions Options,
+    ProcessState? Stored,
+    IReadOnlyList<string>? Problems = null,
+    bool? AcceptanceNotApplicable = null,
+    bool? OneWritePerStep = null);
 
-/// <summary>One step's result, written to the order record: status, process state and history events.</summary>
-public sealed record LifecycleSaveRequest(string OrderId, ProcessState State, IReadOnlyList<OrderEvent> Events);
+/// <summary>
+/// One step's result, written to the order record: status, process state and history events; and the exceptions the
+/// step raised or closed, written to the exception queue just before (in the order they happened).
+/// </summary>
+public sealed record LifecycleSaveRequest(string OrderId, ProcessState State, IReadOnlyList<OrderEvent> Events, IReadOnlyList<LifecycleException>? Exceptions = null);
 
 /// <summary>The names of the lifecycle's orchestrator, event and activities (the Function names in Azure).</summary>
 public static class OrderLifecycleNames

@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using OrderOps.Core.Ports;
 
 namespace OrderOps.Core.Lifecycle.Orchestration;
 
@@ -40,7 +41,7 @@ public static class OrderLifecycleOrchestrator
             justLoaded = null;
             try
             {
-                state = await StepAsync(context, steps, input.OrderId, state, message, recent, reuse);
+                state = await StepAsync(context, steps, input.OrderId, state, message, recent, reuse, appliedAtOnce);
             }
             catch (TaskFailedException ex)
             {
@@ -77,9 +78,9 @@ public static class OrderLifecycleOrchestrator
 
             if (timer.DueAt <= Now(context) && steps.LastLoad?.Facts is not null && appliedAtOnce.Add(timer.TimerId))
             {
-                // Already due (an order placed long ago is late at release): apply it now, on the facts this episode
-                // just loaded, instead of a durable timer that fires at once and a load that reads the same order.
-                // Once per timer: one its step left in place goes through the durable timer, never round this loop.
+                // Histories written before OneWritePerStep (StepAsync decides due timers itself since): an already due
+                // timer is applied as a step of its own on the facts this episode just loaded, instead of a durable
+                // timer that fires at once. Once per timer: one left in place goes through the durable timer.
                 message = TimerMessage(input.OrderId, timer);
                 justLoaded = steps.LastLoad;
                 continue;
@@ -106,9 +107,10 @@ public static class OrderLifecycleOrchestrator
 
     /// <summary>Loads the order's facts, decides, and saves what changed. Returns the state after the step.</summary>
     /// <param name="justLoaded">The facts loaded earlier in this same episode, to decide on again; null to load them.</param>
+    /// <param name="appliedAtOnce">The timers already decided in this episode without waiting (each once).</param>
     private static async Task<ProcessState?> StepAsync(
         TaskOrchestrationContext context, ActivityLifecycleSteps steps, string orderId, ProcessState? state, LifecycleMessage? message, RecentOutcomes recent,
-        LifecycleLoadResult? justLoaded)
+        LifecycleLoadResult? justLoaded, HashSet<string> appliedAtOnce)
     {
         var loaded = justLoaded ?? await steps.LoadAsync(new LifecycleLoadRequest(orderId, WithStoredState: state is null));
         if (loaded.Facts is null)
@@ -119,15 +121,37 @@ public static class OrderLifecycleOrchestrator
 
         state ??= loaded.Stored ?? new ProcessState();
         var decider = new LifecycleDecider(loaded.Facts, state, message, Now(context), loaded.Options, steps);
-        var outcome = await decider.RunAsync();
-        if (decider.Events.Count > 0 || state.Step == 0)
+        List<(LifecycleMessage? Message, LifecycleOutcome Outcome)> outcomes = [(message, await decider.RunAsync())];
+        List<OrderEvent> events = [.. decider.Events];
+        while (loaded.OneWritePerStep == true && DueTimer(context, state, appliedAtOnce) is { } due)
         {
-            state.Step++;
-            await steps.SaveAsync(new LifecycleSaveRequest(orderId, state, decider.Events));
+            // Already due once the message is decided (an order placed long ago is late at release): decide it on the
+            // same facts and write both in one save, instead of a durable timer that fires at once and a second step.
+            var timerMessage = TimerMessage(orderId, due);
+            var timerDecider = new LifecycleDecider(loaded.Facts, state, timerMessage, Now(context), loaded.Options, steps);
+            outcomes.Add((timerMessage, await timerDecider.RunAsync()));
+            events.AddRange(timerDecider.Events);
         }
 
-        recent.Add(message, outcome);
+        if (events.Count > 0 || state.Step == 0)
+        {
+            state.Step++;
+            await steps.SaveAsync(new LifecycleSaveRequest(orderId, state, events));
+        }
+
+        foreach (var (decided, outcome) in outcomes)
+        {
+            recent.Add(decided, outcome);
+        }
+
         return state;
+    }
+
+    /// <summary>The earliest timer already due that this episode has not decided yet.</summary>
+    private static PendingTimer? DueTimer(TaskOrchestrationContext context, ProcessState state, HashSet<string> appliedAtOnce)
+    {
+        var due = state.Timers.Where(t => t.DueAt <= Now(context) && !appliedAtOnce.Contains(t.TimerId)).MinBy(t => t.DueAt);
+        return due is not null && appliedAtOnce.Add(due.TimerId) ? due : null;
     }
 
     /// <summary>The latest outcomes, numbered in the order the messages were processed.</summary>
