@@ -214,20 +214,15 @@ public sealed class OrderIngestor(
                 }
 
                 var changes = new List<OrderEvent> { UpdatedEvent(existing.Order, incoming, now, actor, cause) };
-                var newStatus = existing.Status;
                 if (incoming.Cancellation is not null && existing.Order.Cancellation is null)
                 {
                     changes.Add(CancelledEvent(incoming, now, actor, cause));
-
-                    // Once the lifecycle owns the order, a channel cancel is its business (compensations run there);
-                    // before that, nothing is owed and the status simply follows the channel.
-                    if (existing.ProcessState is null)
-                    {
-                        newStatus = OrderStatuses.Cancelled;
-                    }
                 }
 
-                await orders.SaveAsync(existing with { Order = incoming, Status = newStatus }, existing.ETag, changes, cancellationToken);
+                // The status stays the lifecycle's: every stored order's lifecycle was started, and it applies the
+                // channel's cancellation on its next step (compensating what it did). Writing "cancelled" here raced a
+                // lifecycle step already under way, whose save then wrote its own status back over it for a moment.
+                await orders.SaveAsync(existing with { Order = incoming }, existing.ETag, changes, cancellationToken);
                 return IngestResult.Updated;
             }
             catch (ConcurrencyConflictException) when (attempt < options.MaxConcurrencyRetries)

@@ -77,14 +77,16 @@ public sealed class OrderIngestorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_cancellation_from_the_channel_cancels_the_order_and_says_so()
+    public async Task A_cancellation_from_the_channel_is_recorded_and_left_to_the_lifecycle()
     {
         await DeliverAsync(SampleOrders.Valid());
         var cancelledAt = SampleOrders.Placed.AddDays(1);
         await DeliverAsync(SampleOrders.Valid(updatedAt: cancelledAt) with { Cancellation = new Cancellation { CancelledAt = cancelledAt, Reason = "customer" } });
 
+        // The status is the lifecycle's (signalled with the update, it cancels and compensates); ingest records the fact.
         var stored = await _ports.Orders.GetAsync(SampleOrders.Valid().OrderId, default);
-        Assert.Equal(OrderStatuses.Cancelled, stored!.Status);
+        Assert.Equal(OrderStatuses.Received, stored!.Status);
+        Assert.Equal("customer", stored.Order.Cancellation?.Reason);
         Assert.Equal(
             [OrderEventTypes.Received, OrderEventTypes.Updated, OrderEventTypes.CancelledByChannel],
             (await _ports.Orders.GetEventsAsync(stored.OrderId, default)).Select(e => e.Type));

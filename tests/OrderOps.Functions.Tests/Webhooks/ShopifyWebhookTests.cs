@@ -105,8 +105,7 @@ public sealed class ShopifyWebhookTests : IDisposable
         }
 
         await WaitForQueueToDrainAsync();
-        // The status settles on cancelled: the lifecycle may save a step it began before the cancellation (its status
-        // then reads received for a moment) until it applies the cancellation itself.
+        // The status is the lifecycle's: it reads cancelled once the lifecycle has applied the channel's cancellation.
         var after = await _app.WaitForOrderAsync(PublishedOrderId, v => v.GetProperty("status").GetString() == "cancelled");
         Assert.Equal("other", after.GetProperty("order").GetProperty("cancellation").GetProperty("reason").GetString());
         Assert.Equal(
