@@ -29,6 +29,15 @@ public sealed class InterleavingProperties
     public void Reserved_stock_always_equals_open_allocations_and_no_order_is_stuck(int[] script) =>
         RunAsync(script).GetAwaiter().GetResult();
 
+    /// <summary>
+    /// Found by the property (replay seed (13407840210646906542,17531253301283668395,31), shrunk to this script): p1 is
+    /// placed while west is unavailable, so its failed release is being unwound and the cancel at west fails; east,
+    /// not cancelled yet, ships its line; then the operator resolves the open exception with its last option. Resuming
+    /// the unwinding tried to move a partially shipped order back to validated, which failed the orchestration.
+    /// </summary>
+    [Fact]
+    public Task A_shipment_while_a_failed_release_is_unwound_then_a_resolution_keeps_the_order_alive() => RunAsync([3, 0, 0, 1, 0, 0]);
+
     private static async Task RunAsync(int[] script)
     {
         await using var h = await LifecycleHarness.StartAsync(

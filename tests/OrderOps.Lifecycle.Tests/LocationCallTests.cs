@@ -90,6 +90,43 @@ public sealed class LocationCallTests
         Assert.Equal(2, await h.ReservedAsync("east", "A"));
     }
 
+    [Theory]
+    [InlineData(Resolutions.Retry)]
+    [InlineData(Resolutions.Override)]
+    public async Task A_shipment_while_a_failed_release_is_being_unwound_sends_the_order_forward(string resolution)
+    {
+        await using var h = await HarnessAsync();
+        h.Locations.ReleaseAnswer["west"] = FulfillmentCallStatus.Unavailable;
+        h.Locations.CancelAnswer["west"] = FulfillmentCallStatus.Unavailable;
+        var order = h.Order("k6", ("l1", "A", 1), ("l2", "B", 2));
+        var id = order.OrderId;
+
+        // East took its release; west did not answer, and its cancel (the unwinding's first step) failed too.
+        Assert.Equal(S.Allocated, (await h.PlaceAsync(order)).State);
+        Assert.Equal(ExceptionKinds.CompensationFailed, Assert.Single((await h.StateAsync(id)).OpenExceptions).Kind);
+
+        // East was never told to cancel and ships: the unwinding is over, the order goes forward and asks for west.
+        Assert.Equal(S.PartiallyShipped, (await h.ShipAsync(id, "east", "e1", ("l1", 1))).State);
+        var state = await h.StateAsync(id);
+        var forward = Assert.Single(state.OpenExceptions);
+        Assert.Equal(ExceptionKinds.ReleaseFailed, forward.Kind);
+        Assert.Equal([Resolutions.Retry, Resolutions.Override], forward.Options);
+        Assert.Equal("superseded", state.Exceptions.Single(e => e.Kind == ExceptionKinds.CompensationFailed).Resolution);
+        Assert.Equal(2, await h.ReservedAsync("west", "B"));
+        Assert.Equal(0, h.Locations.Count("cancel", "east"));
+
+        h.Locations.ReleaseAnswer["west"] = FulfillmentCallStatus.Accepted;
+        Assert.Equal(S.PartiallyShipped, (await h.ResolveAsync(id, ExceptionKinds.ReleaseFailed, resolution)).State);
+        Assert.Empty((await h.StateAsync(id)).OpenExceptions);
+
+        // Retry sends the same release again (the first may have landed); override means west has it by hand.
+        Assert.Equal(resolution == Resolutions.Retry ? 2 : 1, h.Locations.Count("release", "west"));
+        Assert.All(h.Locations.Keys.Where(k => k.StartsWith("release:", StringComparison.Ordinal)), k => Assert.Equal($"release:{id}", k));
+        Assert.Equal(S.Shipped, (await h.ShipAsync(id, "west", "w1", ("l2", 2))).State);
+        Assert.Equal(0, await h.ReservedAsync("west", "B"));
+        Assert.Empty((await h.StateAsync(id)).Owed);
+    }
+
     [Fact]
     public async Task A_release_that_was_refused_is_not_cancelled()
     {

@@ -160,7 +160,7 @@ public sealed partial class CosmosInventoryLedger
 
         // Every step is applied, so the balances are final whatever happens next: announce them while the intent is held,
         // so a crash before this leaves an open intent whose recovery announces (see "Announcing changes").
-        await AnnounceAsync(steps.Select(s => s.Sku));
+        await AnnounceAsync(steps.Select(s => s.Sku), steps.Where(s => LineDelta.GiveBack(s.Lines)).Select(s => s.Sku));
         document.Status = committing.CommitStatus ?? document.Status;
         document.Done = committing.Number;
         document.Intent = null;
@@ -335,7 +335,7 @@ public sealed partial class CosmosInventoryLedger
 
         await Task.WhenAll(applied.Keys.Select(sku => Writer(sku).RunAsync(new AbortStep(intent.OrderId, intent.Number, null))));
         // The undone steps may have been seen (and announced by nobody): their SKUs changed back.
-        await AnnounceAsync(applied.Keys);
+        await AnnounceAsync(applied.Keys, applied.Where(a => LineDelta.GiveBack(a.Value.Lines, undone: true)).Select(a => a.Key));
         document.Intent = null;
         document.Done = intent.Number;
         await _meta.ReplaceAsync(document, OrderDocument.DocumentId, document.Pk, intent.ETag, cancellationToken);

@@ -393,8 +393,11 @@ public sealed partial class CosmosInventoryLedger : IInventoryLedger
     private InventoryChangeLog ChangeLog => _changeLog ?? throw new InvalidOperationException(
         "The inventory change log is off (CosmosInventoryLedgerOptions.ChangeLog): in a Function app the Cosmos DB trigger reads the inventory container's change feed.");
 
-    /// <summary>Sends the wake-up for a commit that changed <paramref name="skus"/>; see "Announcing changes" above.</summary>
-    private async Task AnnounceAsync(IEnumerable<string> skus)
+    /// <summary>
+    /// Sends the wake-up for a commit that changed <paramref name="skus"/> (and gave reserved units of
+    /// <paramref name="released"/> back); see "Announcing changes" above.
+    /// </summary>
+    private async Task AnnounceAsync(IEnumerable<string> skus, IEnumerable<string>? released = null)
     {
         if (_changes is null)
         {
@@ -404,7 +407,7 @@ public sealed partial class CosmosInventoryLedger : IInventoryLedger
         try
         {
             // Not the caller's token: the change is committed, so its announcement should go out even if the caller gave up.
-            foreach (var message in InventoryChangedMessage.For(skus, _time.GetUtcNow()))
+            foreach (var message in InventoryChangedMessage.For(skus, _time.GetUtcNow(), released))
             {
                 await _changes.SendAsync(QueueNames.InventoryChanges, message, CancellationToken.None);
             }

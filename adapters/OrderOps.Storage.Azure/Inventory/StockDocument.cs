@@ -123,7 +123,15 @@ internal sealed record BalanceRule(string Location, int OnHand, int Allocated, b
 }
 
 /// <summary>What a step does to the order's reservation line at one location (held may go either way).</summary>
-internal sealed record LineDelta(string Location, int Held, int Shipped, int Released);
+internal sealed record LineDelta(string Location, int Held, int Shipped, int Released)
+{
+    /// <summary>
+    /// Units stop being held without leaving (a release, a reservation moved away): available again, so orders waiting
+    /// for stock are worth another try. Negated, for a step being undone (an undone hold gives its units back).
+    /// </summary>
+    public static bool GiveBack(IEnumerable<LineDelta> lines, bool undone = false) =>
+        lines.Any(l => undone ? l.Held + l.Shipped > 0 : l.Held + l.Shipped < 0);
+}
 
 /// <summary>
 /// A step of an order intent applied to this SKU but not yet confirmed: its balance deltas are in effect (so nothing

@@ -13,7 +13,7 @@ namespace OrderOps.Storage.Embedded.Inventory;
 /// operations running one after another under the write lock, not on them having separate transactions.
 /// <para>
 /// The commit also enqueues one <see cref="InventoryChangedMessage"/> on <see cref="QueueNames.InventoryChanges"/> naming
-/// every SKU the batch's operations changed, in the same transaction (the queue table lives in the same database file):
+/// every SKU the batch's operations changed (and those they gave reserved units back of), in the same transaction (the queue table lives in the same database file):
 /// a transactional outbox, so a balance change and the fan-out's wake-up commit together or not at all.
 /// </para>
 /// </summary>
@@ -95,15 +95,18 @@ internal sealed class LedgerWriteQueue(SqliteDatabase database, TimeProvider tim
             {
                 await using var writer = new LedgerWriter(connection, transaction, time.GetUtcNow());
                 var touched = new HashSet<string>(StringComparer.Ordinal);
+                var released = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var work in batch)
                 {
                     await writer.ExecuteAsync("SAVEPOINT op");
                     writer.TouchedSkus.Clear();
+                    writer.ReleasedSkus.Clear();
                     try
                     {
                         changed |= await work.RunAsync(writer);
                         await writer.ExecuteAsync("RELEASE op");
                         touched.UnionWith(writer.TouchedSkus);
+                        released.UnionWith(writer.ReleasedSkus);
                         succeeded.Add(work);
                     }
                     catch (Exception exception)
@@ -113,7 +116,7 @@ internal sealed class LedgerWriteQueue(SqliteDatabase database, TimeProvider tim
                     }
                 }
 
-                foreach (var message in InventoryChangedMessage.For(touched, writer.Now))
+                foreach (var message in InventoryChangedMessage.For(touched, writer.Now, released))
                 {
                     await SqliteMessageQueue.InsertAsync(connection, transaction, QueueNames.InventoryChanges, message, writer.Now, CancellationToken.None);
                 }

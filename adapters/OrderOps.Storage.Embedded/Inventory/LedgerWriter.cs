@@ -20,6 +20,12 @@ internal sealed class LedgerWriter(SqliteConnection connection, SqliteTransactio
     /// <summary>SKUs whose balances the current operation changed (cleared by the write queue before each operation).</summary>
     public HashSet<string> TouchedSkus { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Those of <see cref="TouchedSkus"/> of which the current operation gave reserved units back without shipping them
+    /// (a release, a reservation moved away): announced so orders waiting for stock are retried.
+    /// </summary>
+    public HashSet<string> ReleasedSkus { get; } = new(StringComparer.Ordinal);
+
     public async Task<StockBalance> GetBalanceAsync(string sku, string location, CancellationToken cancellationToken)
     {
         var command = Command("SELECT on_hand, allocated FROM inventory_balances WHERE sku = $sku AND location = $location");
@@ -97,6 +103,11 @@ internal sealed class LedgerWriter(SqliteConnection connection, SqliteTransactio
         }
 
         TouchedSkus.Add(sku);
+        if (allocatedDelta < 0 && onHandDelta - allocatedDelta > 0)
+        {
+            ReleasedSkus.Add(sku);
+        }
+
         var change = Command("""
             INSERT INTO inventory_changes (sku, location, on_hand, allocated, at) VALUES ($sku, $location, $onHand, $allocated, $at)
             """);

@@ -146,6 +146,14 @@ public sealed partial class LifecycleDecider
             case ExceptionKinds.OrderChanged:
                 await ReplanAsync("the channel changed the order's lines");
                 break;
+            case ExceptionKinds.ReleaseFailed when LifecycleStates.HasShipped(_ps.State):
+                // Goods left elsewhere, so the order was not unwound: send the release again where it is missing.
+                if (await ReleaseOutstandingAsync())
+                {
+                    ArmReleaseTimers();
+                }
+
+                break;
         }
     }
 

@@ -85,7 +85,26 @@ public sealed partial class LifecycleDecider
 
     private async Task ReleaseAsync()
     {
-        foreach (var location in _ps.Allocation.Select(a => a.LocationId).Distinct().Where(l => !_ps.ReleasedLocations.Contains(l)).ToList())
+        if (!await ReleaseOutstandingAsync())
+        {
+            return;
+        }
+
+        Move(LifecycleTriggers.Release, LifecycleStates.Released, new JsonObject { ["locations"] = Strings(_ps.ReleasedLocations) });
+        ArmReleaseTimers();
+    }
+
+    /// <summary>
+    /// Releases to every planned location that has not taken the release and still has lines to ship. False when one
+    /// did not take it (<see cref="FailReleaseAsync"/> has handled that).
+    /// </summary>
+    private async Task<bool> ReleaseOutstandingAsync()
+    {
+        var shipped = ShippedByLocationAndLine();
+        var outstanding = _ps.Allocation
+            .Where(a => !_ps.ReleasedLocations.Contains(a.LocationId) && shipped.GetValueOrDefault((a.LocationId, a.LineId)) < a.Quantity)
+            .Select(a => a.LocationId).Distinct().ToList();
+        foreach (var location in outstanding)
         {
             var result = await ReleaseToAsync(location);
             if (result.Status != FulfillmentCallStatus.Accepted)
@@ -97,7 +116,7 @@ public sealed partial class LifecycleDecider
                 }
 
                 await FailReleaseAsync(location, result.Status.ToString(), result.Detail);
-                return;
+                return false;
             }
 
             _ps.ReleasedLocations.Add(location);
@@ -105,8 +124,13 @@ public sealed partial class LifecycleDecider
             Record(LifecycleEventTypes.ReleasedToLocation, new JsonObject { ["location"] = location, ["attemptId"] = ReservationId });
         }
 
-        Move(LifecycleTriggers.Release, LifecycleStates.Released, new JsonObject { ["locations"] = Strings(_ps.ReleasedLocations) });
-        foreach (var location in _ps.ReleasedLocations.Where(l => !_ps.AcknowledgedLocations.Contains(l)))
+        return true;
+    }
+
+    private void ArmReleaseTimers()
+    {
+        foreach (var location in _ps.ReleasedLocations.Where(l => !_ps.AcknowledgedLocations.Contains(l)
+            && !_ps.Timers.Any(t => t.Kind == TimerKinds.FulfillmentAck && t.LocationId == l)).ToList())
         {
             Arm(TimerKinds.FulfillmentAck, _now + _options.FulfillmentAck.After, location);
         }
@@ -119,11 +143,21 @@ public sealed partial class LifecycleDecider
 
     /// <summary>
     /// A location did not take the release: compensate what came before it (in reverse), then go back to validated and
-    /// ask an operator. Run again when a compensation that failed here is retried or overridden.
+    /// ask an operator. Run again when a compensation that failed here is retried or overridden. Once goods have left
+    /// another location (they shipped while a failed cancel held up the unwinding) nothing can go back: the order keeps
+    /// its reservation and goes forward, and the operator is asked to get the release to this location instead.
     /// </summary>
     private async Task FailReleaseAsync(string location, string status, string? detail)
     {
         var failure = $"Location '{location}' did not accept the release ({status}: {detail}).";
+        if (LifecycleStates.HasShipped(_ps.State))
+        {
+            await RaiseAsync(ExceptionKinds.ReleaseFailed, failure + " Other locations have shipped, so the order goes forward; its stock stays reserved.", [Resolutions.Retry, Resolutions.Override],
+                $"Check the location's endpoint, then retry (the release is sent again); override (with a reason) once '{location}' has the lines by hand.",
+                new JsonObject { ["location"] = location, ["status"] = status });
+            return;
+        }
+
         if (!await CompensateAsync(failure, new JsonObject { ["after"] = CompensatingFor.ReleaseFailed, ["releaseLocation"] = location, ["releaseStatus"] = status, ["releaseDetail"] = detail }))
         {
             return;
@@ -204,8 +238,7 @@ public sealed partial class LifecycleDecider
     /// </summary>
     private async Task SettleAfterShipmentAsync(bool complete)
     {
-        var shippedByLocation = _ps.Shipments.SelectMany(s => s.Lines.Select(l => (s.LocationId, l.LineId, l.Quantity)))
-            .GroupBy(x => (x.LocationId, x.LineId)).ToDictionary(g => g.Key, g => g.Sum(x => x.Quantity));
+        var shippedByLocation = ShippedByLocationAndLine();
         var settled = _ps.Owed.Where(o => complete
             || (o.Kind == OwedCompensation.CancelAtLocation && _ps.Allocation.Where(a => a.LocationId == o.LocationId)
                 .All(a => shippedByLocation.GetValueOrDefault((a.LocationId, a.LineId)) >= a.Quantity))).ToList();
@@ -213,6 +246,17 @@ public sealed partial class LifecycleDecider
         {
             _ps.Owed.Remove(owed);
             Record(LifecycleEventTypes.CompensationDropped, new JsonObject { ["compensation"] = owed.Kind, ["location"] = owed.LocationId, ["reason"] = "shipped" });
+        }
+
+        foreach (var unwinding in _ps.OpenExceptions.Where(e => e.Kind == ExceptionKinds.CompensationFailed && ContextValue(e, "after") == CompensatingFor.ReleaseFailed).ToList())
+        {
+            // A failed release was being unwound when goods left: it cannot be undone now. Stop asking for the cancel;
+            // whatever is still unshipped goes forward (FailReleaseAsync, now that the order has shipped).
+            await CloseAsync(unwinding, "superseded", Actor, "goods left; the order goes forward instead of being unwound");
+            if (!complete)
+            {
+                await ResumeAfterCompensationAsync(unwinding);
+            }
         }
 
         if (!complete)
@@ -226,6 +270,10 @@ public sealed partial class LifecycleDecider
             await CloseAsync(open, "superseded", Actor, "the order shipped");
         }
     }
+
+    private Dictionary<(string LocationId, string LineId), int> ShippedByLocationAndLine() =>
+        _ps.Shipments.SelectMany(s => s.Lines.Select(l => (s.LocationId, l.LineId, l.Quantity)))
+            .GroupBy(x => (x.LocationId, x.LineId)).ToDictionary(g => g.Key, g => g.Sum(x => x.Quantity));
 
     private void Acknowledge(string location)
     {

@@ -121,6 +121,28 @@ public sealed class LifecycleApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stock_an_order_gives_back_when_cancelled_goes_to_the_order_waiting_for_it()
+    {
+        await _app.Services.GetRequiredService<IInventoryLedger>().SetOnHandAsync("east", "IPOD2008RED", 1, default);
+        var holding = await PlaceAsync(1021);
+        await _app.WaitForOrderAsync(holding, v => Status(v) == "released");
+        var waiting = await PlaceAsync(1022);
+        await _app.WaitForOrderAsync(waiting, v => v.GetProperty("lifecycle").GetProperty("openExceptions").EnumerateArray()
+            .Any(e => e.GetProperty("kind").GetString() == "insufficient-stock"));
+
+        using (var cancelled = await _client.PostAsJsonAsync($"/api/orders/{holding}/cancel", new { reason = "customer called" }))
+        {
+            Assert.Equal("cancelled", (await cancelled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetString());
+        }
+
+        // The give-back reaches the ledger, whose announcement retries the waiting order: no receipt, no operator.
+        var view = await _app.WaitForOrderAsync(waiting, v => Status(v) == "released");
+        Assert.Contains(view.GetProperty("events").EnumerateArray(), e => e.GetProperty("type").GetString() == "lifecycle.exceptionResolved"
+            && e.GetProperty("actor").GetString() == "system:stock-arrived" && e.GetProperty("data").GetProperty("kind").GetString() == "insufficient-stock");
+        Assert.Equal(1, (await _app.Services.GetRequiredService<IInventoryLedger>().GetStockAsync()).Single(s => s is { LocationId: "east", Sku: "IPOD2008RED" }).Reserved);
+    }
+
+    [Fact]
     public async Task A_cancel_with_a_malformed_body_is_400_and_changes_nothing()
     {
         var orderId = await PlaceAsync(1011);

@@ -61,6 +61,33 @@ public abstract partial class InventoryLedgerContractTests
     }
 
     [ContractFact]
+    public async Task Giving_reserved_units_back_is_announced_as_released_and_nothing_else_is()
+    {
+        await ReceiveAsync("A", "east", 5);
+        await ReceiveAsync("A", "west", 5);
+        await ReceiveAsync("B", "east", 5);
+        Assert.All(await TakeAnnouncedChangesAsync(), m => Assert.Null(m.Released));
+
+        await Ledger.ReserveAsync(new ReservationRequest { OrderId = "o1", Lines = [new("A", 2), new("B", 2)] }, None);
+        await Ledger.ShipAsync(new ShipmentRequest("o1", "s1", [new("B", "east", 1)]), None);
+        Assert.All(await TakeAnnouncedChangesAsync(), m => Assert.Null(m.Released));
+
+        // The order's lifecycle gives its reservation back (a cancel): what it still held is available again.
+        await Ledger.ReleaseAsync("o1", None);
+        var released = Assert.Single(await TakeAnnouncedChangesAsync());
+        Assert.Equal(["A", "B"], released.Skus);
+        Assert.Equal(["A", "B"], released.Released);
+
+        // A reservation moved away frees units where it was; a release movement from the API gives them back too.
+        await Ledger.RecordMovementAsync(Movement("alloc-2", "A", "east", MovementType.Allocation, 2, order: "o2"), None);
+        await TakeAnnouncedChangesAsync();
+        await Ledger.MoveReservationAsync(new ReservationMove("mv-2", "o2", "A", "east", "west", 1), None);
+        Assert.Equal(["A"], Assert.Single(await TakeAnnouncedChangesAsync()).Released);
+        await Ledger.RecordMovementAsync(Movement("rel-2", "A", "west", MovementType.Release, 1, order: "o2"), None);
+        Assert.Equal(["A"], Assert.Single(await TakeAnnouncedChangesAsync()).Released);
+    }
+
+    [ContractFact]
     public async Task Order_movements_and_reservation_moves_announce_their_sku()
     {
         await ReceiveAsync("A", "east", 5);

@@ -21,6 +21,31 @@ public sealed class InventoryChangedMessageTests
     }
 
     [Fact]
+    public void Released_skus_travel_with_their_message_and_a_body_without_them_reads_as_none()
+    {
+        var message = Assert.Single(InventoryChangedMessage.For(["B", "A"], At, released: ["B", "Z"]));
+
+        var parsed = InventoryChangedMessage.Parse(message.Body);
+
+        Assert.Equal(["A", "B"], parsed.Skus);
+        Assert.Equal(["B"], parsed.Released);
+        Assert.Null(InventoryChangedMessage.Parse("{\"skus\":[\"A\"],\"changedAt\":\"2026-12-03T09:00:00+00:00\"}").Released);
+    }
+
+    [Fact]
+    public void A_huge_commit_split_in_parts_keeps_each_released_sku_in_the_part_that_names_it()
+    {
+        var skus = Enumerable.Range(0, 2_000).Select(i => $"SKU-{i:D5}-{new string('x', 190)}").ToList();
+        var released = skus.Where((_, i) => i % 7 == 0).ToList();
+
+        var parts = InventoryChangedMessage.For(skus, At, released).Select(m => InventoryChangedMessage.Parse(m.Body)).ToList();
+
+        Assert.True(parts.Count > 1);
+        Assert.All(parts, p => Assert.Subset(p.Skus.ToHashSet(), (p.Released ?? []).ToHashSet()));
+        Assert.Equal(released, parts.SelectMany(p => p.Released ?? []));
+    }
+
+    [Fact]
     public void No_sku_is_no_message_and_a_huge_commit_is_split_below_the_storage_queue_limit()
     {
         Assert.Empty(InventoryChangedMessage.For([], At));

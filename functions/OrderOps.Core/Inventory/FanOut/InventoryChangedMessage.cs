@@ -21,35 +21,46 @@ public sealed record InventoryChangedMessage
     public required DateTimeOffset ChangedAt { get; init; }
 
     /// <summary>
-    /// The messages announcing one commit that changed <paramref name="skus"/>: none for no SKU, one unless its body would
-    /// pass <see cref="MaxBodyBytes"/> (thousands of SKUs), in which case the SKUs are halved until every body fits.
+    /// Those of <see cref="Skus"/> of which the commit gave reserved units back (a reservation released, or moved away
+    /// from a location): stock an order waiting in <c>insufficient-stock</c> may now get. Null when none (left out of the
+    /// body, so the common message stays as it was; messages written before this member existed read as none).
     /// </summary>
-    public static IReadOnlyList<QueueMessage> For(IEnumerable<string> skus, DateTimeOffset changedAt)
+    public IReadOnlyList<string>? Released { get; init; }
+
+    /// <summary>
+    /// The messages announcing one commit that changed <paramref name="skus"/> and gave reserved units of
+    /// <paramref name="released"/> back: none for no SKU, one unless its body would pass <see cref="MaxBodyBytes"/>
+    /// (thousands of SKUs), in which case the SKUs are halved until every body fits (each keeping its released ones).
+    /// </summary>
+    public static IReadOnlyList<QueueMessage> For(IEnumerable<string> skus, DateTimeOffset changedAt, IEnumerable<string>? released = null)
     {
         ArgumentNullException.ThrowIfNull(skus);
         var distinct = skus.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var freed = released?.ToHashSet(StringComparer.Ordinal) ?? [];
         var messages = new List<QueueMessage>();
         if (distinct.Count > 0)
         {
-            AddFitting(distinct, changedAt, messages);
+            AddFitting(distinct, freed, changedAt, messages);
         }
 
         return messages;
     }
 
-    private static void AddFitting(List<string> skus, DateTimeOffset changedAt, List<QueueMessage> messages)
+    private static void AddFitting(List<string> skus, HashSet<string> released, DateTimeOffset changedAt, List<QueueMessage> messages)
     {
-        var body = OrderOpsJson.Serialize(new InventoryChangedMessage { Skus = skus, ChangedAt = changedAt });
+        var body = OrderOpsJson.Serialize(new InventoryChangedMessage { Skus = skus, ChangedAt = changedAt, Released = Some(skus.Where(released.Contains).ToList()) });
         if (skus.Count > 1 && Encoding.UTF8.GetByteCount(body) > MaxBodyBytes)
         {
             var half = skus.Count / 2;
-            AddFitting(skus[..half], changedAt, messages);
-            AddFitting(skus[half..], changedAt, messages);
+            AddFitting(skus[..half], released, changedAt, messages);
+            AddFitting(skus[half..], released, changedAt, messages);
             return;
         }
 
         messages.Add(new QueueMessage { MessageId = $"inventory-changed:{Guid.NewGuid():N}", Body = body });
     }
+
+    private static List<string>? Some(List<string> skus) => skus.Count > 0 ? skus : null;
 
     /// <exception cref="System.Text.Json.JsonException">The body is not an inventory-changed message.</exception>
     public static InventoryChangedMessage Parse(string body) => OrderOpsJson.Deserialize<InventoryChangedMessage>(body);
