@@ -14,7 +14,8 @@ using OrderOps.Testing;
 // 1. Seeds three locations (east, west, north) with every SKU of Shopify's published order, starts the built Function
 //    app on a fresh data directory, wired to fake locations and a fake Shopify Admin API (both on loopback, in this process).
 // 2. Throughput: posts --orders signed orders/create webhooks and waits until every order has been released to a
-//    location (as seen by the fake location): orders per second from the first webhook to the last release.
+//    location (as seen by the fake location) and its record says so (GET /api/overview/orders counts it released):
+//    orders per second from the first webhook to the last release.
 // 3. Latency: posts --shipments "shipped" fulfillment events (a few at a time) and measures, per shipment, the time from
 //    sending the event to the fake Shopify receiving the fulfillmentCreate with its tracking number (p50/p90/p99).
 // 4. Outbound events: a webhook subscriber on loopback (signature verified) receives every business event; reports
@@ -124,10 +125,24 @@ try
         })));
     }
 
+    // Released means the lifecycle's release step is done: the location has the order and the order's record says
+    // released (its step saved). The location alone would end the clock while the last steps are still being saved, and
+    // the shipments sent next would then be measured queueing behind them.
     async Task WaitForReleasesAsync(int count)
     {
         while (world.Releases() < count)
         {
+            await Task.Delay(10, deadline.Token);
+        }
+
+        while (true)
+        {
+            var overview = await client.GetFromJsonAsync<JsonElement>("/api/overview/orders", deadline.Token);
+            if (overview.GetProperty("counts").EnumerateArray().Where(c => c.GetProperty("state").GetString() == "released").Sum(c => c.GetProperty("count").GetInt64()) >= count)
+            {
+                return;
+            }
+
             await Task.Delay(10, deadline.Token);
         }
     }
