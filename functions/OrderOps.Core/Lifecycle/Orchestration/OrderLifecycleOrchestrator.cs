@@ -43,12 +43,13 @@ public static class OrderLifecycleOrchestrator
             {
                 state = await StepAsync(context, steps, input.OrderId, state, message, recent, reuse, appliedAtOnce);
             }
-            catch (TaskFailedException ex)
+            catch (Exception ex) when (ex is TaskFailedException || IsDecisionFault(ex))
             {
                 // Retry this very message from the state it started with, after a pause; the status says why.
                 var attempt = input.FailedAttempts + 1;
                 var restored = before is null ? null : ProcessState.Parse(before);
-                context.SetCustomStatus(new OrderLifecycleStatus(restored?.State ?? "unknown", restored?.Step ?? 0, recent.Processed, recent.Entries, $"attempt {attempt} failed in {ex.TaskName}: {ex.FailureDetails.ErrorMessage}"));
+                var why = ex is TaskFailedException failed ? $"in {failed.TaskName}: {failed.FailureDetails.ErrorMessage}" : $"deciding: {ex.GetType().Name}: {ex.Message}";
+                context.SetCustomStatus(new OrderLifecycleStatus(restored?.State ?? "unknown", restored?.Step ?? 0, recent.Processed, recent.Entries, $"attempt {attempt} failed {why}"));
                 var backoff = context.CreateTimer(StallBackoff[Math.Min(attempt, StallBackoff.Length) - 1], CancellationToken.None);
                 if (nextEvent is not null && await Task.WhenAny(nextEvent, backoff) == nextEvent)
                 {
@@ -177,6 +178,19 @@ public static class OrderLifecycleOrchestrator
                 _entries.RemoveRange(0, _entries.Count - RecentOutcomeCount);
             }
         }
+    }
+
+    /// <summary>
+    /// A fault of the step's own decision (a rule the decider broke, a state it cannot read): stalled and retried like a
+    /// failed activity, so the message is kept and applies once fixed code is deployed, instead of failing the instance
+    /// and losing it. The Durable runtime's own exceptions (replay, cancellation) keep their meaning.
+    /// </summary>
+    private static bool IsDecisionFault(Exception ex)
+    {
+        var ns = ex.GetType().Namespace ?? string.Empty;
+        return ex is not OperationCanceledException
+            && !ns.StartsWith("DurableTask", StringComparison.Ordinal)
+            && !ns.StartsWith("Microsoft.DurableTask", StringComparison.Ordinal);
     }
 
     private static DateTimeOffset Now(TaskOrchestrationContext context) => new(DateTime.SpecifyKind(context.CurrentUtcDateTime, DateTimeKind.Utc));
