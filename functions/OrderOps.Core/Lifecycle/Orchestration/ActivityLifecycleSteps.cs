@@ -28,6 +28,9 @@ public sealed class ActivityLifecycleSteps(TaskOrchestrationContext context) : I
     public async Task<LifecycleLoadResult> LoadAsync(LifecycleLoadRequest request) =>
         LastLoad = await Call<LifecycleLoadResult>(OrderLifecycleNames.Load, request);
 
+    /// <summary>Decides the step on facts loaded before (instead of <see cref="LoadAsync"/>); returns them.</summary>
+    public LifecycleLoadResult Reuse(LifecycleLoadResult loaded) => LastLoad = loaded;
+
     public Task SaveAsync(LifecycleSaveRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -5,7 +5,8 @@ namespace OrderOps.Core.Lifecycle.Orchestration;
 /// <summary>
 /// The input of one execution of an order's orchestration: the order, its process state carried as data (null on a
 /// first start: then it is read from the order record), the message to apply first and any caught after it (a step
-/// that failed is retried with the events that arrived meanwhile queued behind it), and the latest outcomes.
+/// that failed is retried with the events that arrived meanwhile queued behind it), the latest outcomes, and the facts
+/// the message may be decided on without a load (a fulfillment event: see <c>OrderLifecycleOrchestrator.CarriedFor</c>).
 /// </summary>
 public sealed record OrderLifecycleInput(
     string OrderId,
@@ -14,7 +15,8 @@ public sealed record OrderLifecycleInput(
     IReadOnlyList<LifecycleOutcomeEntry>? Recent,
     int FailedAttempts = 0,
     long Processed = 0,
-    IReadOnlyList<LifecycleMessage>? Pending = null);
+    IReadOnlyList<LifecycleMessage>? Pending = null,
+    LifecycleLoadResult? Loaded = null);
 
 /// <summary>
 /// The orchestration's custom status: the order's state, how many messages it has processed, and what the latest

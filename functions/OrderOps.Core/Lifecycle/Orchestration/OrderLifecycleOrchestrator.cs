@@ -32,7 +32,7 @@ public static class OrderLifecycleOrchestrator
         var state = input.State;
         var message = input.Message;
         Task<LifecycleMessage>? nextEvent = null;
-        LifecycleLoadResult? justLoaded = null;
+        LifecycleLoadResult? justLoaded = state is null ? null : input.Loaded;
         var appliedAtOnce = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
@@ -102,18 +102,31 @@ public static class OrderLifecycleOrchestrator
             message = TimerMessage(input.OrderId, timer);
         }
 
-        context.ContinueAsNew(new OrderLifecycleInput(input.OrderId, state, message, recent.Entries, 0, recent.Processed));
+        context.ContinueAsNew(new OrderLifecycleInput(input.OrderId, state, message, recent.Entries, 0, recent.Processed, Loaded: CarriedFor(message, steps.LastLoad)));
         return null;
     }
 
+    /// <summary>
+    /// What the next execution may decide <paramref name="message"/> on without a load: the facts this execution last
+    /// loaded, for a fulfillment event (a location reporting on what it was sent), so a shipment reaches the channel one
+    /// activity sooner. Safe because only ingest changes the facts, and it signals every change: a fulfillment event
+    /// decided on the facts from before such a change is the interleaving in which it arrived first, and the change
+    /// applies next. Anything else loads afresh (and with it the options of the moment).
+    /// </summary>
+    private static LifecycleLoadResult? CarriedFor(LifecycleMessage? message, LifecycleLoadResult? lastLoad) =>
+        message?.Type is LifecycleMessageTypes.Shipped or LifecycleMessageTypes.Delivered or LifecycleMessageTypes.Returned or LifecycleMessageTypes.FulfillmentAcknowledged
+        && lastLoad is { Facts: not null, OneWritePerStep: true }
+            ? lastLoad with { Stored = null, Problems = null }
+            : null;
+
     /// <summary>Loads the order's facts, decides, and saves what changed. Returns the state after the step.</summary>
-    /// <param name="justLoaded">The facts loaded earlier in this same episode, to decide on again; null to load them.</param>
+    /// <param name="justLoaded">Facts loaded earlier (in this episode, or carried for a fulfillment event), to decide on again; null to load them.</param>
     /// <param name="appliedAtOnce">The timers already decided in this episode without waiting (each once).</param>
     private static async Task<ProcessState?> StepAsync(
         TaskOrchestrationContext context, ActivityLifecycleSteps steps, string orderId, ProcessState? state, LifecycleMessage? message, RecentOutcomes recent,
         LifecycleLoadResult? justLoaded, HashSet<string> appliedAtOnce)
     {
-        var loaded = justLoaded ?? await steps.LoadAsync(new LifecycleLoadRequest(orderId, WithStoredState: state is null));
+        var loaded = justLoaded is null ? await steps.LoadAsync(new LifecycleLoadRequest(orderId, WithStoredState: state is null)) : steps.Reuse(justLoaded);
         if (loaded.Facts is null)
         {
             recent.Add(message, new LifecycleOutcome(orderId, "unknown", false, "No such order."));
