@@ -62,6 +62,10 @@ public abstract class OrchestrationContractTests(OrchestrationHostFixture fixtur
     {
         var id = NewId("early");
         await Client.ScheduleNewOrchestrationInstanceAsync(nameof(SampleOrchestrations.EventBeforeWait), id, Start(id));
+
+        // Raised once the instance runs (while its first activity is under way): DurableTask.AzureStorage drops an
+        // event that reaches an instance before its start was processed, so OrderLifecycleClient waits for the start too.
+        await Client.WaitForInstanceStartAsync(id);
         await Client.RaiseEventAsync(id, SampleOrchestrations.Approve, "go");
 
         Assert.Equal($"<{id}:before> then go", (await CompletedAsync(id)).ReadOutputAs<string>());

@@ -11,6 +11,9 @@ namespace OrderOps.Core.Lifecycle.Orchestration;
 /// </summary>
 public static class OrderLifecycleClient
 {
+    /// <summary>How long a signal waits for a just-scheduled instance to start before it gives up (and the caller retries).</summary>
+    public static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(30);
+
     public static async Task SignalAsync(this DurableTaskClient client, LifecycleMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -21,6 +24,23 @@ public static class OrderLifecycleClient
             var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
             if (instance is not null && !IsEnded(instance.RuntimeStatus))
             {
+                if (instance.RuntimeStatus == OrchestrationRuntimeStatus.Pending)
+                {
+                    // DurableTask.AzureStorage drops an event that reaches an instance before its start has been
+                    // processed ("no such instance"), so raise only once it runs. Past the patience this throws, and
+                    // the caller's retry (queue redelivery, the HTTP client) signals again: never a lost message.
+                    using var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    patience.CancelAfter(StartPatience);
+                    try
+                    {
+                        await client.WaitForInstanceStartAsync(instanceId, getInputsAndOutputs: false, patience.Token);
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        throw new TimeoutException($"The lifecycle instance '{instanceId}' was scheduled but did not start within {StartPatience}; signal again.");
+                    }
+                }
+
                 await client.RaiseEventAsync(instanceId, OrderLifecycleNames.Event, message, cancellationToken);
                 return;
             }
