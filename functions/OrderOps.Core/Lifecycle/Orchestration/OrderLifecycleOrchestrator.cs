@@ -161,11 +161,16 @@ public static class OrderLifecycleOrchestrator
         return state;
     }
 
-    /// <summary>The earliest timer already due that this episode has not decided yet.</summary>
+    /// <summary>The earliest timer already due that this episode has not decided yet, marked decided.</summary>
     private static PendingTimer? DueTimer(TaskOrchestrationContext context, ProcessState state, HashSet<string> appliedAtOnce)
     {
         var due = state.Timers.Where(t => t.DueAt <= Now(context) && !appliedAtOnce.Contains(t.TimerId)).MinBy(t => t.DueAt);
-        return due is not null && appliedAtOnce.Add(due.TimerId) ? due : null;
+        if (due is not null)
+        {
+            appliedAtOnce.Add(due.TimerId);
+        }
+
+        return due;
     }
 
     /// <summary>The latest outcomes, numbered in the order the messages were processed.</summary>
